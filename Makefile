@@ -1,0 +1,54 @@
+# spectro: the two commands a newcomer needs are `make demo` and `make test`.
+# Everything else is a thin wrapper around CMake (build/) and the Python
+# package (python/).
+
+BUILD     ?= build
+ASAN_BUILD ?= build-asan
+PREFIX    ?= /usr/local
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+VENV_PY   := .venv/bin/python
+
+.PHONY: all build test test-c test-asan test-python python demo bench install clean env
+
+all: build
+
+env:
+	@scripts/setup_env.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) > /dev/null
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test-c: build
+	cd $(BUILD) && ctest --output-on-failure
+
+# The C tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSPECTRO_SANITIZE=ON \
+	  -DSPECTRO_BUILD_EXAMPLES=OFF > /dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure
+
+# Build the extension in place, into python/spectro/.
+python: env
+	cd python && ../$(VENV_PY) setup.py -q build_ext --inplace 2>&1 | grep -v "^$$" || true
+	@test -n "$$(ls python/spectro/_spectro*.so 2>/dev/null)" || { echo "python extension failed to build" >&2; exit 1; }
+
+test-python: python
+	cd python && PYTHONPATH=. ../$(VENV_PY) -m pytest -q ../tests/python
+
+test: env test-c test-asan test-python
+
+demo: build
+	./$(BUILD)/stft_demo examples/data/pluck.wav
+
+bench: build python
+	PYTHONPATH=python $(VENV_PY) bench/bench_stft.py $(BENCH_ARGS)
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) python/build python/spectro/_spectro*.so

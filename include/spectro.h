@@ -1,0 +1,230 @@
+/*
+ * spectro: fast, exact audio spectral frontends.  Public C API.
+ *
+ * Plans are made once for fixed parameters and executed many times.
+ *
+ * Thread rule: a plan is immutable after spectro_*_plan_create() returns.
+ * Any number of threads may call spectro_*_execute() on the same plan at the
+ * same time; every call brings its own scratch memory.  (The plan's internal
+ * window-coverage cache is guarded by a lock.)  Destroying a plan while another
+ * thread executes it is the caller's bug.
+ *
+ * Errors: every function that can fail returns a spectro_status.  On failure a
+ * thread-local message naming the offending parameter and its value is
+ * available from spectro_last_error().  The library never aborts, asserts or
+ * exits on user input.
+ *
+ * Copyright (c) 2026 the spectro authors.  MIT licence.
+ */
+#ifndef SPECTRO_H
+#define SPECTRO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SPECTRO_VERSION_MAJOR 0
+#define SPECTRO_VERSION_MINOR 1
+#define SPECTRO_VERSION_PATCH 0
+#define SPECTRO_VERSION_STRING "0.1.0"
+#define SPECTRO_VERSION_NUMBER                                                 \
+  (SPECTRO_VERSION_MAJOR * 10000 + SPECTRO_VERSION_MINOR * 100 + SPECTRO_VERSION_PATCH)
+
+#if defined(_WIN32) && defined(SPECTRO_SHARED_BUILD)
+#define SPECTRO_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define SPECTRO_API __attribute__((visibility("default")))
+#else
+#define SPECTRO_API
+#endif
+
+/* ---------------------------------------------------------------- status */
+
+/* Values are fixed forever; new codes are only appended. */
+typedef enum spectro_status {
+  SPECTRO_OK = 0,
+  SPECTRO_ERR_INVALID_ARGUMENT = 1, /* a parameter value is out of range */
+  SPECTRO_ERR_SHAPE = 2,            /* array sizes do not fit the plan */
+  SPECTRO_ERR_DTYPE = 3,            /* unsupported element type */
+  SPECTRO_ERR_OUT_OF_MEMORY = 4,
+  SPECTRO_ERR_WINDOW_COVERAGE = 5,  /* iSTFT envelope gap with validation on */
+  SPECTRO_ERR_UNSUPPORTED = 6,      /* valid request this build cannot serve */
+  SPECTRO_ERR_DEVICE = 7,           /* accelerator error (CUDA builds) */
+  SPECTRO_ERR_INTERNAL = 8
+} spectro_status;
+
+SPECTRO_API const char *spectro_status_string(spectro_status status);
+
+/* Detail of the last failure on the calling thread ("" if none).  The
+ * pointer stays valid until the next spectro call on this thread. */
+SPECTRO_API const char *spectro_last_error(void);
+
+SPECTRO_API const char *spectro_version(void);
+SPECTRO_API int spectro_version_number(void);
+
+/* ---------------------------------------------------------------- memory */
+
+/* Allocation hooks.  alloc must return memory aligned to at least 64 bytes
+ * or NULL; spectro checks every allocation.  Set them before creating plans;
+ * memory is freed with the hooks that allocated it, so changing hooks while
+ * plans are alive is safe.  Passing NULL for alloc/free restores malloc. */
+typedef struct spectro_allocator {
+  void *(*alloc)(void *opaque, size_t size);
+  void (*free)(void *opaque, void *ptr);
+  void *opaque;
+} spectro_allocator;
+
+SPECTRO_API void spectro_set_allocator(const spectro_allocator *allocator);
+
+/* Warnings that are not errors (e.g. an iSTFT window-coverage gap when
+ * validation is off) go to this handler, once per plan and configuration.
+ * The default handler writes one line to stderr.  NULL silences warnings. */
+typedef void (*spectro_warning_fn)(void *user, const char *message);
+SPECTRO_API void spectro_set_warning_handler(spectro_warning_fn fn, void *user);
+SPECTRO_API void spectro_reset_warning_handler(void);
+
+/* ---------------------------------------------------------------- enums */
+
+typedef enum spectro_dtype {
+  SPECTRO_FLOAT32 = 0, /* real float; spectra are interleaved complex64 */
+  SPECTRO_FLOAT64 = 1, /* real double; spectra are interleaved complex128 */
+  SPECTRO_INT16 = 2    /* PCM input only, scaled by 1/32768, computed in float32 */
+} spectro_dtype;
+
+typedef enum spectro_window {
+  SPECTRO_WINDOW_HANN = 0,
+  SPECTRO_WINDOW_HAMMING = 1,
+  SPECTRO_WINDOW_BLACKMAN = 2,
+  SPECTRO_WINDOW_RECT = 3, /* "ones" */
+  SPECTRO_WINDOW_CUSTOM = 4
+} spectro_window;
+
+typedef enum spectro_pad_mode {
+  SPECTRO_PAD_REFLECT = 0, /* torch default; needs length > n_fft/2 */
+  SPECTRO_PAD_CONSTANT = 1 /* zeros; librosa >= 0.10 default */
+} spectro_pad_mode;
+
+typedef enum spectro_tail {
+  SPECTRO_TAIL_SYMMETRIC = 0, /* pad n_fft/2 on both sides */
+  SPECTRO_TAIL_MINIMAL = 1    /* madmom: frames = max(1, ceil(T / hop)) */
+} spectro_tail;
+
+/* Spectrum layout.  BFN: [batch][bin][frame] (torch / librosa order).
+ * BNF: [batch][frame][bin]. */
+typedef enum spectro_layout { SPECTRO_LAYOUT_BFN = 0, SPECTRO_LAYOUT_BNF = 1 } spectro_layout;
+
+/* ---------------------------------------------------------------- STFT */
+
+typedef struct spectro_stft_config {
+  int64_t n_fft;      /* >= 1, any size (not only powers of two) */
+  int64_t hop_length; /* >= 1 */
+  int64_t win_length; /* 1..n_fft; a shorter window is zero-padded, centred */
+  spectro_window window;
+  int periodic; /* 1: periodic (DFT-even) window, 0: symmetric */
+  /* SPECTRO_WINDOW_CUSTOM: win_length or n_fft values, copied at plan
+   * creation.  A window of win_length values is centred like the built-ins. */
+  const double *custom_window;
+  int64_t custom_window_length;
+  int center;                       /* 1: pad by n_fft/2 (see pad_mode/tail) */
+  spectro_pad_mode center_pad_mode; /* used when center = 1 */
+  spectro_tail center_tail_pad;     /* used when center = 1 */
+  int normalized;                   /* 1: scale forward by 1/sqrt(n_fft), undo on inverse */
+} spectro_stft_config;
+
+/* Defaults: win_length = n_fft, periodic Hann, center reflect symmetric,
+ * not normalized (torch.stft's defaults). */
+SPECTRO_API void spectro_stft_config_init(spectro_stft_config *config, int64_t n_fft,
+                                          int64_t hop_length);
+
+typedef struct spectro_stft_plan spectro_stft_plan;
+
+SPECTRO_API spectro_status spectro_stft_plan_create(const spectro_stft_config *config,
+                                                    spectro_stft_plan **plan);
+/* Accepts NULL. */
+SPECTRO_API void spectro_stft_plan_destroy(spectro_stft_plan *plan);
+
+/* Number of one-sided bins, n_fft / 2 + 1. */
+SPECTRO_API int64_t spectro_stft_bins(const spectro_stft_plan *plan);
+
+/* Number of frames for a signal of `length` samples.  Fails (and names the
+ * sizes) when the framing rule cannot serve that length, e.g. reflect padding
+ * with length <= n_fft / 2 or center = 0 with length < n_fft. */
+SPECTRO_API spectro_status spectro_stft_frames(const spectro_stft_plan *plan, int64_t length,
+                                               int64_t *n_frames);
+
+/* Forward STFT of `batch` signals of `length` samples, stored contiguously
+ * (signal b starts at b * length).  signal_dtype FLOAT32 or INT16 produce
+ * complex64 output; FLOAT64 produces complex128.  `out` holds
+ * batch * bins * frames complex values in `layout`; real and imaginary parts
+ * interleaved.  signal and out must not overlap.  No output is written on
+ * failure. */
+SPECTRO_API spectro_status spectro_stft_execute(const spectro_stft_plan *plan,
+                                                const void *signal, spectro_dtype signal_dtype,
+                                                int64_t batch, int64_t length, void *out,
+                                                spectro_layout layout);
+
+/* iSTFT flags. */
+#define SPECTRO_ISTFT_VALIDATE 1u /* fail with SPECTRO_ERR_WINDOW_COVERAGE on a gap */
+
+/* Output length of the inverse when no explicit length is asked for
+ * (torch.istft's rule).  Fails for center_tail_pad = minimal, whose inverse
+ * needs an explicit length. */
+SPECTRO_API spectro_status spectro_istft_natural_length(const spectro_stft_plan *plan,
+                                                        int64_t n_frames, int64_t *length);
+
+/* Inverse STFT.  spec holds batch * n_bins * n_frames complex values
+ * (complex64 for FLOAT32, complex128 for FLOAT64) in `layout`; n_bins must be
+ * spectro_stft_bins(plan).  The imaginary parts of the DC bin (and of the
+ * Nyquist bin for even n_fft) are ignored.  `length` < 0 asks for the natural
+ * length; otherwise the result is cut or zero-filled to `length`.  `out` holds
+ * batch * length real values of the same precision.
+ *
+ * Each frame is inverse-transformed, multiplied by the window and
+ * overlap-added; the sum is divided by the summed squared window where that
+ * exceeds 1e-11 and set to 0 elsewhere.  Whether a configuration has such a
+ * gap is decided once per (plan, n_frames, length) and cached.  With
+ * SPECTRO_ISTFT_VALIDATE a gap fails the call before anything is written;
+ * without it the call succeeds and a warning is emitted once. */
+SPECTRO_API spectro_status spectro_istft_execute(const spectro_stft_plan *plan, const void *spec,
+                                                 spectro_dtype dtype, int64_t batch,
+                                                 int64_t n_bins, int64_t n_frames,
+                                                 spectro_layout layout, int64_t length,
+                                                 unsigned flags, void *out);
+
+/* The plan's analysis window as n_fft doubles (zero-padded, centred). */
+SPECTRO_API spectro_status spectro_stft_window(const spectro_stft_plan *plan, double *out,
+                                               int64_t out_length);
+
+/* ---------------------------------------------------------------- FFT */
+
+/* The built-in FFT, exposed for tests and for callers who need a plain
+ * transform.  Forward is exp(-2 pi i j k / n), unscaled; inverse is
+ * exp(+2 pi i j k / n), unscaled. */
+typedef struct spectro_fft_plan spectro_fft_plan;
+
+SPECTRO_API spectro_status spectro_fft_plan_create(int64_t n, spectro_fft_plan **plan);
+SPECTRO_API void spectro_fft_plan_destroy(spectro_fft_plan *plan);
+/* Complex transforms, in place on n interleaved complex values.  sign = -1
+ * forward, +1 inverse. */
+SPECTRO_API spectro_status spectro_fft_c2c_f32(const spectro_fft_plan *plan, float *data, int sign);
+SPECTRO_API spectro_status spectro_fft_c2c_f64(const spectro_fft_plan *plan, double *data,
+                                               int sign);
+/* Real forward: n reals in, n/2+1 complex out (interleaved).  Real inverse:
+ * n/2+1 complex in, n reals out (imaginary parts of DC and, for even n,
+ * Nyquist are ignored).  in and out must not overlap. */
+SPECTRO_API spectro_status spectro_fft_r2c_f32(const spectro_fft_plan *plan, const float *in,
+                                               float *out);
+SPECTRO_API spectro_status spectro_fft_r2c_f64(const spectro_fft_plan *plan, const double *in,
+                                               double *out);
+SPECTRO_API spectro_status spectro_fft_c2r_f32(const spectro_fft_plan *plan, const float *in,
+                                               float *out);
+SPECTRO_API spectro_status spectro_fft_c2r_f64(const spectro_fft_plan *plan, const double *in,
+                                               double *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SPECTRO_H */

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, once:
+#   - Debian packages (when missing and running as root): cmake, a compiler,
+#     python3-dev/venv, and the reference libraries torch and torchaudio
+#     (Debian's builds: the PyPI torch wheel pulls gigabytes of CUDA libraries).
+#   - a virtual environment .venv on the system python, seeing Debian's numpy,
+#     scipy, torch and torchaudio, with librosa and pytest from PyPI.
+# SPECTRO_OFFLINE=1 skips every download and uses what is already there (the
+# GPU machine has no network); the tests then skip the references they lack.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=/usr/bin/python3
+DEBS=(cmake gcc make pkg-config python3 python3-dev python3-venv python3-numpy python3-scipy
+      python3-torch python3-torchaudio)
+
+if [ "${SPECTRO_OFFLINE:-0}" != 1 ]; then
+  missing=()
+  for p in "${DEBS[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "setup: installing Debian packages: ${missing[*]}"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "setup: missing Debian packages (${missing[*]}); install them or run as root" >&2
+      exit 1
+    fi
+  fi
+fi
+
+[ -x "$PY" ] || PY=$(command -v python3)
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv (system site packages visible)"
+  "$PY" -m venv --system-site-packages .venv
+fi
+
+if [ "${SPECTRO_OFFLINE:-0}" != 1 ]; then
+  if ! .venv/bin/python -c "import librosa, pytest" >/dev/null 2>&1; then
+    echo "setup: installing librosa and pytest into .venv"
+    # keep Debian's numpy/scipy: torch from Debian is built against them
+    .venv/bin/python -c "import numpy, scipy; print(f'numpy=={numpy.__version__}\nscipy=={scipy.__version__}')" \
+      > .venv/constraints.txt
+    .venv/bin/pip install -q --disable-pip-version-check -c .venv/constraints.txt librosa pytest
+  fi
+fi
+.venv/bin/python -c "import numpy" || { echo "setup: numpy is missing from .venv" >&2; exit 1; }

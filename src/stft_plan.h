@@ -1,0 +1,46 @@
+/* The STFT plan as every backend sees it. */
+#ifndef SPECTRO_STFT_PLAN_H
+#define SPECTRO_STFT_PLAN_H
+
+#include "spectro.h"
+#include "dsp/dsp.h"
+#include "fft/fft.h"
+
+#include <pthread.h>
+
+#define COVERAGE_CACHE_SIZE 32
+
+typedef struct coverage_entry {
+  int64_t n_frames, length; /* length: output samples asked for */
+  int gap;                  /* 1: envelope <= 1e-11 somewhere in the output */
+  double min_envelope;
+  int warned;
+} coverage_entry;
+
+struct spectro_stft_plan {
+  spectro_stft_config config; /* custom_window cleared */
+  framing fr;
+  int64_t n_fft, hop, bins;
+  double *window_d; /* n_fft, zero-padded and centred */
+  float *window_f;
+  double *window_sq_period; /* hop values: sum_j w^2[r + j hop] (interior envelope) */
+  double min_period;        /* min of window_sq_period */
+  double forward_scale;     /* 1 or 1/sqrt(n_fft) */
+  spectro_fft_plan *fft;
+  pthread_mutex_t lock; /* guards the coverage cache */
+  coverage_entry coverage[COVERAGE_CACHE_SIZE];
+  int coverage_count, coverage_next;
+};
+
+/* Envelope sum_f w^2[p - f hop] at padded position p for n_frames frames. */
+double stft_envelope_at(const spectro_stft_plan *plan, int64_t n_frames, int64_t p);
+
+/* CPU execution; arguments already validated. */
+spectro_status cpu_stft_forward(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
+                                int64_t batch, int64_t length, int64_t n_frames, void *out,
+                                spectro_layout layout);
+spectro_status cpu_stft_inverse(const spectro_stft_plan *plan, const void *spec, spectro_dtype dtype,
+                                int64_t batch, int64_t n_frames, spectro_layout layout,
+                                int64_t length, void *out);
+
+#endif

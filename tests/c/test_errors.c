@@ -1,0 +1,153 @@
+/* Every invalid parameter gets its status and a message naming it; the
+ * allocation hooks see every allocation; failing allocations are reported,
+ * never crash. */
+#include "test_util.h"
+
+#include <string.h>
+
+#define EXPECT_ERR(expr, status, needle)                                                  \
+  do {                                                                                    \
+    spectro_status st_ = (expr);                                                          \
+    CHECK_MSG(st_ == (status), "%s -> %s, expected %s", #expr, spectro_status_string(st_), \
+              spectro_status_string(status));                                             \
+    CHECK_MSG(strstr(spectro_last_error(), needle) != NULL, "%s: message '%s' lacks '%s'", \
+              #expr, spectro_last_error(), needle);                                       \
+  } while (0)
+
+static spectro_status make(spectro_stft_config *cfg) {
+  spectro_stft_plan *plan = (spectro_stft_plan *)cfg; /* poisoned: must be reset to NULL */
+  spectro_status st = spectro_stft_plan_create(cfg, &plan);
+  if (st != SPECTRO_OK) {
+    if (plan != NULL) return SPECTRO_ERR_INTERNAL;
+  }
+  spectro_stft_plan_destroy(plan);
+  return st;
+}
+
+static size_t live_allocs, total_allocs;
+static int fail_after = -1;
+static void *counting_alloc(void *opaque, size_t size) {
+  (void)opaque;
+  if (fail_after >= 0 && (int)total_allocs >= fail_after) return NULL;
+  ++total_allocs;
+  ++live_allocs;
+  return malloc(size);
+}
+static void counting_free(void *opaque, void *p) {
+  (void)opaque;
+  --live_allocs;
+  free(p);
+}
+
+int main(void) {
+  int failures = 0;
+  spectro_stft_config cfg;
+  spectro_stft_config_init(&cfg, 0, 128);
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "n_fft");
+  spectro_stft_config_init(&cfg, -4, 128);
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "got -4");
+  spectro_stft_config_init(&cfg, 512, 0);
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "hop_length");
+  spectro_stft_config_init(&cfg, 512, 128);
+  cfg.win_length = 600;
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "win_length=600");
+  spectro_stft_config_init(&cfg, 512, 128);
+  cfg.center_tail_pad = SPECTRO_TAIL_MINIMAL;
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "center_tail_pad");
+  spectro_stft_config_init(&cfg, 512, 128);
+  cfg.center_pad_mode = (spectro_pad_mode)7;
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "center_pad_mode");
+  spectro_stft_config_init(&cfg, 512, 128);
+  cfg.window = (spectro_window)9;
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "window");
+  spectro_stft_config_init(&cfg, 512, 128);
+  cfg.window = SPECTRO_WINDOW_CUSTOM;
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "custom_window");
+  double w[300];
+  for (int i = 0; i < 300; ++i) w[i] = 1.0;
+  cfg.custom_window = w;
+  cfg.custom_window_length = 300;
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "got 300");
+  w[3] = NAN;
+  cfg.win_length = 300;
+  EXPECT_ERR(make(&cfg), SPECTRO_ERR_INVALID_ARGUMENT, "window[3]");
+  EXPECT_ERR(spectro_stft_plan_create(NULL, NULL), SPECTRO_ERR_INVALID_ARGUMENT, "NULL");
+
+  spectro_stft_plan *plan = NULL;
+  spectro_stft_config_init(&cfg, 512, 128);
+  CHECK_OK(spectro_stft_plan_create(&cfg, &plan));
+  float x[1000] = {0}, out[2 * 257 * 20];
+  int64_t frames;
+  EXPECT_ERR(spectro_stft_frames(plan, 256, &frames), SPECTRO_ERR_SHAPE, "length=256");
+  EXPECT_ERR(spectro_stft_execute(plan, x, SPECTRO_FLOAT32, 1, 200, out, SPECTRO_LAYOUT_BFN),
+             SPECTRO_ERR_SHAPE, "center_pad_mode='reflect'");
+  EXPECT_ERR(spectro_stft_execute(plan, x, SPECTRO_FLOAT32, 1, 1000, out, (spectro_layout)5),
+             SPECTRO_ERR_INVALID_ARGUMENT, "layout");
+  EXPECT_ERR(spectro_stft_execute(plan, x, (spectro_dtype)9, 1, 1000, out, SPECTRO_LAYOUT_BFN),
+             SPECTRO_ERR_DTYPE, "dtype");
+  EXPECT_ERR(spectro_stft_execute(plan, x, SPECTRO_FLOAT32, -1, 1000, out, SPECTRO_LAYOUT_BFN),
+             SPECTRO_ERR_SHAPE, "batch");
+  EXPECT_ERR(spectro_stft_execute(plan, NULL, SPECTRO_FLOAT32, 1, 1000, out, SPECTRO_LAYOUT_BFN),
+             SPECTRO_ERR_INVALID_ARGUMENT, "NULL");
+  EXPECT_ERR(spectro_stft_execute(plan, x, SPECTRO_FLOAT32, 1, INT64_MAX / 2, out, SPECTRO_LAYOUT_BFN),
+             SPECTRO_ERR_SHAPE, "too large");
+  CHECK_OK(spectro_stft_frames(plan, 1000, &frames));
+  EXPECT_ERR(spectro_istft_execute(plan, out, SPECTRO_FLOAT32, 1, 256, frames, SPECTRO_LAYOUT_BFN, -1, 0, x),
+             SPECTRO_ERR_SHAPE, "256 frequency bins");
+  EXPECT_ERR(spectro_istft_execute(plan, out, SPECTRO_INT16, 1, 257, frames, SPECTRO_LAYOUT_BFN, -1, 0, x),
+             SPECTRO_ERR_DTYPE, "dtype");
+  EXPECT_ERR(spectro_istft_execute(plan, out, SPECTRO_FLOAT32, 1, 257, 0, SPECTRO_LAYOUT_BFN, -1, 0, x),
+             SPECTRO_ERR_SHAPE, "n_frames");
+  EXPECT_ERR(spectro_istft_execute(plan, out, SPECTRO_FLOAT32, 1, 257, frames, SPECTRO_LAYOUT_BFN, -1, 8, x),
+             SPECTRO_ERR_INVALID_ARGUMENT, "flags");
+  spectro_stft_plan_destroy(plan);
+  cfg.center_pad_mode = SPECTRO_PAD_CONSTANT;
+  cfg.center_tail_pad = SPECTRO_TAIL_MINIMAL;
+  CHECK_OK(spectro_stft_plan_create(&cfg, &plan));
+  int64_t len;
+  EXPECT_ERR(spectro_istft_natural_length(plan, 5, &len), SPECTRO_ERR_INVALID_ARGUMENT, "length is required");
+  EXPECT_ERR(spectro_istft_execute(plan, out, SPECTRO_FLOAT32, 1, 257, 5, SPECTRO_LAYOUT_BFN, -1, 0, x),
+             SPECTRO_ERR_INVALID_ARGUMENT, "center_tail_pad='minimal'");
+  spectro_stft_plan_destroy(plan);
+  spectro_stft_config_init(&cfg, 512, 128);
+  cfg.center = 0;
+  CHECK_OK(spectro_stft_plan_create(&cfg, &plan));
+  EXPECT_ERR(spectro_stft_frames(plan, 511, &frames), SPECTRO_ERR_SHAPE, "center=False");
+  spectro_stft_plan_destroy(plan);
+  spectro_stft_plan_destroy(NULL);
+  spectro_fft_plan_destroy(NULL);
+
+  /* hooks see every allocation, and all of it is returned */
+  spectro_allocator hooks = {counting_alloc, counting_free, NULL};
+  spectro_set_allocator(&hooks);
+  spectro_stft_config_init(&cfg, 1323, 441); /* Bluestein-free odd size */
+  CHECK_OK(spectro_stft_plan_create(&cfg, &plan));
+  CHECK(total_allocs > 0);
+  CHECK_OK(spectro_stft_execute(plan, x, SPECTRO_FLOAT32, 1, 1000, out, SPECTRO_LAYOUT_BFN));
+  spectro_stft_plan_destroy(plan);
+  CHECK_MSG(live_allocs == 0, "%zu allocations leaked", live_allocs);
+  /* every allocation failing in turn gives OUT_OF_MEMORY, never a crash */
+  spectro_stft_config_init(&cfg, 1009 * 2, 256); /* needs Bluestein: more allocations */
+  size_t needed;
+  total_allocs = 0;
+  CHECK_OK(spectro_stft_plan_create(&cfg, &plan));
+  spectro_stft_plan_destroy(plan);
+  needed = total_allocs;
+  for (size_t k = 0; k < needed; ++k) {
+    total_allocs = 0;
+    fail_after = (int)k;
+    plan = NULL;
+    spectro_status st = spectro_stft_plan_create(&cfg, &plan);
+    CHECK_MSG(st == SPECTRO_ERR_OUT_OF_MEMORY && plan == NULL, "failing allocation %zu -> %s", k,
+              spectro_status_string(st));
+    spectro_stft_plan_destroy(plan);
+  }
+  fail_after = -1;
+  CHECK_MSG(live_allocs == 0, "%zu allocations leaked on failure paths", live_allocs);
+  spectro_set_allocator(NULL);
+
+  CHECK(strcmp(spectro_version(), SPECTRO_VERSION_STRING) == 0);
+  CHECK(spectro_version_number() == SPECTRO_VERSION_NUMBER);
+  CHECK(strcmp(spectro_status_string(SPECTRO_ERR_SHAPE), "shape mismatch") == 0);
+  return test_report("errors", failures);
+}
