@@ -33,11 +33,11 @@ test-asan:
 
 # Build the extension in place, into python/spectro/.
 python: env
-	cd python && ../$(VENV_PY) setup.py -q build_ext --inplace 2>&1 | grep -v "^$$" || true
+	$(VENV_PY) setup.py -q build_ext --inplace > $(BUILD)-python.log 2>&1 || { cat $(BUILD)-python.log; exit 1; }
 	@test -n "$$(ls python/spectro/_spectro*.so 2>/dev/null)" || { echo "python extension failed to build" >&2; exit 1; }
 
 test-python: python
-	cd python && PYTHONPATH=. ../$(VENV_PY) -m pytest -q ../tests/python
+	PYTHONPATH=python $(VENV_PY) -m pytest -q tests/python
 
 test: env test-c test-asan test-python
 

@@ -1,0 +1,24 @@
+"""spectro: fast, exact audio spectral frontends.
+
+The C core (plans, built-in FFT) does the work; these classes mirror the
+Python API of mlx-spectro so code written for it ports by changing the
+import.  numpy arrays in, numpy arrays out.
+"""
+from ._spectro import version as _core_version
+from .compile_cache import RepeatedShapeCompileCache, get_cache_debug_stats, reset_cache_debug_stats
+from .transform import SpectralTransform, get_transform, get_transform_mlx
+from .windows import make_window, resolve_fft_params
+
+__version__ = _core_version()
+
+__all__ = [
+    "SpectralTransform",
+    "RepeatedShapeCompileCache",
+    "get_transform",
+    "get_transform_mlx",
+    "make_window",
+    "resolve_fft_params",
+    "get_cache_debug_stats",
+    "reset_cache_debug_stats",
+    "__version__",
+]

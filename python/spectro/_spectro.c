@@ -1,0 +1,408 @@
+/* CPython extension: a thin, strict layer over the C API.  Arrays come in
+ * through the buffer protocol (numpy, or anything exporting PEP 3118
+ * buffers); the Python package allocates outputs with numpy and passes them
+ * in.  The GIL is released while the library computes. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "spectro.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------ errors */
+
+static PyObject *raise_status(spectro_status st) {
+  const char *msg = spectro_last_error();
+  if (msg == NULL || msg[0] == '\0') msg = spectro_status_string(st);
+  switch (st) {
+  case SPECTRO_ERR_DTYPE: PyErr_SetString(PyExc_TypeError, msg); break;
+  case SPECTRO_ERR_OUT_OF_MEMORY: PyErr_SetString(PyExc_MemoryError, msg); break;
+  case SPECTRO_ERR_WINDOW_COVERAGE:
+  case SPECTRO_ERR_INTERNAL:
+  case SPECTRO_ERR_DEVICE: PyErr_SetString(PyExc_RuntimeError, msg); break;
+  default: PyErr_SetString(PyExc_ValueError, msg); break;
+  }
+  return NULL;
+}
+
+/* Library warnings raised on a worker thread are kept here and turned into
+ * Python RuntimeWarnings once the GIL is back. */
+static _Thread_local char pending_warning[512];
+
+static void capture_warning(void *user, const char *message) {
+  (void)user;
+  snprintf(pending_warning, sizeof pending_warning, "%s", message);
+}
+
+static int flush_warning(void) {
+  if (pending_warning[0] == '\0') return 0;
+  char msg[512];
+  memcpy(msg, pending_warning, sizeof msg);
+  pending_warning[0] = '\0';
+  return PyErr_WarnEx(PyExc_RuntimeWarning, msg, 1);
+}
+
+/* ------------------------------------------------------------ buffers */
+
+typedef enum { KIND_REAL, KIND_COMPLEX } elem_kind;
+
+/* Get a C-contiguous buffer and classify its element type.  `name` is the
+ * Python parameter name used in messages. */
+static int get_buffer(PyObject *obj, Py_buffer *view, int writable, const char *name) {
+  int flags = PyBUF_STRIDES | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+  if (PyObject_GetBuffer(obj, view, flags) != 0) {
+    PyErr_Clear();
+    PyErr_Format(PyExc_TypeError, "%s must be a numpy array (or a buffer), got %s", name,
+                 Py_TYPE(obj)->tp_name);
+    return -1;
+  }
+  if (!PyBuffer_IsContiguous(view, 'C')) {
+    PyErr_Format(PyExc_ValueError,
+                 "%s must be C-contiguous; pass numpy.ascontiguousarray(%s) (spectro makes no "
+                 "hidden copies)",
+                 name, name);
+    PyBuffer_Release(view);
+    return -1;
+  }
+  return 0;
+}
+
+/* Map a buffer format to a spectro dtype.  Returns -1 if unsupported. */
+static int buffer_dtype(const Py_buffer *view, elem_kind *kind) {
+  const char *f = view->format ? view->format : "B";
+  if (*f == '<' || *f == '=' || *f == '@') ++f;
+  if (strcmp(f, "f") == 0 && view->itemsize == 4) return *kind = KIND_REAL, SPECTRO_FLOAT32;
+  if (strcmp(f, "d") == 0 && view->itemsize == 8) return *kind = KIND_REAL, SPECTRO_FLOAT64;
+  if (strcmp(f, "h") == 0 && view->itemsize == 2) return *kind = KIND_REAL, SPECTRO_INT16;
+  if (strcmp(f, "Zf") == 0 && view->itemsize == 8) return *kind = KIND_COMPLEX, SPECTRO_FLOAT32;
+  if (strcmp(f, "Zd") == 0 && view->itemsize == 16) return *kind = KIND_COMPLEX, SPECTRO_FLOAT64;
+  return -1;
+}
+
+static const char *format_name(const Py_buffer *view) { return view->format ? view->format : "B"; }
+
+/* ------------------------------------------------------------ Plan */
+
+typedef struct {
+  PyObject_HEAD spectro_stft_plan *plan;
+  int64_t n_fft, hop, bins;
+} PlanObject;
+
+static int parse_choice(const char *value, const char *name, const char *const *choices, int count,
+                        const int *values, int *out) {
+  for (int i = 0; i < count; ++i)
+    if (strcmp(value, choices[i]) == 0) {
+      *out = values[i];
+      return 0;
+    }
+  PyObject *list = PyUnicode_FromString("");
+  for (int i = 0; i < count && list; ++i) {
+    PyObject *next = PyUnicode_FromFormat("%U%s'%s'", list, i ? ", " : "", choices[i]);
+    Py_DECREF(list);
+    list = next;
+  }
+  if (list) {
+    PyErr_Format(PyExc_ValueError, "%s must be one of %U (got '%s')", name, list, value);
+    Py_DECREF(list);
+  }
+  return -1;
+}
+
+static int parse_layout(const char *s, const char *name, spectro_layout *out) {
+  static const char *const names[] = {"bfn", "bnf"};
+  static const int values[] = {SPECTRO_LAYOUT_BFN, SPECTRO_LAYOUT_BNF};
+  int v;
+  if (parse_choice(s, name, names, 2, values, &v) != 0) return -1;
+  *out = (spectro_layout)v;
+  return 0;
+}
+
+static int Plan_init(PlanObject *self, PyObject *args, PyObject *kwds) {
+  static char *kwlist[] = {"n_fft", "hop_length", "win_length", "window", "periodic", "center",
+                           "center_pad_mode", "center_tail_pad", "normalized", NULL};
+  long long n_fft, hop, win_length;
+  PyObject *window;
+  int periodic, center, normalized;
+  const char *pad_mode, *tail;
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "LLLOppssp", kwlist, &n_fft, &hop, &win_length, &window,
+                                   &periodic, &center, &pad_mode, &tail, &normalized))
+    return -1;
+  spectro_stft_config cfg;
+  spectro_stft_config_init(&cfg, n_fft, hop);
+  cfg.win_length = win_length;
+  cfg.periodic = periodic;
+  cfg.center = center;
+  cfg.normalized = normalized;
+  static const char *const pads[] = {"reflect", "constant"};
+  static const int pad_values[] = {SPECTRO_PAD_REFLECT, SPECTRO_PAD_CONSTANT};
+  static const char *const tails[] = {"symmetric", "minimal"};
+  static const int tail_values[] = {SPECTRO_TAIL_SYMMETRIC, SPECTRO_TAIL_MINIMAL};
+  int v;
+  if (parse_choice(pad_mode, "center_pad_mode", pads, 2, pad_values, &v) != 0) return -1;
+  cfg.center_pad_mode = (spectro_pad_mode)v;
+  if (parse_choice(tail, "center_tail_pad", tails, 2, tail_values, &v) != 0) return -1;
+  cfg.center_tail_pad = (spectro_tail)v;
+
+  Py_buffer wview = {0};
+  int have_view = 0;
+  if (PyUnicode_Check(window)) {
+    static const char *const names[] = {"hann", "hamming", "blackman", "rect", "ones", "boxcar"};
+    static const int values[] = {SPECTRO_WINDOW_HANN, SPECTRO_WINDOW_HAMMING, SPECTRO_WINDOW_BLACKMAN,
+                                 SPECTRO_WINDOW_RECT, SPECTRO_WINDOW_RECT, SPECTRO_WINDOW_RECT};
+    if (parse_choice(PyUnicode_AsUTF8(window), "window_fn", names, 6, values, &v) != 0) return -1;
+    cfg.window = (spectro_window)v;
+  } else {
+    if (get_buffer(window, &wview, 0, "window") != 0) return -1;
+    have_view = 1;
+    elem_kind kind;
+    if (buffer_dtype(&wview, &kind) != SPECTRO_FLOAT64 || wview.ndim != 1) {
+      PyErr_Format(PyExc_TypeError, "window must be a 1-D float64 array (got format '%s', ndim %d)",
+                   format_name(&wview), wview.ndim);
+      PyBuffer_Release(&wview);
+      return -1;
+    }
+    cfg.window = SPECTRO_WINDOW_CUSTOM;
+    cfg.custom_window = (const double *)wview.buf;
+    cfg.custom_window_length = wview.shape[0];
+  }
+  spectro_stft_plan *plan = NULL;
+  spectro_status st = spectro_stft_plan_create(&cfg, &plan);
+  if (have_view) PyBuffer_Release(&wview);
+  if (st != SPECTRO_OK) {
+    raise_status(st);
+    return -1;
+  }
+  spectro_stft_plan_destroy(self->plan);
+  self->plan = plan;
+  self->n_fft = n_fft;
+  self->hop = hop;
+  self->bins = spectro_stft_bins(plan);
+  return 0;
+}
+
+static void Plan_dealloc(PlanObject *self) {
+  spectro_stft_plan_destroy(self->plan);
+  Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int require_plan(PlanObject *self) {
+  if (self->plan == NULL) {
+    PyErr_SetString(PyExc_RuntimeError, "Plan was not initialised");
+    return -1;
+  }
+  return 0;
+}
+
+static PyObject *Plan_frames(PlanObject *self, PyObject *arg) {
+  if (require_plan(self)) return NULL;
+  long long length = PyLong_AsLongLong(arg);
+  if (length == -1 && PyErr_Occurred()) return NULL;
+  int64_t frames;
+  spectro_status st = spectro_stft_frames(self->plan, length, &frames);
+  if (st != SPECTRO_OK) return raise_status(st);
+  return PyLong_FromLongLong(frames);
+}
+
+static PyObject *Plan_natural_length(PlanObject *self, PyObject *arg) {
+  if (require_plan(self)) return NULL;
+  long long n_frames = PyLong_AsLongLong(arg);
+  if (n_frames == -1 && PyErr_Occurred()) return NULL;
+  int64_t length;
+  spectro_status st = spectro_istft_natural_length(self->plan, n_frames, &length);
+  if (st != SPECTRO_OK) return raise_status(st);
+  return PyLong_FromLongLong(length);
+}
+
+static PyObject *Plan_window_into(PlanObject *self, PyObject *arg) {
+  if (require_plan(self)) return NULL;
+  Py_buffer out;
+  if (get_buffer(arg, &out, 1, "out") != 0) return NULL;
+  elem_kind kind;
+  if (buffer_dtype(&out, &kind) != SPECTRO_FLOAT64 || out.len / 8 < self->n_fft) {
+    PyBuffer_Release(&out);
+    PyErr_SetString(PyExc_ValueError, "out must be a float64 array of n_fft values");
+    return NULL;
+  }
+  spectro_status st = spectro_stft_window(self->plan, out.buf, out.len / 8);
+  PyBuffer_Release(&out);
+  if (st != SPECTRO_OK) return raise_status(st);
+  Py_RETURN_NONE;
+}
+
+/* stft(x, out, layout): x [..., T] real; out [..., F, N] or [..., N, F]. */
+static PyObject *Plan_stft(PlanObject *self, PyObject *args) {
+  PyObject *xo, *oo;
+  const char *layout_s;
+  if (!PyArg_ParseTuple(args, "OOs", &xo, &oo, &layout_s)) return NULL;
+  if (require_plan(self)) return NULL;
+  spectro_layout layout;
+  if (parse_layout(layout_s, "output_layout", &layout) != 0) return NULL;
+  Py_buffer x, out;
+  if (get_buffer(xo, &x, 0, "x") != 0) return NULL;
+  if (get_buffer(oo, &out, 1, "out") != 0) {
+    PyBuffer_Release(&x);
+    return NULL;
+  }
+  PyObject *result = NULL;
+  elem_kind xk, ok;
+  int xd = buffer_dtype(&x, &xk), od = buffer_dtype(&out, &ok);
+  if (xd < 0 || xk != KIND_REAL) {
+    PyErr_Format(PyExc_TypeError, "x must be float32 or float64 (got buffer format '%s')", format_name(&x));
+    goto done;
+  }
+  if (x.ndim < 1) {
+    PyErr_SetString(PyExc_ValueError, "x must have at least one dimension [..., T]");
+    goto done;
+  }
+  int64_t T = x.shape[x.ndim - 1], batch = 1;
+  for (int i = 0; i < x.ndim - 1; ++i) batch *= x.shape[i];
+  int64_t frames;
+  spectro_status st = spectro_stft_frames(self->plan, T, &frames);
+  if (st != SPECTRO_OK) {
+    raise_status(st);
+    goto done;
+  }
+  int want = xd == SPECTRO_FLOAT64 ? SPECTRO_FLOAT64 : SPECTRO_FLOAT32;
+  if (od != want || ok != KIND_COMPLEX || out.len != (Py_ssize_t)(batch * self->bins * frames) * out.itemsize) {
+    PyErr_Format(PyExc_ValueError, "out must be a %s array of %lld values",
+                 want == SPECTRO_FLOAT64 ? "complex128" : "complex64",
+                 (long long)(batch * self->bins * frames));
+    goto done;
+  }
+  Py_BEGIN_ALLOW_THREADS st = spectro_stft_execute(self->plan, x.buf, (spectro_dtype)xd, batch, T, out.buf, layout);
+  Py_END_ALLOW_THREADS if (st != SPECTRO_OK) raise_status(st);
+  else result = Py_BuildValue("(LL)", (long long)batch, (long long)frames);
+done:
+  PyBuffer_Release(&x);
+  PyBuffer_Release(&out);
+  return result;
+}
+
+/* istft(z, out, layout, length, validate, quiet): z [..., F, N] or
+ * [..., N, F] complex; out [..., length] real. */
+static PyObject *Plan_istft(PlanObject *self, PyObject *args) {
+  PyObject *zo, *oo;
+  const char *layout_s;
+  long long length;
+  int validate, quiet;
+  if (!PyArg_ParseTuple(args, "OOsLpp", &zo, &oo, &layout_s, &length, &validate, &quiet)) return NULL;
+  if (require_plan(self)) return NULL;
+  spectro_layout layout;
+  if (parse_layout(layout_s, "input_layout", &layout) != 0) return NULL;
+  Py_buffer z, out;
+  if (get_buffer(zo, &z, 0, "z") != 0) return NULL;
+  if (get_buffer(oo, &out, 1, "out") != 0) {
+    PyBuffer_Release(&z);
+    return NULL;
+  }
+  PyObject *result = NULL;
+  elem_kind zk, ok;
+  int zd = buffer_dtype(&z, &zk), od = buffer_dtype(&out, &ok);
+  if (zd < 0 || zk != KIND_COMPLEX) {
+    PyErr_Format(PyExc_TypeError, "z must be complex64 or complex128 (got buffer format '%s')",
+                 format_name(&z));
+    goto done;
+  }
+  if (z.ndim < 2) {
+    PyErr_Format(PyExc_ValueError, "z must be [..., F, N] (input_layout='bfn') or [..., N, F] "
+                                   "(input_layout='bnf'); got %d dimension(s)", z.ndim);
+    goto done;
+  }
+  int64_t a = z.shape[z.ndim - 2], b = z.shape[z.ndim - 1], batch = 1;
+  for (int i = 0; i < z.ndim - 2; ++i) batch *= z.shape[i];
+  int64_t bins = layout == SPECTRO_LAYOUT_BFN ? a : b, frames = layout == SPECTRO_LAYOUT_BFN ? b : a;
+  if (bins != self->bins) {
+    PyErr_Format(PyExc_ValueError,
+                 "z has %lld frequency bins on axis %d with input_layout='%s'; n_fft=%lld needs "
+                 "n_fft//2+1=%lld%s",
+                 (long long)bins, layout == SPECTRO_LAYOUT_BFN ? -2 : -1, layout_s, (long long)self->n_fft,
+                 (long long)self->bins,
+                 ((layout == SPECTRO_LAYOUT_BFN ? b : a) == self->bins) ? " (is the layout swapped?)" : "");
+    goto done;
+  }
+  if (length < 0) {
+    int64_t nat;
+    spectro_status st = spectro_istft_natural_length(self->plan, frames, &nat);
+    if (st != SPECTRO_OK) {
+      raise_status(st);
+      goto done;
+    }
+    length = nat;
+  }
+  if (od != zd || ok != KIND_REAL || out.len != (Py_ssize_t)(batch * length) * out.itemsize) {
+    PyErr_Format(PyExc_ValueError, "out must be a %s array of %lld values",
+                 zd == SPECTRO_FLOAT64 ? "float64" : "float32", (long long)(batch * length));
+    goto done;
+  }
+  spectro_status st;
+  Py_BEGIN_ALLOW_THREADS st = spectro_istft_execute(self->plan, z.buf, (spectro_dtype)zd, batch, bins, frames,
+                                                    layout, length, validate ? SPECTRO_ISTFT_VALIDATE : 0,
+                                                    out.buf);
+  Py_END_ALLOW_THREADS if (quiet) pending_warning[0] = '\0';
+  if (st != SPECTRO_OK) {
+    raise_status(st);
+    goto done;
+  }
+  if (flush_warning() != 0) goto done;
+  result = PyLong_FromLongLong(length);
+done:
+  PyBuffer_Release(&z);
+  PyBuffer_Release(&out);
+  return result;
+}
+
+static PyObject *Plan_get_bins(PlanObject *self, void *closure) {
+  (void)closure;
+  return PyLong_FromLongLong(self->bins);
+}
+
+static PyMethodDef Plan_methods[] = {
+    {"frames", (PyCFunction)Plan_frames, METH_O, "frames(length) -> number of STFT frames"},
+    {"natural_length", (PyCFunction)Plan_natural_length, METH_O,
+     "natural_length(n_frames) -> iSTFT length without an explicit length"},
+    {"window_into", (PyCFunction)Plan_window_into, METH_O, "window_into(out): the n_fft window"},
+    {"stft", (PyCFunction)Plan_stft, METH_VARARGS, "stft(x, out, layout) -> (batch, frames)"},
+    {"istft", (PyCFunction)Plan_istft, METH_VARARGS,
+     "istft(z, out, layout, length, validate, quiet) -> length"},
+    {NULL, NULL, 0, NULL}};
+
+static PyGetSetDef Plan_getset[] = {{"bins", (getter)Plan_get_bins, NULL, "n_fft // 2 + 1", NULL},
+                                    {NULL, NULL, NULL, NULL, NULL}};
+
+static PyTypeObject PlanType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "spectro._spectro.Plan",
+    .tp_basicsize = sizeof(PlanObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "An immutable STFT plan (see include/spectro.h).",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Plan_init,
+    .tp_dealloc = (destructor)Plan_dealloc,
+    .tp_methods = Plan_methods,
+    .tp_getset = Plan_getset,
+};
+
+static PyObject *mod_version(PyObject *self, PyObject *unused) {
+  (void)self;
+  (void)unused;
+  return PyUnicode_FromString(spectro_version());
+}
+
+static PyMethodDef module_methods[] = {{"version", mod_version, METH_NOARGS, "library version"},
+                                       {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_spectro", "spectro C core", -1, module_methods,
+                                    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__spectro(void) {
+  if (PyType_Ready(&PlanType) < 0) return NULL;
+  PyObject *m = PyModule_Create(&module);
+  if (m == NULL) return NULL;
+  Py_INCREF(&PlanType);
+  if (PyModule_AddObject(m, "Plan", (PyObject *)&PlanType) < 0) {
+    Py_DECREF(&PlanType);
+    Py_DECREF(m);
+    return NULL;
+  }
+  spectro_set_warning_handler(capture_warning, NULL);
+  return m;
+}

@@ -1,0 +1,397 @@
+"""SpectralTransform: STFT / iSTFT plans with the reference package's API."""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Callable, Dict, Optional, Tuple
+
+import numpy as np
+
+from . import _spectro
+from .compile_cache import record_cache_event
+from .windows import WINDOW_NAMES, make_window, resolve_fft_params
+
+LAYOUTS = ("bfn", "bnf")
+ISTFT_BACKEND_POLICIES = (None, "auto", "mlx_fft", "metal", "torch_fallback", "native")
+SAFETY_MODES = ("off", "auto", "always")
+LONG_MODE_STRATEGIES = ("native", "numpy_fallback", "torch_fallback")
+
+_REAL_DTYPES = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128,
+                np.dtype(np.int16): np.complex64}
+_COMPLEX_DTYPES = {np.dtype(np.complex64): np.float32, np.dtype(np.complex128): np.float64}
+
+
+def _check_layout(value: str, name: str) -> str:
+    if value not in LAYOUTS:
+        raise ValueError(f"{name} must be one of {LAYOUTS} (got {value!r})")
+    return value
+
+
+def _check_array(a, name: str, ranks: Tuple[int, ...], dtypes, what: str) -> np.ndarray:
+    if not isinstance(a, np.ndarray):
+        raise TypeError(
+            f"{name} must be a numpy.ndarray (got {type(a).__name__}); CUDA tensors need the CUDA backend"
+        )
+    if a.dtype not in dtypes:
+        raise TypeError(f"{name} must be {what} (got dtype {a.dtype})")
+    if a.ndim not in ranks:
+        raise ValueError(f"{name} must have {' or '.join(str(r) for r in ranks)} dimensions (got shape {a.shape})")
+    if not a.flags.c_contiguous:
+        raise ValueError(
+            f"{name} must be C-contiguous (got strides {a.strides}); pass numpy.ascontiguousarray({name})"
+        )
+    return a
+
+
+def _check_length(length) -> int:
+    if length is None:
+        return -1
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)):
+        raise TypeError(f"length must be an int or None (got {type(length).__name__})")
+    if length < 1:
+        raise ValueError(f"length must be >= 1 (got {length})")
+    return int(length)
+
+
+class SpectralTransform:
+    """STFT and inverse STFT for fixed parameters, on the CPU.
+
+    Parameters follow torch.stft / the reference package: ``n_fft`` (any
+    size), ``hop_length`` (default ``win_length // 4``), ``win_length``
+    (default ``n_fft``; a shorter window is zero-padded and centred),
+    ``window_fn`` (hann, hamming, blackman, rect/ones) or a custom ``window``
+    array of ``win_length`` or ``n_fft`` values, ``periodic``, ``center``,
+    ``center_pad_mode`` (reflect | constant), ``center_tail_pad``
+    (symmetric | minimal: madmom's frame count), ``normalized``.
+    """
+
+    def __init__(
+        self,
+        n_fft: int,
+        hop_length: Optional[int] = None,
+        win_length: Optional[int] = None,
+        window_fn: str = "hann",
+        *,
+        window=None,
+        periodic: bool = True,
+        center: bool = True,
+        center_pad_mode: str = "reflect",
+        center_tail_pad: str = "symmetric",
+        normalized: bool = False,
+        istft_backend_policy: Optional[str] = None,
+    ) -> None:
+        n_fft, hop_length, win_length = resolve_fft_params(n_fft, hop_length, win_length)
+        if istft_backend_policy not in ISTFT_BACKEND_POLICIES:
+            raise ValueError(
+                f"istft_backend_policy must be one of {ISTFT_BACKEND_POLICIES[1:]} or None "
+                f"(got {istft_backend_policy!r})"
+            )
+        if window is not None and not isinstance(window, str):
+            plan_window = make_window(window, window_fn, win_length, n_fft, periodic, dtype=np.float64)
+        else:
+            name = window if isinstance(window, str) else window_fn
+            if name not in WINDOW_NAMES:
+                raise ValueError(f"window_fn must be one of {WINDOW_NAMES} (got {name!r})")
+            plan_window = name
+        self.n_fft = n_fft
+        self.hop_length = hop_length
+        self.win_length = win_length
+        self.window_fn = window_fn
+        self.periodic = bool(periodic)
+        self.center = bool(center)
+        self.center_pad_mode = center_pad_mode
+        self.center_tail_pad = center_tail_pad
+        self.normalized = bool(normalized)
+        self.istft_backend_policy = istft_backend_policy
+        self._plan = _spectro.Plan(
+            n_fft, hop_length, win_length, plan_window, self.periodic, self.center,
+            center_pad_mode, center_tail_pad, self.normalized,
+        )
+        self.n_freqs = self._plan.bins
+        w = np.empty(n_fft, dtype=np.float64)
+        self._plan.window_into(w)
+        self.window = w.astype(np.float32)
+        self._compiled: Dict[tuple, Callable] = {}
+
+    def __repr__(self) -> str:
+        return (
+            f"SpectralTransform(n_fft={self.n_fft}, hop_length={self.hop_length}, "
+            f"win_length={self.win_length}, window_fn={self.window_fn!r}, periodic={self.periodic}, "
+            f"center={self.center}, center_pad_mode={self.center_pad_mode!r}, "
+            f"center_tail_pad={self.center_tail_pad!r}, normalized={self.normalized})"
+        )
+
+    # ------------------------------------------------------------ sizes
+    def num_frames(self, length: int) -> int:
+        """Frames of a signal of ``length`` samples under this framing rule."""
+        return self._plan.frames(int(length))
+
+    # ------------------------------------------------------------ STFT
+    def _stft_shape(self, x: np.ndarray, layout: str) -> Tuple[tuple, np.dtype]:
+        n = self._plan.frames(x.shape[-1])
+        lead = x.shape[:-1] if x.ndim > 1 else (1,)
+        tail = (self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)
+        return lead + tail, _REAL_DTYPES[x.dtype]
+
+    def stft(self, x: np.ndarray, output_layout: str = "bfn") -> np.ndarray:
+        """Forward STFT.  ``x``: [T], [B, T] or [B, C, T], float32 or float64
+        (int16 PCM is accepted and scaled by 1/32768).  Returns complex64
+        (complex128 for float64) [B, F, N] (``bfn``) or [B, N, F] (``bnf``);
+        [T] gives [1, F, N] and [B, C, T] gives [B, C, F, N]."""
+        _check_layout(output_layout, "output_layout")
+        x = _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
+        shape, dtype = self._stft_shape(x, output_layout)
+        out = np.empty(shape, dtype=dtype)
+        self._plan.stft(x, out, output_layout)
+        return out
+
+    __call__ = stft
+
+    # ------------------------------------------------------------ iSTFT
+    def istft(
+        self,
+        z: np.ndarray,
+        length: Optional[int] = None,
+        validate: bool = False,
+        *,
+        torch_like: bool = False,
+        allow_fused: bool = True,
+        safety: str = "auto",
+        long_mode_strategy: str = "native",
+        backend_policy: Optional[str] = None,
+        input_layout: str = "bfn",
+    ) -> np.ndarray:
+        """Inverse STFT.  ``z``: [F, N], [B, F, N] or [B, C, F, N] (``bfn``)
+        or the ``bnf`` equivalents, complex64 or complex128.  Returns [T],
+        [B, T] or [B, C, T] of the matching real dtype, cut or zero-filled to
+        ``length`` (default: torch's natural length).  A window-coverage gap
+        raises RuntimeError with ``torch_like=True`` or ``validate=True`` and
+        warns once otherwise (``safety='off'`` silences the warning)."""
+        _check_layout(input_layout, "input_layout")
+        if safety not in SAFETY_MODES:
+            raise ValueError(f"safety must be one of {SAFETY_MODES} (got {safety!r})")
+        if long_mode_strategy not in LONG_MODE_STRATEGIES:
+            raise ValueError(f"long_mode_strategy must be one of {LONG_MODE_STRATEGIES} (got {long_mode_strategy!r})")
+        if backend_policy not in ISTFT_BACKEND_POLICIES:
+            raise ValueError(f"backend_policy must be one of {ISTFT_BACKEND_POLICIES[1:]} or None (got {backend_policy!r})")
+        z = _check_array(z, "z", (2, 3, 4), _COMPLEX_DTYPES, "complex64 or complex128")
+        n = self._istft_length(z, length, input_layout)
+        out = np.empty(z.shape[:-2] + (n,), dtype=_COMPLEX_DTYPES[z.dtype])
+        self._plan.istft(z, out, input_layout, n, bool(validate or torch_like), safety == "off")
+        return out
+
+    def _istft_length(self, z: np.ndarray, length, layout: str) -> int:
+        length = _check_length(length)
+        if length >= 0:
+            return length
+        frames = z.shape[-1] if layout == "bfn" else z.shape[-2]
+        return self._plan.natural_length(frames)
+
+    # ------------------------------------------------------------ compiled
+    def get_compiled_stft(self, *, output_layout: str = "bfn") -> Callable[[np.ndarray], np.ndarray]:
+        """A callable for a hot loop with repeating shapes: it remembers the
+        output shape of the last input shape and skips the Python-side
+        argument handling (the C core still checks every call)."""
+        _check_layout(output_layout, "output_layout")
+        key = ("stft", output_layout)
+        fn = self._compiled.get(key)
+        if fn is None:
+            fn = self._compiled[key] = _CompiledSTFT(self, output_layout)
+            record_cache_event("compiled.stft.miss")
+        else:
+            record_cache_event("compiled.stft.hit")
+        return fn
+
+    def get_compiled_istft(
+        self,
+        *,
+        length: Optional[int] = None,
+        validate: bool = False,
+        torch_like: bool = False,
+        allow_fused: bool = True,
+        safety: str = "auto",
+        long_mode_strategy: str = "native",
+        backend_policy: Optional[str] = None,
+        input_layout: str = "bfn",
+    ) -> Callable[[np.ndarray], np.ndarray]:
+        """The iSTFT counterpart of :meth:`get_compiled_stft`."""
+        _check_layout(input_layout, "input_layout")
+        _check_length(length)
+        if safety not in SAFETY_MODES:
+            raise ValueError(f"safety must be one of {SAFETY_MODES} (got {safety!r})")
+        if long_mode_strategy != "native":
+            raise ValueError("Compiled iSTFT supports long_mode_strategy='native' only")
+        if backend_policy == "torch_fallback":
+            raise ValueError("Compiled iSTFT does not support backend_policy='torch_fallback'")
+        key = ("istft", length, bool(validate or torch_like), safety, input_layout)
+        fn = self._compiled.get(key)
+        if fn is None:
+            fn = self._compiled[key] = _CompiledISTFT(self, length, bool(validate or torch_like),
+                                                      safety == "off", input_layout)
+            record_cache_event("compiled.istft.miss")
+        else:
+            record_cache_event("compiled.istft.hit")
+        return fn
+
+    def stft_compiled(self, x: np.ndarray, *, output_layout: str = "bfn") -> np.ndarray:
+        return self.get_compiled_stft(output_layout=output_layout)(x)
+
+    def istft_compiled(self, z: np.ndarray, **kwargs) -> np.ndarray:
+        return self.get_compiled_istft(**kwargs)(z)
+
+    def compiled_pair(self, length: int, layout: str = "bnf", warmup_batch: Optional[int] = None):
+        """``(stft_fn, istft_fn)`` for a fixed signal ``length``: stft_fn maps
+        [B, length] to [B, N, F] (``bnf``) and istft_fn maps it back to
+        [B, length].  The window-coverage verdict is computed here, once."""
+        length = _check_length(length)
+        if length < 0:
+            raise ValueError("compiled_pair needs a length")
+        _check_layout(layout, "layout")
+        batch = 1 if warmup_batch is None else int(warmup_batch)
+        if batch < 1:
+            raise ValueError(f"warmup_batch must be >= 1 (got {warmup_batch})")
+        stft_fn = self.get_compiled_stft(output_layout=layout)
+        istft_fn = self.get_compiled_istft(length=length, input_layout=layout, safety="auto")
+        probe = np.zeros((batch, length), dtype=np.float32)
+        istft_fn(stft_fn(probe))  # primes the coverage cache for this shape
+        return stft_fn, istft_fn
+
+    def compiled_pair_nd(self, length: int, leading_shape, layout: str = "bnf"):
+        """Like :meth:`compiled_pair` for inputs ``leading_shape + (length,)``,
+        e.g. [B, C, T] -> [B, C, N, F] and back."""
+        leading = tuple(int(d) for d in leading_shape)
+        if not leading:
+            raise ValueError("leading_shape must contain at least one dimension")
+        if any(d <= 0 for d in leading):
+            raise ValueError(f"leading_shape dimensions must be > 0 (got {leading})")
+        key = ("pair_nd", int(length), leading, layout)
+        pair = self._compiled.get(key)
+        if pair is not None:
+            return pair
+        packed = math.prod(leading)
+        stft_fn, istft_fn = self.compiled_pair(length, layout=layout, warmup_batch=packed)
+        full = leading + (int(length),)
+
+        def stft_nd(x: np.ndarray) -> np.ndarray:
+            if x.shape != full:
+                raise ValueError(f"x must have shape {full} (got {x.shape})")
+            z = stft_fn(x.reshape(packed, length))
+            return z.reshape(leading + z.shape[1:])
+
+        def istft_nd(z: np.ndarray) -> np.ndarray:
+            if z.shape[: len(leading)] != leading:
+                raise ValueError(f"z must start with the leading shape {leading} (got {z.shape})")
+            y = istft_fn(z.reshape((packed,) + z.shape[len(leading):]))
+            return y.reshape(full)
+
+        self._compiled[key] = (stft_nd, istft_nd)
+        return stft_nd, istft_nd
+
+    # ------------------------------------------------------------ warm-up
+    def _probe_length(self, length: Optional[int]) -> int:
+        return max(int(length) if length is not None else max(2 * self.n_fft, 4096), self.n_fft + 1)
+
+    def warmup(self, batch: int = 1, length: int = 4096) -> None:
+        """Run one STFT / iSTFT pair (plans are built at construction; this
+        touches the code and memory paths)."""
+        x = np.zeros((int(batch), self._probe_length(length)), dtype=np.float32)
+        self.istft(self.stft(x, output_layout="bnf"), length=x.shape[-1], input_layout="bnf", safety="off")
+
+    def prewarm_kernels(self, batch: int = 1, length: Optional[int] = None) -> None:
+        self.warmup(batch, self._probe_length(length))
+
+    def prewarm_compiled(self, *, batch: int = 1, length: Optional[int] = None, validate: bool = False,
+                         torch_like: bool = False, allow_fused: bool = True, safety: str = "off",
+                         backend_policy: Optional[str] = None) -> None:
+        n = self._probe_length(length)
+        stft_fn = self.get_compiled_stft(output_layout="bfn")
+        istft_fn = self.get_compiled_istft(length=n, validate=validate, torch_like=torch_like,
+                                           safety=safety, backend_policy=backend_policy)
+        istft_fn(stft_fn(np.zeros((int(batch), n), dtype=np.float32)))
+
+
+class _CompiledSTFT:
+    __slots__ = ("_t", "_layout", "_key", "_shape")
+
+    def __init__(self, transform: SpectralTransform, layout: str) -> None:
+        self._t = transform
+        self._layout = layout
+        self._key = None
+        self._shape = None
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if (type(x) is np.ndarray and (x.shape, x.dtype) == self._key and x.flags.c_contiguous):
+            out = np.empty(*self._shape)
+            self._t._plan.stft(x, out, self._layout)
+            return out
+        _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
+        shape = self._t._stft_shape(x, self._layout)
+        out = np.empty(*shape)
+        self._t._plan.stft(x, out, self._layout)
+        self._key, self._shape = (x.shape, x.dtype), shape
+        return out
+
+
+class _CompiledISTFT:
+    __slots__ = ("_t", "_length", "_validate", "_quiet", "_layout", "_key", "_shape")
+
+    def __init__(self, transform, length, validate, quiet, layout) -> None:
+        self._t, self._length, self._validate, self._quiet, self._layout = transform, length, validate, quiet, layout
+        self._key = None
+        self._shape = None
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        if not (type(z) is np.ndarray and (z.shape, z.dtype) == self._key and z.flags.c_contiguous):
+            _check_array(z, "z", (2, 3, 4), _COMPLEX_DTYPES, "complex64 or complex128")
+            n = self._t._istft_length(z, self._length, self._layout)
+            self._key, self._shape = (z.shape, z.dtype), (z.shape[:-2] + (n,), _COMPLEX_DTYPES[z.dtype])
+        out = np.empty(*self._shape)
+        self._t._plan.istft(z, out, self._layout, self._shape[0][-1], self._validate, self._quiet)
+        return out
+
+
+# ---------------------------------------------------------------- factory
+@functools.lru_cache(maxsize=64)
+def _cached_transform(key: tuple) -> SpectralTransform:
+    (n_fft, hop, win, window_fn, periodic, center, pad, tail, normalized, policy) = key
+    return SpectralTransform(n_fft, hop, win, window_fn, periodic=periodic, center=center,
+                             center_pad_mode=pad, center_tail_pad=tail, normalized=normalized,
+                             istft_backend_policy=policy)
+
+
+def _transform_cache_info() -> dict:
+    info = _cached_transform.cache_info()
+    return {"hits": info.hits, "misses": info.misses, "size": info.currsize, "maxsize": info.maxsize}
+
+
+def get_transform(
+    *,
+    n_fft: int,
+    hop_length: Optional[int] = None,
+    win_length: Optional[int] = None,
+    window_fn: str = "hann",
+    periodic: bool = True,
+    center: bool = True,
+    normalized: bool = False,
+    window=None,
+    center_pad_mode: str = "reflect",
+    center_tail_pad: str = "symmetric",
+    istft_backend_policy: Optional[str] = None,
+) -> SpectralTransform:
+    """A shared SpectralTransform for these parameters (LRU of 64).  A custom
+    ``window`` array gets its own, uncached transform."""
+    if window is not None and not isinstance(window, str):
+        return SpectralTransform(n_fft, hop_length, win_length, window_fn, window=window, periodic=periodic,
+                                 center=center, center_pad_mode=center_pad_mode,
+                                 center_tail_pad=center_tail_pad, normalized=normalized,
+                                 istft_backend_policy=istft_backend_policy)
+    if isinstance(window, str):
+        window_fn = window
+    n_fft, hop_length, win_length = resolve_fft_params(n_fft, hop_length, win_length)
+    key = (n_fft, hop_length, win_length, window_fn, bool(periodic), bool(center), center_pad_mode,
+           center_tail_pad, bool(normalized), istft_backend_policy)
+    record_cache_event("transform_cache.lookup")
+    return _cached_transform(key)
+
+
+get_transform_mlx = get_transform
