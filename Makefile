@@ -37,7 +37,7 @@ python: env
 	@test -n "$$(ls python/spectro/_spectro*.so 2>/dev/null)" || { echo "python extension failed to build" >&2; exit 1; }
 
 test-python: python
-	PYTHONPATH=python $(VENV_PY) -m pytest -q tests/python
+	PYTHONPATH=python SPECTRO_REQUIRE_REFERENCES=$${SPECTRO_REQUIRE_REFERENCES:-$$( [ "$${SPECTRO_OFFLINE:-0}" = 1 ] && echo 0 || echo 1)} $(VENV_PY) -m pytest -q tests/python
 
 test: env test-c test-asan test-python
 

@@ -2,7 +2,8 @@
 # Installs what the build and the tests need, once:
 #   - Debian packages (when missing and running as root): cmake, a compiler,
 #     python3-dev/venv, and the reference libraries torch and torchaudio
-#     (Debian's builds: the PyPI torch wheel pulls gigabytes of CUDA libraries).
+#     (Debian's builds: the PyPI torch wheel pulls gigabytes of CUDA libraries),
+#     and alsa-utils for its real voice recordings (/usr/share/sounds/alsa).
 #   - a virtual environment .venv on the system python, seeing Debian's numpy,
 #     scipy, torch and torchaudio, with librosa and pytest from PyPI.
 # SPECTRO_OFFLINE=1 skips every download and uses what is already there (the
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 PY=/usr/bin/python3
 DEBS=(cmake gcc make pkg-config python3 python3-dev python3-venv python3-numpy python3-scipy
-      python3-torch python3-torchaudio)
+      python3-torch python3-torchaudio alsa-utils)
 
 if [ "${SPECTRO_OFFLINE:-0}" != 1 ]; then
   missing=()

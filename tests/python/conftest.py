@@ -1,0 +1,68 @@
+"""Shared fixtures: fresh random inputs each run (seed printed, replay with
+SPECTRO_TEST_SEED), real audio, and the reference libraries."""
+import os
+import wave
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# `make test` sets this: a missing reference library is then an error, not a skip.
+REQUIRE_REFERENCES = os.environ.get("SPECTRO_REQUIRE_REFERENCES", "0") == "1"
+
+
+def reference(name):
+    """Import a reference library (torch, librosa, ...) or skip/fail."""
+    try:
+        return __import__(name)
+    except ImportError:
+        if REQUIRE_REFERENCES:
+            raise
+        pytest.skip(f"{name} is not installed")
+
+
+def _seed():
+    env = os.environ.get("SPECTRO_TEST_SEED")
+    return int(env) if env else int.from_bytes(os.urandom(4), "little")
+
+
+@pytest.fixture
+def rng(request):
+    seed = _seed()
+    print(f"[{request.node.name}] seed {seed} (replay with SPECTRO_TEST_SEED={seed})")
+    return np.random.default_rng(seed)
+
+
+def read_wav(path):
+    """16-bit PCM WAV -> float32 [channels, T] scaled by 1/32768."""
+    with wave.open(path, "rb") as w:
+        assert w.getsampwidth() == 2, path
+        raw = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+        return (raw.reshape(-1, w.getnchannels()).T / 32768.0).astype(np.float32), w.getframerate()
+
+
+REAL_AUDIO = [
+    # a human voice recording shipped by Debian's alsa-utils
+    "/usr/share/sounds/alsa/Front_Center.wav",
+    "/usr/share/sounds/alsa/Noise.wav",
+    # the bundled demo clip
+    os.path.join(ROOT, "examples", "data", "pluck.wav"),
+]
+
+
+def real_audio_clips():
+    clips = []
+    for path in REAL_AUDIO:
+        if os.path.exists(path):
+            y, sr = read_wav(path)
+            clips.append(pytest.param(np.ascontiguousarray(y[0]), sr, id=os.path.basename(path)))
+        elif REQUIRE_REFERENCES and "alsa" in path:
+            raise FileNotFoundError(f"{path} is missing: install alsa-utils (scripts/setup_env.sh does)")
+    return clips
+
+
+def rel_l2(a, b):
+    a = np.asarray(a)
+    b = np.asarray(b)
+    return float(np.linalg.norm((a - b).ravel()) / max(np.linalg.norm(b.ravel()), 1e-300))
