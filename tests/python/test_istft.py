@@ -20,8 +20,10 @@ def torch_istft(z, n_fft, hop, win_length=None, window="hann", center=True, norm
     w = torch.hann_window(wl, dtype=torch.float64) if window == "hann" else torch.hamming_window(
         wl, dtype=torch.float64)
     zz = torch.from_numpy(np.asarray(z, dtype=np.complex128))
-    return torch.istft(zz, n_fft, hop, win_length=wl, window=w, center=center, normalized=normalized,
-                       length=length).numpy()
+    with warnings.catch_warnings():  # torch's note that a long length is zero-filled
+        warnings.filterwarnings("ignore", message="The length of signal is shorter")
+        return torch.istft(zz, n_fft, hop, win_length=wl, window=w, center=center, normalized=normalized,
+                           length=length).numpy()
 
 
 CONFIGS = [  # n_fft, hop, win_length, window, normalized
