@@ -86,6 +86,14 @@ typedef void (*spectro_warning_fn)(void *user, const char *message);
 SPECTRO_API void spectro_set_warning_handler(spectro_warning_fn fn, void *user);
 SPECTRO_API void spectro_reset_warning_handler(void);
 
+/* ---------------------------------------------------------------- threads */
+
+/* Threads the library uses for one call (the caller's thread included).
+ * Default: SPECTRO_NUM_THREADS, else the number of online CPUs.  0 restores
+ * the default.  Results are bit-identical for any thread count. */
+SPECTRO_API spectro_status spectro_set_num_threads(int num_threads);
+SPECTRO_API int spectro_get_num_threads(void);
+
 /* ---------------------------------------------------------------- enums */
 
 typedef enum spectro_dtype {

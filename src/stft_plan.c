@@ -57,6 +57,7 @@ static spectro_status validate_config(const spectro_stft_config *c) {
 
 void spectro_stft_plan_destroy(spectro_stft_plan *plan) {
   if (plan == NULL) return;
+  cpu_release_workspaces(plan);
   spectro_fft_plan_destroy(plan->fft);
   spectro_free(plan->window_d);
   spectro_free(plan->window_f);
@@ -124,6 +125,10 @@ spectro_status spectro_stft_plan_create(const spectro_stft_config *config, spect
     spectro_stft_plan_destroy(plan);
     return st;
   }
+  /* the lane-parallel FFT needs mixed-radix sub-plans; Bluestein sizes go
+   * frame by frame */
+  const cfft *sub = n % 2 == 0 ? plan->fft->half : plan->fft->full;
+  plan->kernels = (sub->n > 1 && sub->nfactors == 0) ? &cpu_kernels_scalar : cpu_kernels_select();
   *out = plan;
   return SPECTRO_OK;
 }

@@ -5,6 +5,7 @@
 #include "spectro.h"
 #include "dsp/dsp.h"
 #include "fft/fft.h"
+#include "cpu/cpu_kernels.h"
 
 #include <pthread.h>
 
@@ -27,7 +28,10 @@ struct spectro_stft_plan {
   double min_period;        /* min of window_sq_period */
   double forward_scale;     /* 1 or 1/sqrt(n_fft) */
   spectro_fft_plan *fft;
-  pthread_mutex_t lock; /* guards the coverage cache */
+  const cpu_kernels *kernels; /* block kernels for this CPU and size */
+  pthread_mutex_t lock;        /* guards the coverage cache and the workspace pool */
+  void *ws_pool;               /* borrowed per call, so execute allocates nothing */
+  int ws_pooled;
   coverage_entry coverage[COVERAGE_CACHE_SIZE];
   int coverage_count, coverage_next;
 };
@@ -36,6 +40,7 @@ struct spectro_stft_plan {
 double stft_envelope_at(const spectro_stft_plan *plan, int64_t n_frames, int64_t p);
 
 /* CPU execution; arguments already validated. */
+void cpu_release_workspaces(spectro_stft_plan *plan);
 spectro_status cpu_stft_forward(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
                                 int64_t batch, int64_t length, int64_t n_frames, void *out,
                                 spectro_layout layout);

@@ -1,0 +1,215 @@
+/* The CPU block pipeline, written once over the SIMD layer and instantiated
+ * per ISA (block_generic.c, block_avx2.c, block_avx512.c) and per precision
+ * (this file is included twice, REAL = float and double).
+ *
+ * Forward: a block of LANES consecutive frames of one signal is gathered
+ * (padding applied by index, window on load) straight into lane-major
+ * split-complex vectors, transformed by the lane-parallel FFT (one frame per
+ * vector lane), post-processed into the one-sided spectrum and written to
+ * the output layout: the frame data never leaves L1/L2 between stages.
+ * Inverse: the same in reverse, overlap-adding each block's frames into a
+ * chunk buffer.  Sizes whose FFT needs Bluestein take the scalar path per
+ * frame.
+ *
+ * Expects REAL, VEC, LANES, SUFFIX, TW, RTW, WINDOW and FN(). */
+
+/* Scratch layout per worker: four arrays of (n + 2) vectors. */
+static size_t FN(scratch_vectors)(int64_t n) { return (size_t)(n + 2); }
+
+static inline REAL FN(load_sample)(const void *x, spectro_dtype dtype, int64_t i) {
+  switch (dtype) {
+  case SPECTRO_FLOAT64: return (REAL)((const double *)x)[i];
+  case SPECTRO_INT16: return (REAL)((const int16_t *)x)[i] * (REAL)(1.0 / 32768.0);
+  default: return (REAL)((const float *)x)[i];
+  }
+}
+
+/* Sample i of the padded signal (i relative to the signal start). */
+static inline REAL FN(padded_sample)(const void *x, spectro_dtype dtype, int64_t length, int reflect,
+                                     int64_t i) {
+  if (i < 0 || i >= length) {
+    if (!reflect) return 0;
+    i = reflect_index(i, length);
+  }
+  return FN(load_sample)(x, dtype, i);
+}
+
+/* Gather frames t0 .. t0+cnt-1 into lane-major arrays.  Even n: the real
+ * FFT's half-length trick, re <- x[2k] w[2k], im <- x[2k+1] w[2k+1].  Odd n:
+ * re <- x[j] w[j], im <- 0.  Lanes past cnt are zero. */
+static void FN(gather_block)(const spectro_stft_plan *plan, const void *x, spectro_dtype dtype, int64_t length,
+                             int64_t t0, int64_t cnt, REAL *restrict re, REAL *restrict im) {
+  const int64_t n = plan->n_fft, hop = plan->hop;
+  const REAL *restrict w = plan->WINDOW;
+  const int reflect = plan->fr.center && plan->fr.pad_mode == SPECTRO_PAD_REFLECT;
+  const int even = (n % 2) == 0;
+  const int64_t first = t0 * hop - plan->fr.pad_left;
+  const int64_t last_end = (t0 + cnt - 1) * hop - plan->fr.pad_left + n;
+  const int inside = first >= 0 && last_end <= length;
+  if (even) {
+    const int64_t h = n / 2;
+    for (int64_t l = cnt; l < LANES; ++l)
+      for (int64_t k = 0; k < h; ++k) re[k * LANES + l] = im[k * LANES + l] = 0;
+    if (inside && dtype == SPECTRO_FLOAT32 && sizeof(REAL) == sizeof(float)) {
+      for (int64_t l = 0; l < cnt; ++l) {
+        const float *restrict xs = (const float *)x + first + l * hop;
+        for (int64_t k = 0; k < h; ++k) {
+          re[k * LANES + l] = (REAL)xs[2 * k] * w[2 * k];
+          im[k * LANES + l] = (REAL)xs[2 * k + 1] * w[2 * k + 1];
+        }
+      }
+    } else if (inside) {
+      for (int64_t l = 0; l < cnt; ++l) {
+        int64_t s = first + l * hop;
+        for (int64_t k = 0; k < h; ++k) {
+          re[k * LANES + l] = FN(load_sample)(x, dtype, s + 2 * k) * w[2 * k];
+          im[k * LANES + l] = FN(load_sample)(x, dtype, s + 2 * k + 1) * w[2 * k + 1];
+        }
+      }
+    } else {
+      for (int64_t l = 0; l < cnt; ++l) {
+        int64_t s = first + l * hop;
+        for (int64_t k = 0; k < h; ++k) {
+          re[k * LANES + l] = FN(padded_sample)(x, dtype, length, reflect, s + 2 * k) * w[2 * k];
+          im[k * LANES + l] = FN(padded_sample)(x, dtype, length, reflect, s + 2 * k + 1) * w[2 * k + 1];
+        }
+      }
+    }
+  } else {
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t l = 0; l < LANES; ++l) {
+        im[j * LANES + l] = 0;
+        if (l >= cnt) re[j * LANES + l] = 0;
+      }
+    for (int64_t l = 0; l < cnt; ++l) {
+      int64_t s = first + l * hop;
+      for (int64_t j = 0; j < n; ++j)
+        re[j * LANES + l] = FN(padded_sample)(x, dtype, length, reflect, s + j) * w[j];
+    }
+  }
+}
+
+/* Store the bins of vector k (lanes < cnt) into the output layout. */
+static inline void FN(store_bin)(REAL *out_b, spectro_layout layout, int64_t F, int64_t n_frames, int64_t t0,
+                                 int64_t cnt, int64_t k, VEC xr, VEC xi) {
+  if (layout == SPECTRO_LAYOUT_BFN) {
+    REAL *o = out_b + 2 * (k * n_frames + t0);
+    for (int64_t l = 0; l < cnt; ++l) {
+      o[2 * l] = xr[l];
+      o[2 * l + 1] = xi[l];
+    }
+  } else {
+    REAL *o = out_b + 2 * (t0 * F + k);
+    for (int64_t l = 0; l < cnt; ++l) {
+      o[2 * l * F] = xr[l];
+      o[2 * l * F + 1] = xi[l];
+    }
+  }
+}
+
+/* Forward STFT of frames t0 .. t0+cnt-1 (cnt <= LANES) of one signal. */
+static void FN(forward_block)(const spectro_stft_plan *plan, const void *x, spectro_dtype dtype, int64_t length,
+                              int64_t n_frames, int64_t t0, int64_t cnt, REAL *out_b, spectro_layout layout,
+                              void *scratch) {
+  const int64_t n = plan->n_fft, F = plan->bins;
+  const size_t nv = FN(scratch_vectors)(n);
+  VEC *a_r = (VEC *)scratch, *a_i = a_r + nv, *b_r = a_i + nv, *b_i = b_r + nv;
+  const REAL scale = (REAL)plan->forward_scale;
+  FN(gather_block)(plan, x, dtype, length, t0, cnt, (REAL *)a_r, (REAL *)a_i);
+  if (n % 2 == 0) {
+    const int64_t h = n / 2;
+    VEC *zr = a_r, *zi = a_i;
+    if (FN(lanes_cfft)(plan->fft->half, a_r, a_i, b_r, b_i, -1)) zr = b_r, zi = b_i;
+    const REAL *restrict wt = plan->fft->RTW;
+    VEC dc_r = (zr[0] + zi[0]) * scale, ny_r = (zr[0] - zi[0]) * scale, zero = {0};
+    FN(store_bin)(out_b, layout, F, n_frames, t0, cnt, 0, dc_r, zero);
+    for (int64_t k = 1; k < h; ++k) {
+      VEC ar = zr[k], ai = zi[k], cr = zr[h - k], ci = -zi[h - k];
+      VEC er = (ar + cr) * (REAL)0.5, ei = (ai + ci) * (REAL)0.5;
+      VEC dr = (ar - cr) * (REAL)0.5, di = (ai - ci) * (REAL)0.5;
+      /* O = d / i = (di, -dr); X = E + W^k O */
+      REAL wr = wt[2 * k], wi = wt[2 * k + 1];
+      VEC xr = (er + (wr * di + wi * dr)) * scale;
+      VEC xi = (ei + (wi * di - wr * dr)) * scale;
+      FN(store_bin)(out_b, layout, F, n_frames, t0, cnt, k, xr, xi);
+    }
+    FN(store_bin)(out_b, layout, F, n_frames, t0, cnt, h, ny_r, zero);
+  } else {
+    VEC *zr = a_r, *zi = a_i;
+    if (FN(lanes_cfft)(plan->fft->full, a_r, a_i, b_r, b_i, -1)) zr = b_r, zi = b_i;
+    for (int64_t k = 0; k < F; ++k) FN(store_bin)(out_b, layout, F, n_frames, t0, cnt, k, zr[k] * scale, zi[k] * scale);
+  }
+}
+
+/* Inverse: frames t0 .. t0+cnt-1 of one spectrum, inverse-transformed,
+ * windowed, scaled and overlap-added into `acc`, whose index 0 is the padded
+ * position base. */
+static void FN(inverse_block)(const spectro_stft_plan *plan, const REAL *spec_b, int64_t n_frames, int64_t t0,
+                              int64_t cnt, spectro_layout layout, REAL *acc, int64_t base, void *scratch) {
+  const int64_t n = plan->n_fft, F = plan->bins, hop = plan->hop;
+  const size_t nv = FN(scratch_vectors)(n);
+  VEC *a_r = (VEC *)scratch, *a_i = a_r + nv, *b_r = a_i + nv, *b_i = b_r + nv;
+  REAL *xr = (REAL *)b_r, *xi = (REAL *)b_i; /* loaded spectrum, lane-major */
+  const REAL *restrict w = plan->WINDOW;
+  const REAL scale = (REAL)(1.0 / ((double)n * plan->forward_scale));
+  for (int64_t l = 0; l < LANES; ++l) {
+    if (l < cnt) {
+      int64_t t = t0 + l;
+      for (int64_t k = 0; k < F; ++k) {
+        const REAL *z = layout == SPECTRO_LAYOUT_BFN ? spec_b + 2 * (k * n_frames + t) : spec_b + 2 * (t * F + k);
+        xr[k * LANES + l] = z[0];
+        xi[k * LANES + l] = z[1];
+      }
+    } else {
+      for (int64_t k = 0; k < F; ++k) xr[k * LANES + l] = xi[k * LANES + l] = 0;
+    }
+  }
+  VEC *Xr = b_r, *Xi = b_i;
+  VEC *zr, *zi;
+  const VEC zero = {0};
+  if (n % 2 == 0) {
+    const int64_t h = n / 2;
+    const REAL *restrict wt = plan->fft->RTW;
+    for (int64_t k = 0; k < h; ++k) {
+      VEC ar = Xr[k], ai = k == 0 ? zero : Xi[k];
+      VEC cr = Xr[h - k], ci = k == 0 ? zero : -Xi[h - k]; /* conj X[h-k] */
+      VEC er = ar + cr, ei = ai + ci, dr = ar - cr, di = ai - ci;
+      REAL wr = wt[2 * k], wi = -wt[2 * k + 1]; /* conj(W^k) */
+      VEC or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
+      a_r[k] = er - oi;
+      a_i[k] = ei + or_;
+    }
+    /* b_* (the loaded spectrum) is free again: it is the FFT's scratch */
+    zr = a_r, zi = a_i;
+    if (FN(lanes_cfft)(plan->fft->half, a_r, a_i, b_r, b_i, +1)) zr = b_r, zi = b_i;
+    for (int64_t k = 0; k < h; ++k) {
+      zr[k] *= w[2 * k] * scale;
+      zi[k] *= w[2 * k + 1] * scale;
+    }
+    for (int64_t l = 0; l < cnt; ++l) {
+      REAL *restrict y = acc + (t0 + l) * hop - base;
+      const REAL *pr = (const REAL *)zr + l, *pi = (const REAL *)zi + l;
+      for (int64_t k = 0; k < h; ++k) {
+        y[2 * k] += pr[k * LANES];
+        y[2 * k + 1] += pi[k * LANES];
+      }
+    }
+  } else {
+    a_r[0] = Xr[0];
+    a_i[0] = zero;
+    for (int64_t k = 1; k < F; ++k) {
+      a_r[k] = Xr[k];
+      a_i[k] = Xi[k];
+      a_r[n - k] = Xr[k];
+      a_i[n - k] = -Xi[k];
+    }
+    zr = a_r, zi = a_i;
+    if (FN(lanes_cfft)(plan->fft->full, a_r, a_i, b_r, b_i, +1)) zr = b_r, zi = b_i;
+    for (int64_t j = 0; j < n; ++j) zr[j] *= w[j] * scale;
+    for (int64_t l = 0; l < cnt; ++l) {
+      REAL *restrict y = acc + (t0 + l) * hop - base;
+      const REAL *pr = (const REAL *)zr + l;
+      for (int64_t j = 0; j < n; ++j) y[j] += pr[j * LANES];
+    }
+  }
+}
