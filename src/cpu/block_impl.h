@@ -50,14 +50,33 @@ static void FN(gather_block)(const spectro_stft_plan *plan, const void *x, spect
     const int64_t h = n / 2;
     for (int64_t l = cnt; l < LANES; ++l)
       for (int64_t k = 0; k < h; ++k) re[k * LANES + l] = im[k * LANES + l] = 0;
-    if (inside && dtype == SPECTRO_FLOAT32 && sizeof(REAL) == sizeof(float)) {
-      for (int64_t l = 0; l < cnt; ++l) {
-        const float *restrict xs = (const float *)x + first + l * hop;
-        for (int64_t k = 0; k < h; ++k) {
-          re[k * LANES + l] = (REAL)xs[2 * k] * w[2 * k];
-          im[k * LANES + l] = (REAL)xs[2 * k + 1] * w[2 * k + 1];
+    const int native = (dtype == SPECTRO_FLOAT32 && sizeof(REAL) == sizeof(float)) ||
+                       (dtype == SPECTRO_FLOAT64 && sizeof(REAL) == sizeof(double));
+    if (inside && native && cnt == LANES) {
+      /* LANES x LANES tiles: load each frame's 2 LANES samples, split even /
+       * odd, transpose into lane-major vectors, window */
+      VEC *vr = (VEC *)re, *vi = (VEC *)im;
+      const REAL *xb = (const REAL *)x + first;
+      int64_t k0 = 0;
+      for (; k0 + LANES <= h; k0 += LANES) {
+        VEC e[LANES], o[LANES];
+        for (int64_t l = 0; l < LANES; ++l) {
+          VEC a = FN(vload)(xb + l * hop + 2 * k0), b = FN(vload)(xb + l * hop + 2 * k0 + LANES);
+          e[l] = FN(veven)(a, b);
+          o[l] = FN(vodd)(a, b);
+        }
+        FN(transpose)(e);
+        FN(transpose)(o);
+        for (int64_t i = 0; i < LANES; ++i) {
+          vr[k0 + i] = e[i] * w[2 * (k0 + i)];
+          vi[k0 + i] = o[i] * w[2 * (k0 + i) + 1];
         }
       }
+      for (int64_t l = 0; l < LANES; ++l)
+        for (int64_t k = k0; k < h; ++k) {
+          re[k * LANES + l] = xb[l * hop + 2 * k] * w[2 * k];
+          im[k * LANES + l] = xb[l * hop + 2 * k + 1] * w[2 * k + 1];
+        }
     } else if (inside) {
       for (int64_t l = 0; l < cnt; ++l) {
         int64_t s = first + l * hop;
@@ -89,20 +108,42 @@ static void FN(gather_block)(const spectro_stft_plan *plan, const void *x, spect
   }
 }
 
-/* Store the bins of vector k (lanes < cnt) into the output layout. */
-static inline void FN(store_bin)(REAL *out_b, spectro_layout layout, int64_t F, int64_t n_frames, int64_t t0,
-                                 int64_t cnt, int64_t k, VEC xr, VEC xi) {
+/* Write the spectrum vectors X[0..F) (lane l = frame t0 + l, lanes < cnt)
+ * to the output layout.  X may be reordered in place (bnf tiles). */
+static void FN(store_spectrum)(REAL *out_b, spectro_layout layout, int64_t F, int64_t n_frames, int64_t t0,
+                               int64_t cnt, VEC *Xr, VEC *Xi) {
   if (layout == SPECTRO_LAYOUT_BFN) {
-    REAL *o = out_b + 2 * (k * n_frames + t0);
-    for (int64_t l = 0; l < cnt; ++l) {
-      o[2 * l] = xr[l];
-      o[2 * l + 1] = xi[l];
+    for (int64_t k = 0; k < F; ++k) {
+      REAL *o = out_b + 2 * (k * n_frames + t0);
+      if (cnt == LANES) { /* LANES consecutive frames: two interleaved vectors */
+        FN(vstore)(o, FN(vlo)(Xr[k], Xi[k]));
+        FN(vstore)(o + LANES, FN(vhi)(Xr[k], Xi[k]));
+      } else {
+        for (int64_t l = 0; l < cnt; ++l) {
+          o[2 * l] = Xr[k][l];
+          o[2 * l + 1] = Xi[k][l];
+        }
+      }
     }
-  } else {
-    REAL *o = out_b + 2 * (t0 * F + k);
+    return;
+  }
+  /* bnf: each frame's row of bins is contiguous; transpose LANES x LANES
+   * tiles so a vector holds LANES bins of one frame */
+  int64_t k0 = 0;
+  for (; k0 + LANES <= F; k0 += LANES) {
+    FN(transpose)(Xr + k0);
+    FN(transpose)(Xi + k0);
     for (int64_t l = 0; l < cnt; ++l) {
-      o[2 * l * F] = xr[l];
-      o[2 * l * F + 1] = xi[l];
+      REAL *o = out_b + 2 * ((t0 + l) * F + k0);
+      FN(vstore)(o, FN(vlo)(Xr[k0 + l], Xi[k0 + l]));
+      FN(vstore)(o + LANES, FN(vhi)(Xr[k0 + l], Xi[k0 + l]));
+    }
+  }
+  for (int64_t l = 0; l < cnt; ++l) {
+    REAL *o = out_b + 2 * ((t0 + l) * F);
+    for (int64_t k = k0; k < F; ++k) {
+      o[2 * k] = Xr[k][l];
+      o[2 * k + 1] = Xi[k][l];
     }
   }
 }
@@ -121,23 +162,30 @@ static void FN(forward_block)(const spectro_stft_plan *plan, const void *x, spec
     VEC *zr = a_r, *zi = a_i;
     if (FN(lanes_cfft)(plan->fft->half, a_r, a_i, b_r, b_i, -1)) zr = b_r, zi = b_i;
     const REAL *restrict wt = plan->fft->RTW;
-    VEC dc_r = (zr[0] + zi[0]) * scale, ny_r = (zr[0] - zi[0]) * scale, zero = {0};
-    FN(store_bin)(out_b, layout, F, n_frames, t0, cnt, 0, dc_r, zero);
+    VEC *Xr = zr == a_r ? b_r : a_r, *Xi = zr == a_r ? b_i : a_i; /* the free pair */
+    const VEC zero = {0};
+    Xr[0] = (zr[0] + zi[0]) * scale;
+    Xi[0] = zero;
+    Xr[h] = (zr[0] - zi[0]) * scale;
+    Xi[h] = zero;
     for (int64_t k = 1; k < h; ++k) {
       VEC ar = zr[k], ai = zi[k], cr = zr[h - k], ci = -zi[h - k];
       VEC er = (ar + cr) * (REAL)0.5, ei = (ai + ci) * (REAL)0.5;
       VEC dr = (ar - cr) * (REAL)0.5, di = (ai - ci) * (REAL)0.5;
       /* O = d / i = (di, -dr); X = E + W^k O */
       REAL wr = wt[2 * k], wi = wt[2 * k + 1];
-      VEC xr = (er + (wr * di + wi * dr)) * scale;
-      VEC xi = (ei + (wi * di - wr * dr)) * scale;
-      FN(store_bin)(out_b, layout, F, n_frames, t0, cnt, k, xr, xi);
+      Xr[k] = (er + (wr * di + wi * dr)) * scale;
+      Xi[k] = (ei + (wi * di - wr * dr)) * scale;
     }
-    FN(store_bin)(out_b, layout, F, n_frames, t0, cnt, h, ny_r, zero);
+    FN(store_spectrum)(out_b, layout, F, n_frames, t0, cnt, Xr, Xi);
   } else {
     VEC *zr = a_r, *zi = a_i;
     if (FN(lanes_cfft)(plan->fft->full, a_r, a_i, b_r, b_i, -1)) zr = b_r, zi = b_i;
-    for (int64_t k = 0; k < F; ++k) FN(store_bin)(out_b, layout, F, n_frames, t0, cnt, k, zr[k] * scale, zi[k] * scale);
+    for (int64_t k = 0; k < F; ++k) {
+      zr[k] *= scale;
+      zi[k] *= scale;
+    }
+    FN(store_spectrum)(out_b, layout, F, n_frames, t0, cnt, zr, zi);
   }
 }
 
@@ -152,19 +200,46 @@ static void FN(inverse_block)(const spectro_stft_plan *plan, const REAL *spec_b,
   REAL *xr = (REAL *)b_r, *xi = (REAL *)b_i; /* loaded spectrum, lane-major */
   const REAL *restrict w = plan->WINDOW;
   const REAL scale = (REAL)(1.0 / ((double)n * plan->forward_scale));
-  for (int64_t l = 0; l < LANES; ++l) {
-    if (l < cnt) {
-      int64_t t = t0 + l;
-      for (int64_t k = 0; k < F; ++k) {
-        const REAL *z = layout == SPECTRO_LAYOUT_BFN ? spec_b + 2 * (k * n_frames + t) : spec_b + 2 * (t * F + k);
+  VEC *Xr = b_r, *Xi = b_i;
+  if (layout == SPECTRO_LAYOUT_BFN && cnt == LANES) { /* LANES consecutive frames per bin */
+    for (int64_t k = 0; k < F; ++k) {
+      const REAL *z = spec_b + 2 * (k * n_frames + t0);
+      VEC a = FN(vload)(z), b = FN(vload)(z + LANES);
+      Xr[k] = FN(veven)(a, b);
+      Xi[k] = FN(vodd)(a, b);
+    }
+  } else if (layout == SPECTRO_LAYOUT_BNF && cnt == LANES) { /* rows of bins: transpose tiles */
+    int64_t k0 = 0;
+    for (; k0 + LANES <= F; k0 += LANES) {
+      for (int64_t l = 0; l < LANES; ++l) {
+        const REAL *z = spec_b + 2 * ((t0 + l) * F + k0);
+        VEC a = FN(vload)(z), b = FN(vload)(z + LANES);
+        Xr[k0 + l] = FN(veven)(a, b);
+        Xi[k0 + l] = FN(vodd)(a, b);
+      }
+      FN(transpose)(Xr + k0);
+      FN(transpose)(Xi + k0);
+    }
+    for (int64_t l = 0; l < LANES; ++l)
+      for (int64_t k = k0; k < F; ++k) {
+        const REAL *z = spec_b + 2 * ((t0 + l) * F + k);
         xr[k * LANES + l] = z[0];
         xi[k * LANES + l] = z[1];
       }
-    } else {
-      for (int64_t k = 0; k < F; ++k) xr[k * LANES + l] = xi[k * LANES + l] = 0;
+  } else {
+    for (int64_t l = 0; l < LANES; ++l) {
+      if (l < cnt) {
+        int64_t t = t0 + l;
+        for (int64_t k = 0; k < F; ++k) {
+          const REAL *z = layout == SPECTRO_LAYOUT_BFN ? spec_b + 2 * (k * n_frames + t) : spec_b + 2 * (t * F + k);
+          xr[k * LANES + l] = z[0];
+          xi[k * LANES + l] = z[1];
+        }
+      } else {
+        for (int64_t k = 0; k < F; ++k) xr[k * LANES + l] = xi[k * LANES + l] = 0;
+      }
     }
   }
-  VEC *Xr = b_r, *Xi = b_i;
   VEC *zr, *zi;
   const VEC zero = {0};
   if (n % 2 == 0) {
@@ -186,10 +261,22 @@ static void FN(inverse_block)(const spectro_stft_plan *plan, const REAL *spec_b,
       zr[k] *= w[2 * k] * scale;
       zi[k] *= w[2 * k + 1] * scale;
     }
+    /* transpose tiles in place: zr[k0 + l] then holds frame l's samples
+     * k0 .. k0+LANES-1; each frame is then added whole, in frame order */
+    int64_t k0 = 0;
+    for (; k0 + LANES <= h; k0 += LANES) {
+      FN(transpose)(zr + k0);
+      FN(transpose)(zi + k0);
+    }
     for (int64_t l = 0; l < cnt; ++l) {
       REAL *restrict y = acc + (t0 + l) * hop - base;
+      for (int64_t k = 0; k < k0; k += LANES) {
+        REAL *yy = y + 2 * k;
+        FN(vstore)(yy, FN(vload)(yy) + FN(vlo)(zr[k + l], zi[k + l]));
+        FN(vstore)(yy + LANES, FN(vload)(yy + LANES) + FN(vhi)(zr[k + l], zi[k + l]));
+      }
       const REAL *pr = (const REAL *)zr + l, *pi = (const REAL *)zi + l;
-      for (int64_t k = 0; k < h; ++k) {
+      for (int64_t k = k0; k < h; ++k) {
         y[2 * k] += pr[k * LANES];
         y[2 * k + 1] += pi[k * LANES];
       }

@@ -22,6 +22,9 @@
 #define RTW rtw_f
 #define WINDOW window_f
 #define FN(x) CAT3(x, _f32_, ISA)
+#define SHUF_ELEM int
+#define LANES_LIT LANES_F32_LIT
+#include "../fft/simd/shuffle_impl.h"
 #include "../fft/lanes_impl.h"
 #include "block_impl.h"
 #undef REAL
@@ -31,6 +34,8 @@
 #undef RTW
 #undef WINDOW
 #undef FN
+#undef SHUF_ELEM
+#undef LANES_LIT
 
 #define REAL double
 #define VEC vf64
@@ -39,6 +44,9 @@
 #define RTW rtw_d
 #define WINDOW window_d
 #define FN(x) CAT3(x, _f64_, ISA)
+#define SHUF_ELEM long long
+#define LANES_LIT LANES_F64_LIT
+#include "../fft/simd/shuffle_impl.h"
 #include "../fft/lanes_impl.h"
 #include "block_impl.h"
 #undef REAL
@@ -48,6 +56,8 @@
 #undef RTW
 #undef WINDOW
 #undef FN
+#undef SHUF_ELEM
+#undef LANES_LIT
 
 static void CAT(forward_f32_, ISA)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype,
                                    int64_t length, int64_t n_frames, int64_t t0, int64_t cnt, void *out_b,

@@ -17,4 +17,18 @@ typedef double vf64 __attribute__((vector_size(SIMD_BYTES), aligned(SIMD_BYTES))
 #define LANES_F32 (SIMD_BYTES / 4)
 #define LANES_F64 (SIMD_BYTES / 8)
 
+/* the same counts as literals, for token pasting */
+#if SIMD_BYTES == 16
+#define LANES_F32_LIT 4
+#define LANES_F64_LIT 2
+#elif SIMD_BYTES == 32
+#define LANES_F32_LIT 8
+#define LANES_F64_LIT 4
+#elif SIMD_BYTES == 64
+#define LANES_F32_LIT 16
+#define LANES_F64_LIT 8
+#else
+#error "SIMD_BYTES must be 16, 32 or 64"
+#endif
+
 #endif
