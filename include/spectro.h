@@ -67,10 +67,13 @@ SPECTRO_API int spectro_version_number(void);
 
 /* ---------------------------------------------------------------- memory */
 
-/* Allocation hooks.  alloc must return memory aligned to at least 64 bytes
- * or NULL; spectro checks every allocation.  Set them before creating plans;
- * memory is freed with the hooks that allocated it, so changing hooks while
- * plans are alive is safe.  Passing NULL for alloc/free restores malloc. */
+/* Allocation hooks.  alloc returns memory (any alignment; spectro aligns
+ * to 64 bytes itself) or NULL; spectro checks every allocation.  Memory is
+ * freed with the hooks that allocated it, so plans made under other hooks
+ * stay valid.  Set hooks while no spectro call is running (the setter is not
+ * synchronised with executions).  Execution allocates only when a plan sees
+ * a larger shape than before (workspaces are pooled per plan).  Passing
+ * NULL for alloc/free restores malloc. */
 typedef struct spectro_allocator {
   void *(*alloc)(void *opaque, size_t size);
   void (*free)(void *opaque, void *ptr);
@@ -80,8 +83,10 @@ typedef struct spectro_allocator {
 SPECTRO_API void spectro_set_allocator(const spectro_allocator *allocator);
 
 /* Warnings that are not errors (e.g. an iSTFT window-coverage gap when
- * validation is off) go to this handler, once per plan and configuration.
- * The default handler writes one line to stderr.  NULL silences warnings. */
+ * validation is off) go to this handler, once per plan and configuration,
+ * on the thread that executes.  The default handler writes one line to
+ * stderr; NULL silences warnings.  Like the allocator, set it while no call
+ * is running.  (The Python module installs its own handler at import.) */
 typedef void (*spectro_warning_fn)(void *user, const char *message);
 SPECTRO_API void spectro_set_warning_handler(spectro_warning_fn fn, void *user);
 SPECTRO_API void spectro_reset_warning_handler(void);

@@ -96,7 +96,10 @@ spectro_status spectro_stft_plan_create(const spectro_stft_config *config, spect
 
   plan->window_d = spectro_alloc_array((size_t)n, sizeof(double));
   plan->window_f = spectro_alloc_array((size_t)n, sizeof(float));
-  plan->window_sq_period = spectro_alloc_array((size_t)hop, sizeof(double));
+  /* residues r >= n_fft (hop > n_fft) have an empty envelope: keep only
+   * min(hop, n_fft) sums so plan memory does not grow with hop */
+  const int64_t period = hop < n ? hop : n;
+  plan->window_sq_period = spectro_alloc_array((size_t)period, sizeof(double));
   if (plan->window_d == NULL || plan->window_f == NULL || plan->window_sq_period == NULL) {
     spectro_stft_plan_destroy(plan);
     return spectro_error(SPECTRO_ERR_OUT_OF_MEMORY, "out of memory creating an STFT plan (n_fft=%lld)",
@@ -113,8 +116,8 @@ spectro_status spectro_stft_plan_create(const spectro_stft_config *config, spect
       window_fill(config->window, config->periodic, wl, plan->window_d + left);
   }
   for (int64_t i = 0; i < n; ++i) plan->window_f[i] = (float)plan->window_d[i];
-  plan->min_period = INFINITY;
-  for (int64_t r = 0; r < hop; ++r) {
+  plan->min_period = hop > n ? 0.0 : INFINITY;
+  for (int64_t r = 0; r < period; ++r) {
     double s = 0.0;
     for (int64_t j = r; j < n; j += hop) s += plan->window_d[j] * plan->window_d[j];
     plan->window_sq_period[r] = s;
@@ -191,8 +194,15 @@ spectro_status spectro_istft_natural_length(const spectro_stft_plan *plan, int64
   RETURN_IF(n_frames < 1, SPECTRO_ERR_SHAPE, "n_frames must be >= 1 (got %lld)", (long long)n_frames);
   RETURN_IF(plan->fr.center && plan->fr.tail == SPECTRO_TAIL_MINIMAL, SPECTRO_ERR_INVALID_ARGUMENT,
             "length is required for the inverse when center_tail_pad='minimal'");
+  RETURN_IF(n_frames > (INT64_MAX / 16 - plan->n_fft) / plan->hop, SPECTRO_ERR_SHAPE,
+            "n_frames=%lld is too large for hop_length=%lld", (long long)n_frames, (long long)plan->hop);
   int64_t full = plan->n_fft + plan->hop * (n_frames - 1);
-  *length = plan->fr.center ? full - 2 * plan->fr.pad_left : full;
+  int64_t natural = plan->fr.center ? full - 2 * plan->fr.pad_left : full;
+  RETURN_IF(natural < 1, SPECTRO_ERR_SHAPE,
+            "the inverse of %lld frame(s) with n_fft=%lld, hop_length=%lld has no samples after removing "
+            "the centre padding; pass an explicit length",
+            (long long)n_frames, (long long)plan->n_fft, (long long)plan->hop);
+  *length = natural;
   return SPECTRO_OK;
 }
 
@@ -274,6 +284,10 @@ spectro_status spectro_istft_execute(const spectro_stft_plan *plan, const void *
             (long long)plan->n_fft, (long long)plan->bins);
   RETURN_IF(n_frames < 1, SPECTRO_ERR_SHAPE, "n_frames must be >= 1 (got %lld)", (long long)n_frames);
   RETURN_IF(flags & ~SPECTRO_ISTFT_VALIDATE, SPECTRO_ERR_INVALID_ARGUMENT, "unknown flags 0x%x", flags);
+  RETURN_IF((flags & SPECTRO_ISTFT_VALIDATE) && plan->hop > plan->config.win_length, SPECTRO_ERR_WINDOW_COVERAGE,
+            "hop_length=%lld > win_length=%lld leaves gaps between windows (torch.istft requires "
+            "0 < hop_length <= win_length)",
+            (long long)plan->hop, (long long)plan->config.win_length);
   if (length < 0) {
     st = spectro_istft_natural_length(plan, n_frames, &length);
     if (st != SPECTRO_OK) return st;

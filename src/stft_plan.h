@@ -24,7 +24,7 @@ struct spectro_stft_plan {
   int64_t n_fft, hop, bins;
   double *window_d; /* n_fft, zero-padded and centred */
   float *window_f;
-  double *window_sq_period; /* hop values: sum_j w^2[r + j hop] (interior envelope) */
+  double *window_sq_period; /* min(hop, n_fft) values: sum_j w^2[r + j hop] (interior envelope) */
   double min_period;        /* min of window_sq_period */
   double forward_scale;     /* 1 or 1/sqrt(n_fft) */
   spectro_fft_plan *fft;

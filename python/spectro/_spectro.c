@@ -51,6 +51,7 @@ typedef enum { KIND_REAL, KIND_COMPLEX } elem_kind;
 static int get_buffer(PyObject *obj, Py_buffer *view, int writable, const char *name) {
   int flags = PyBUF_STRIDES | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
   if (PyObject_GetBuffer(obj, view, flags) != 0) {
+    if (PyObject_CheckBuffer(obj)) return -1; /* keep the exporter's reason (e.g. read-only) */
     PyErr_Clear();
     PyErr_Format(PyExc_TypeError, "%s must be a numpy array (or a buffer), got %s", name,
                  Py_TYPE(obj)->tp_name);
@@ -127,6 +128,10 @@ static int Plan_init(PlanObject *self, PyObject *args, PyObject *kwds) {
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "LLLOppssp", kwlist, &n_fft, &hop, &win_length, &window,
                                    &periodic, &center, &pad_mode, &tail, &normalized))
     return -1;
+  if (self->plan != NULL) { /* plans are immutable: another thread may be executing this one */
+    PyErr_SetString(PyExc_RuntimeError, "Plan is already initialised; create a new Plan instead");
+    return -1;
+  }
   spectro_stft_config cfg;
   spectro_stft_config_init(&cfg, n_fft, hop);
   cfg.win_length = win_length;
@@ -149,7 +154,8 @@ static int Plan_init(PlanObject *self, PyObject *args, PyObject *kwds) {
     static const char *const names[] = {"hann", "hamming", "blackman", "rect", "ones", "boxcar"};
     static const int values[] = {SPECTRO_WINDOW_HANN, SPECTRO_WINDOW_HAMMING, SPECTRO_WINDOW_BLACKMAN,
                                  SPECTRO_WINDOW_RECT, SPECTRO_WINDOW_RECT, SPECTRO_WINDOW_RECT};
-    if (parse_choice(PyUnicode_AsUTF8(window), "window_fn", names, 6, values, &v) != 0) return -1;
+    const char *name = PyUnicode_AsUTF8(window);
+    if (name == NULL || parse_choice(name, "window_fn", names, 6, values, &v) != 0) return -1;
     cfg.window = (spectro_window)v;
   } else {
     if (get_buffer(window, &wview, 0, "window") != 0) return -1;
@@ -172,7 +178,6 @@ static int Plan_init(PlanObject *self, PyObject *args, PyObject *kwds) {
     raise_status(st);
     return -1;
   }
-  spectro_stft_plan_destroy(self->plan);
   self->plan = plan;
   self->n_fft = n_fft;
   self->hop = hop;
@@ -218,7 +223,7 @@ static PyObject *Plan_window_into(PlanObject *self, PyObject *arg) {
   Py_buffer out;
   if (get_buffer(arg, &out, 1, "out") != 0) return NULL;
   elem_kind kind;
-  if (buffer_dtype(&out, &kind) != SPECTRO_FLOAT64 || out.len / 8 < self->n_fft) {
+  if (buffer_dtype(&out, &kind) != SPECTRO_FLOAT64 || kind != KIND_REAL || out.len / 8 < self->n_fft) {
     PyBuffer_Release(&out);
     PyErr_SetString(PyExc_ValueError, "out must be a float64 array of n_fft values");
     return NULL;
@@ -247,7 +252,8 @@ static PyObject *Plan_stft(PlanObject *self, PyObject *args) {
   elem_kind xk, ok;
   int xd = buffer_dtype(&x, &xk), od = buffer_dtype(&out, &ok);
   if (xd < 0 || xk != KIND_REAL) {
-    PyErr_Format(PyExc_TypeError, "x must be float32 or float64 (got buffer format '%s')", format_name(&x));
+    PyErr_Format(PyExc_TypeError, "x must be float32, float64 or int16 (got buffer format '%s')",
+                 format_name(&x));
     goto done;
   }
   if (x.ndim < 1) {
@@ -335,11 +341,13 @@ static PyObject *Plan_istft(PlanObject *self, PyObject *args) {
     goto done;
   }
   spectro_status st;
+  pending_warning[0] = '\0';
   Py_BEGIN_ALLOW_THREADS st = spectro_istft_execute(self->plan, z.buf, (spectro_dtype)zd, batch, bins, frames,
                                                     layout, length, validate ? SPECTRO_ISTFT_VALIDATE : 0,
                                                     out.buf);
   Py_END_ALLOW_THREADS if (quiet) pending_warning[0] = '\0';
   if (st != SPECTRO_OK) {
+    pending_warning[0] = '\0';
     raise_status(st);
     goto done;
   }

@@ -29,6 +29,21 @@ static int64_t job_count;
 static atomic_llong job_next;
 static atomic_int pool_busy;
 
+/* After fork() only the forking thread exists in the child: forget the
+ * helpers (they are gone) and reset the locks. */
+static void pool_after_fork_child(void) {
+  pthread_mutex_init(&pool_lock, NULL);
+  pthread_cond_init(&work_ready, NULL);
+  pthread_cond_init(&work_done, NULL);
+  started_threads = 0;
+  helpers_active = 0;
+  job_helpers = 0;
+  atomic_store(&pool_busy, 0);
+}
+
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void install_atfork(void) { pthread_atfork(NULL, NULL, pool_after_fork_child); }
+
 static int default_threads(void) {
   const char *env = getenv("SPECTRO_NUM_THREADS");
   if (env && *env) {
@@ -90,6 +105,7 @@ void parallel_for(int64_t tasks, int workers, parallel_task_fn fn, void *ctx) {
     for (int64_t t = 0; t < tasks; ++t) fn(ctx, t, 0);
     return;
   }
+  pthread_once(&atfork_once, install_atfork);
   pthread_mutex_lock(&pool_lock);
   /* start helper threads on first need; failure just means fewer helpers */
   while (started_threads < workers - 1) {

@@ -184,36 +184,51 @@ static void inverse_chunk(void *ctx, int64_t task, int worker) {
     copy_real(j->tails + (size_t)task * (size_t)j->tail * j->real, acc + (size_t)head * j->real, j->tail, j->real);
 }
 
-/* Phase 2: add the predecessor's tail, divide by the envelope, zero-fill. */
+/* Phase 2: add the predecessor's tail, divide by the envelope (interior:
+ * the periodic sums, walked by residue; edges: the direct sum), zero-fill
+ * past the last frame. */
 #define FINISH_CHUNK(REAL)                                                                            \
   static void finish_chunk_##REAL(void *ctx, int64_t task, int worker) {                              \
     (void)worker;                                                                                     \
     const inverse_job *j = ctx;                                                                       \
     const spectro_stft_plan *plan = j->plan;                                                          \
+    const int64_t n = plan->n_fft, hop = plan->hop, off = j->off;                                     \
     int64_t b = task / j->chunks, c = task % j->chunks;                                               \
     int64_t t0 = c * j->chunk, t1 = t0 + j->chunk < j->used ? t0 + j->chunk : j->used;                \
-    int64_t start = t0 * plan->hop;                                                                   \
+    int64_t start = t0 * hop;                                                                         \
     int last = c == j->chunks - 1;                                                                    \
-    int64_t end = last ? j->off + j->length : start + j->chunk * plan->hop;                           \
-    int64_t covered = (t1 - 1) * plan->hop + plan->n_fft; /* last chunk: end of its frames */        \
-    REAL *y = (REAL *)j->out + b * j->length - j->off; /* y[p] for padded position p */               \
+    int64_t end = last ? off + j->length : start + j->chunk * hop;                                    \
+    int64_t covered = (t1 - 1) * hop + n; /* end of this chunk's frames */                           \
+    REAL *out_b = (REAL *)j->out + b * j->length; /* out_b[p - off] is padded position p */           \
     if (c > 0 && j->tail > 0) {                                                                       \
       const REAL *tail = (const REAL *)j->tails + (task - 1) * j->tail;                               \
-      for (int64_t i = 0; i < j->tail; ++i) {                                                         \
-        int64_t p = start + i;                                                                        \
-        if (p >= j->off && p < j->off + j->length) y[p] += tail[i];                                   \
-      }                                                                                               \
+      int64_t lo = start > off ? start : off;                                                         \
+      int64_t hi = start + j->tail < off + j->length ? start + j->tail : off + j->length;             \
+      for (int64_t p = lo; p < hi; ++p) out_b[p - off] += tail[p - start];                            \
     }                                                                                                 \
-    int64_t lo = start > j->off ? start : j->off;                                                     \
-    int64_t hi = end < j->off + j->length ? end : j->off + j->length;                                 \
-    int64_t n_frames_env = j->n_frames;                                                               \
-    for (int64_t p = lo; p < hi; ++p) {                                                               \
-      if (last && p >= covered) {                                                                     \
-        y[p] = 0;                                                                                     \
+    int64_t lo = start > off ? start : off;                                                           \
+    int64_t hi = end < off + j->length ? end : off + j->length;                                       \
+    /* interior positions: every frame that could cover p exists */                                  \
+    int64_t in_lo = n - 1, in_hi = j->n_frames * hop;                                                 \
+    const double *period = plan->window_sq_period;                                                    \
+    int64_t p = lo;                                                                                   \
+    for (; p < hi && p < in_lo; ++p) {                                                                \
+      double env = stft_envelope_at(plan, j->n_frames, p);                                            \
+      out_b[p - off] = env > 1e-11 ? (REAL)(out_b[p - off] / env) : 0;                                \
+    }                                                                                                 \
+    int64_t stop = hi < in_hi ? hi : in_hi;                                                           \
+    for (int64_t r = p % hop; p < stop; ++p) {                                                        \
+      double env = r < n ? period[r] : 0.0;                                                           \
+      out_b[p - off] = env > 1e-11 ? (REAL)(out_b[p - off] / env) : 0;                                \
+      if (++r == hop) r = 0;                                                                          \
+    }                                                                                                 \
+    for (; p < hi; ++p) {                                                                             \
+      if (p >= covered) {                                                                             \
+        out_b[p - off] = 0;                                                                           \
         continue;                                                                                     \
       }                                                                                               \
-      double env = stft_envelope_at(plan, n_frames_env, p);                                           \
-      y[p] = env > 1e-11 ? (REAL)(y[p] / env) : 0;                                                    \
+      double env = stft_envelope_at(plan, j->n_frames, p);                                            \
+      out_b[p - off] = env > 1e-11 ? (REAL)(out_b[p - off] / env) : 0;                                \
     }                                                                                                 \
   }
 FINISH_CHUNK(float)

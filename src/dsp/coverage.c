@@ -9,7 +9,10 @@ double stft_envelope_at(const spectro_stft_plan *plan, int64_t n_frames, int64_t
   int64_t f_lo = p - n + 1 <= 0 ? 0 : (p - n + 1 + hop - 1) / hop;
   if (f_hi > n_frames - 1) f_hi = n_frames - 1;
   /* interior: every frame that could cover p exists */
-  if (p >= n - 1 && p / hop <= n_frames - 1) return plan->window_sq_period[p % hop];
+  if (p >= n - 1 && p / hop <= n_frames - 1) {
+    int64_t r = p % hop;
+    return r < n ? plan->window_sq_period[r] : 0.0;
+  }
   double sum = 0.0;
   for (int64_t f = f_lo; f <= f_hi; ++f) {
     double w = plan->window_d[p - f * hop];

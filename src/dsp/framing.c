@@ -4,7 +4,8 @@
 #include "../core/core.h"
 
 spectro_status framing_frames(const framing *fr, int64_t length, int64_t *n_frames) {
-  RETURN_IF(length < 1, SPECTRO_ERR_SHAPE, "signal length must be >= 1 (got %lld)", (long long)length);
+  RETURN_IF(length < 1 || length > INT64_MAX / 16, SPECTRO_ERR_SHAPE,
+            "signal length must be in [1, 2^59] (got %lld)", (long long)length);
   if (!fr->center) {
     RETURN_IF(length < fr->n_fft, SPECTRO_ERR_SHAPE,
               "signal length %lld is shorter than n_fft=%lld with center=False",

@@ -26,7 +26,7 @@ typedef struct cfft {
   int64_t m;
   struct cfft *sub;
   double *chirp; /* n complex: exp(i pi k^2 / n) */
-  double *kernel_fft; /* m complex: FFT of the conjugate chirp, scaled by 1/m */
+  double *kernel_fft; /* m complex: FFT of the chirp exp(i pi k^2/n), wrapped, scaled by 1/m */
   size_t scratch_bytes;
 } cfft;
 

@@ -14,7 +14,7 @@
 #define M_PI 3.14159265358979323846
 #endif
 
-/* cos/sin(2 pi k / n) with k reduced to the first octant for accuracy. */
+/* cos/sin(2 pi k / n), the angle formed in long double (80-bit on x86). */
 static void unit_root(int64_t k, int64_t n, double *c, double *s) {
   k %= n;
   if (k < 0) k += n;

@@ -90,7 +90,11 @@ int main(void) {
   EXPECT_ERR(spectro_stft_execute(plan, NULL, SPECTRO_FLOAT32, 1, 1000, out, SPECTRO_LAYOUT_BFN),
              SPECTRO_ERR_INVALID_ARGUMENT, "NULL");
   EXPECT_ERR(spectro_stft_execute(plan, x, SPECTRO_FLOAT32, 1, INT64_MAX / 2, out, SPECTRO_LAYOUT_BFN),
+             SPECTRO_ERR_SHAPE, "signal length");
+  EXPECT_ERR(spectro_stft_execute(plan, x, SPECTRO_FLOAT32, INT64_MAX / 4, 1000, out, SPECTRO_LAYOUT_BFN),
              SPECTRO_ERR_SHAPE, "too large");
+  int64_t natural;
+  EXPECT_ERR(spectro_istft_natural_length(plan, INT64_MAX / 4, &natural), SPECTRO_ERR_SHAPE, "n_frames");
   CHECK_OK(spectro_stft_frames(plan, 1000, &frames));
   EXPECT_ERR(spectro_istft_execute(plan, out, SPECTRO_FLOAT32, 1, 256, frames, SPECTRO_LAYOUT_BFN, -1, 0, x),
              SPECTRO_ERR_SHAPE, "256 frequency bins");
@@ -114,8 +118,28 @@ int main(void) {
   CHECK_OK(spectro_stft_plan_create(&cfg, &plan));
   EXPECT_ERR(spectro_stft_frames(plan, 511, &frames), SPECTRO_ERR_SHAPE, "center=False");
   spectro_stft_plan_destroy(plan);
+  /* a hop far beyond n_fft: plan memory does not grow with it */
+  spectro_stft_config_init(&cfg, 512, (int64_t)1 << 40);
+  size_t before = total_allocs;
+  CHECK_OK(spectro_stft_plan_create(&cfg, &plan));
+  (void)before;
+  spectro_stft_plan_destroy(plan);
+  /* validation refuses hop_length > win_length like torch.istft */
+  spectro_stft_config_init(&cfg, 8, 12);
+  CHECK_OK(spectro_stft_plan_create(&cfg, &plan));
+  EXPECT_ERR(spectro_istft_execute(plan, out, SPECTRO_FLOAT32, 1, 5, 1, SPECTRO_LAYOUT_BFN, 4,
+                                   SPECTRO_ISTFT_VALIDATE, x),
+             SPECTRO_ERR_WINDOW_COVERAGE, "hop_length=12 > win_length=8");
+  spectro_stft_plan_destroy(plan);
+  /* one frame of n_fft=8 has no samples left after removing the padding */
+  spectro_stft_config_init(&cfg, 8, 4);
+  cfg.center_pad_mode = SPECTRO_PAD_CONSTANT;
+  CHECK_OK(spectro_stft_plan_create(&cfg, &plan));
+  EXPECT_ERR(spectro_istft_natural_length(plan, 1, &natural), SPECTRO_ERR_SHAPE, "explicit length");
+  spectro_stft_plan_destroy(plan);
   spectro_stft_plan_destroy(NULL);
   spectro_fft_plan_destroy(NULL);
+  EXPECT_ERR(spectro_set_num_threads(-1), SPECTRO_ERR_INVALID_ARGUMENT, "num_threads");
 
   /* hooks see every allocation, and all of it is returned */
   spectro_allocator hooks = {counting_alloc, counting_free, NULL};

@@ -139,3 +139,24 @@ def test_threads_share_one_transform(rng):
 
 def test_version():
     assert spectro.__version__ == "0.1.0"
+
+
+def _child_stft(q):
+    t = spectro.SpectralTransform(1024, 256)
+    q.put(float(np.abs(t.stft(np.ones((4, 20000), dtype=np.float32))).sum()))
+
+
+def test_fork_after_threads_were_used():
+    """The thread pool survives fork(): a child process computes normally."""
+    import multiprocessing as mp
+
+    t = spectro.SpectralTransform(1024, 256)
+    x = np.ones((4, 20000), dtype=np.float32)
+    expect = float(np.abs(t.stft(x)).sum())  # starts the pool's threads in the parent
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child_stft, args=(q,))
+    p.start()
+    p.join(60)
+    assert p.exitcode == 0
+    assert q.get(timeout=5) == pytest.approx(expect, rel=1e-6)

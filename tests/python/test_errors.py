@@ -165,3 +165,32 @@ def test_nan_and_inf_propagate_like_torch():
 def test_huge_sizes_are_refused_not_crashing():
     with pytest.raises(ValueError, match="n_fft"):
         spectro.SpectralTransform(2**40, 128)
+
+
+def test_plan_cannot_be_reinitialised():
+    """Plans are immutable: re-running __init__ would free a plan another
+    thread may be executing."""
+    plan = _spectro.Plan(512, 128, 512, "hann", True, True, "reflect", "symmetric", False)
+    with pytest.raises(RuntimeError, match="already initialised"):
+        plan.__init__(256, 64, 256, "hann", True, True, "reflect", "symmetric", False)
+    assert plan.bins == 257
+
+
+def test_undecodable_window_name():
+    with pytest.raises((ValueError, UnicodeError)):
+        _spectro.Plan(16, 4, 16, "\ud800", True, True, "reflect", "symmetric", False)
+
+
+def test_read_only_output_is_reported():
+    plan = _spectro.Plan(512, 128, 512, "hann", True, True, "reflect", "symmetric", False)
+    out = np.empty((257, 32), dtype=np.complex64)
+    out.flags.writeable = False
+    with pytest.raises((ValueError, BufferError), match="read-only|writable"):
+        plan.stft(np.zeros(4000, dtype=np.float32), out, "bfn")
+
+
+def test_hop_larger_than_n_fft():
+    t = spectro.SpectralTransform(64, 10**9, 64)  # plan memory does not grow with the hop
+    assert t.stft(np.ones(100, dtype=np.float32)).shape == (1, 33, 1)
+    with pytest.raises(RuntimeError, match="hop_length"):
+        spectro.SpectralTransform(8, 12).istft(np.zeros((5, 1), dtype=np.complex64), length=4, torch_like=True)

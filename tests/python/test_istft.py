@@ -160,12 +160,20 @@ def test_window_coverage_failure():
     t = spectro.SpectralTransform(512, 300, 256)
     x = np.random.default_rng(0).standard_normal(8000)
     z = t.stft(x)
-    with pytest.raises(RuntimeError, match="window overlap"):
+    with pytest.raises(RuntimeError, match="hop_length=300 > win_length=256"):
         t.istft(z, torch_like=True)
-    with pytest.raises(RuntimeError, match="window overlap"):
+    with pytest.raises(RuntimeError, match="hop_length"):
         t.istft(z, validate=True)
     with pytest.raises(RuntimeError):  # torch agrees that this configuration fails
         torch.istft(torch.from_numpy(z[0]), 512, 300, 256, window=torch.hann_window(256, dtype=torch.float64))
+    # hop <= win_length but an envelope gap: center=False with Hann is 0 at sample 0
+    t0 = spectro.SpectralTransform(512, 128, center=False)
+    z0 = t0.stft(x)
+    with pytest.raises(RuntimeError, match="window overlap-add envelope falls to 0"):
+        t0.istft(z0, torch_like=True)
+    with pytest.raises(RuntimeError, match="window overlap add min"):
+        torch.istft(torch.from_numpy(z0[0]), 512, 128, window=torch.hann_window(512, dtype=torch.float64),
+                    center=False)
     fresh = spectro.SpectralTransform(512, 300, 256)
     with pytest.warns(RuntimeWarning, match="envelope"):
         y = fresh.istft(z)
