@@ -245,9 +245,12 @@ static void FN(inverse_block)(const spectro_stft_plan *plan, const REAL *spec_b,
   if (n % 2 == 0) {
     const int64_t h = n / 2;
     const REAL *restrict wt = plan->fft->RTW;
-    for (int64_t k = 0; k < h; ++k) {
-      VEC ar = Xr[k], ai = k == 0 ? zero : Xi[k];
-      VEC cr = Xr[h - k], ci = k == 0 ? zero : -Xi[h - k]; /* conj X[h-k] */
+    /* k = 0: DC and Nyquist are real (their imaginary parts are ignored) */
+    a_r[0] = Xr[0] + Xr[h];
+    a_i[0] = Xr[0] - Xr[h];
+    for (int64_t k = 1; k < h; ++k) {
+      VEC ar = Xr[k], ai = Xi[k];
+      VEC cr = Xr[h - k], ci = -Xi[h - k]; /* conj X[h-k] */
       VEC er = ar + cr, ei = ai + ci, dr = ar - cr, di = ai - ci;
       REAL wr = wt[2 * k], wi = -wt[2 * k + 1]; /* conj(W^k) */
       VEC or_ = dr * wr - di * wi, oi = dr * wi + di * wr;

@@ -217,10 +217,16 @@ static void inverse_chunk(void *ctx, int64_t task, int worker) {
       out_b[p - off] = env > 1e-11 ? (REAL)(out_b[p - off] / env) : 0;                                \
     }                                                                                                 \
     int64_t stop = hi < in_hi ? hi : in_hi;                                                           \
-    for (int64_t r = p % hop; p < stop; ++p) {                                                        \
-      double env = r < n ? period[r] : 0.0;                                                           \
-      out_b[p - off] = env > 1e-11 ? (REAL)(out_b[p - off] / env) : 0;                                \
-      if (++r == hop) r = 0;                                                                          \
+    /* runs of consecutive residues: plain loops the compiler vectorises */                        \
+    for (int64_t r = p % hop; p < stop;) {                                                            \
+      int64_t run = hop - r < stop - p ? hop - r : stop - p;                                          \
+      int64_t live = r < n ? (n - r < run ? n - r : run) : 0; /* residues >= n_fft: no window */     \
+      REAL *o = out_b + (p - off);                                                                    \
+      const double *e = period + r;                                                                   \
+      for (int64_t i = 0; i < live; ++i) o[i] = e[i] > 1e-11 ? (REAL)(o[i] / e[i]) : 0;               \
+      for (int64_t i = live; i < run; ++i) o[i] = 0;                                                  \
+      p += run;                                                                                       \
+      r = 0;                                                                                          \
     }                                                                                                 \
     for (; p < hi; ++p) {                                                                             \
       if (p >= covered) {                                                                             \
