@@ -99,6 +99,19 @@ SPECTRO_API void spectro_reset_warning_handler(void);
 SPECTRO_API spectro_status spectro_set_num_threads(int num_threads);
 SPECTRO_API int spectro_get_num_threads(void);
 
+/* ---------------------------------------------------------------- autotune */
+
+/* Plan creation may measure implementation choices (on the CPU: the SIMD
+ * kernel variant for the plan's n_fft) once per machine and configuration and
+ * keep the winner in a JSON cache.  SPECTRO_AUTOTUNE=0 disables measuring
+ * (the default choice is used), SPECTRO_AUTOTUNE_PERSIST=0 keeps results in
+ * memory only, SPECTRO_AUTOTUNE_CACHE_PATH names the file (default
+ * $XDG_CACHE_HOME/spectro/autotune.json).  SPECTRO_SIMD=scalar|generic|avx2|
+ * avx512 forces a variant.  Counters since start (or the last reset): */
+SPECTRO_API void spectro_cache_stats(long long *autotune_hits, long long *autotune_misses,
+                                     long long *autotune_measurements);
+SPECTRO_API void spectro_reset_cache_stats(void);
+
 /* ---------------------------------------------------------------- enums */
 
 typedef enum spectro_dtype {
@@ -158,6 +171,10 @@ SPECTRO_API spectro_status spectro_stft_plan_create(const spectro_stft_config *c
                                                     spectro_stft_plan **plan);
 /* Accepts NULL. */
 SPECTRO_API void spectro_stft_plan_destroy(spectro_stft_plan *plan);
+
+/* Name of the kernel variant a plan executes with ("avx512", "avx2",
+ * "generic", or "scalar" for sizes that need Bluestein). */
+SPECTRO_API const char *spectro_stft_plan_kernels(const spectro_stft_plan *plan);
 
 /* Number of one-sided bins, n_fft / 2 + 1. */
 SPECTRO_API int64_t spectro_stft_bins(const spectro_stft_plan *plan);

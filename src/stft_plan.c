@@ -131,12 +131,16 @@ spectro_status spectro_stft_plan_create(const spectro_stft_config *config, spect
   /* the lane-parallel FFT needs mixed-radix sub-plans; Bluestein sizes go
    * frame by frame */
   const cfft *sub = n % 2 == 0 ? plan->fft->half : plan->fft->full;
-  plan->kernels = (sub->n > 1 && sub->nfactors == 0) ? &cpu_kernels_scalar : cpu_kernels_select();
+  plan->kernels = (sub->n > 1 && sub->nfactors == 0) ? &cpu_kernels_scalar : cpu_kernels_for_plan(plan);
   *out = plan;
   return SPECTRO_OK;
 }
 
 int64_t spectro_stft_bins(const spectro_stft_plan *plan) { return plan ? plan->bins : 0; }
+
+const char *spectro_stft_plan_kernels(const spectro_stft_plan *plan) {
+  return plan && plan->kernels ? plan->kernels->name : "";
+}
 
 spectro_status spectro_stft_frames(const spectro_stft_plan *plan, int64_t length, int64_t *n_frames) {
   RETURN_IF(plan == NULL || n_frames == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "plan or n_frames is NULL");

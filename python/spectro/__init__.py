@@ -4,6 +4,7 @@ The C core (plans, built-in FFT) does the work; these classes mirror the
 Python API of mlx-spectro so code written for it ports by changing the
 import.  numpy arrays in, numpy arrays out.
 """
+from ._spectro import get_num_threads, set_num_threads
 from ._spectro import version as _core_version
 from .compile_cache import RepeatedShapeCompileCache, get_cache_debug_stats, reset_cache_debug_stats
 from .transform import SpectralTransform, get_transform, get_transform_mlx
@@ -20,5 +21,7 @@ __all__ = [
     "resolve_fft_params",
     "get_cache_debug_stats",
     "reset_cache_debug_stats",
+    "set_num_threads",
+    "get_num_threads",
     "__version__",
 ]

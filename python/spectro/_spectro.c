@@ -374,7 +374,14 @@ static PyMethodDef Plan_methods[] = {
      "istft(z, out, layout, length, validate, quiet) -> length"},
     {NULL, NULL, 0, NULL}};
 
+static PyObject *Plan_get_kernels(PlanObject *self, void *closure) {
+  (void)closure;
+  if (require_plan(self)) return NULL;
+  return PyUnicode_FromString(spectro_stft_plan_kernels(self->plan));
+}
+
 static PyGetSetDef Plan_getset[] = {{"bins", (getter)Plan_get_bins, NULL, "n_fft // 2 + 1", NULL},
+                                    {"kernels", (getter)Plan_get_kernels, NULL, "SIMD kernel variant", NULL},
                                     {NULL, NULL, NULL, NULL, NULL}};
 
 static PyTypeObject PlanType = {
@@ -395,8 +402,42 @@ static PyObject *mod_version(PyObject *self, PyObject *unused) {
   return PyUnicode_FromString(spectro_version());
 }
 
-static PyMethodDef module_methods[] = {{"version", mod_version, METH_NOARGS, "library version"},
-                                       {NULL, NULL, 0, NULL}};
+static PyObject *mod_set_num_threads(PyObject *self, PyObject *arg) {
+  (void)self;
+  long n = PyLong_AsLong(arg);
+  if (n == -1 && PyErr_Occurred()) return NULL;
+  if (n < 0 || n > 100000) {
+    PyErr_Format(PyExc_ValueError, "num_threads must be >= 0 (got %ld)", n);
+    return NULL;
+  }
+  spectro_status st = spectro_set_num_threads((int)n);
+  if (st != SPECTRO_OK) return raise_status(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *mod_get_num_threads(PyObject *self, PyObject *unused) {
+  (void)self;
+  (void)unused;
+  return PyLong_FromLong(spectro_get_num_threads());
+}
+
+static PyObject *mod_cache_stats(PyObject *self, PyObject *args) {
+  (void)self;
+  int reset = 0;
+  if (!PyArg_ParseTuple(args, "|p", &reset)) return NULL;
+  long long hits, misses, measured;
+  spectro_cache_stats(&hits, &misses, &measured);
+  if (reset) spectro_reset_cache_stats();
+  return Py_BuildValue("{s:L,s:L,s:L}", "autotune_hits", hits, "autotune_misses", misses,
+                       "autotune_measurements", measured);
+}
+
+static PyMethodDef module_methods[] = {
+    {"version", mod_version, METH_NOARGS, "library version"},
+    {"set_num_threads", mod_set_num_threads, METH_O, "set_num_threads(n): threads per call (0: default)"},
+    {"get_num_threads", mod_get_num_threads, METH_NOARGS, "threads the library uses per call"},
+    {"cache_stats", mod_cache_stats, METH_VARARGS, "cache_stats(reset=False) -> autotune counters"},
+    {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_spectro", "spectro C core", -1, module_methods,
                                     NULL, NULL, NULL, NULL};

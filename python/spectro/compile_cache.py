@@ -19,16 +19,25 @@ def record_cache_event(name: str) -> None:
 
 def get_cache_debug_stats(reset: bool = False) -> Dict[str, Any]:
     """Counters of cache events (recorded when SPECTRO_CACHE_STATS=1)."""
+    from . import _spectro
     from .transform import _transform_cache_info
 
-    out = {"enabled": _stats_enabled(), "events": dict(_stats), "transform_cache": _transform_cache_info()}
+    out = {
+        "enabled": _stats_enabled(),
+        "events": dict(_stats),
+        "transform_cache": _transform_cache_info(),
+        "autotune": _spectro.cache_stats(False),
+    }
     if reset:
         reset_cache_debug_stats()
     return out
 
 
 def reset_cache_debug_stats() -> None:
+    from . import _spectro
+
     _stats.clear()
+    _spectro.cache_stats(True)
 
 
 class RepeatedShapeCompileCache:

@@ -108,6 +108,7 @@ class SpectralTransform:
             center_pad_mode, center_tail_pad, self.normalized,
         )
         self.n_freqs = self._plan.bins
+        self.kernels = self._plan.kernels  # SIMD variant chosen for this CPU and n_fft
         w = np.empty(n_fft, dtype=np.float64)
         self._plan.window_into(w)
         self.window = w.astype(np.float32)

@@ -41,9 +41,9 @@ extern const cpu_kernels cpu_kernels_avx2;
 extern const cpu_kernels cpu_kernels_avx512;
 #endif
 
-/* The best table for this CPU, or the one SPECTRO_SIMD names
- * (generic | avx2 | avx512) when that is available. */
-const cpu_kernels *cpu_kernels_select(void);
+/* The table for a plan: SPECTRO_SIMD if set, else the autotuned choice for
+ * this CPU and n_fft (measured once, cached), else the default. */
+const cpu_kernels *cpu_kernels_for_plan(struct spectro_stft_plan *plan);
 
 /* Scratch bytes one worker needs for a plan (either kernel table). */
 size_t cpu_block_scratch_bytes(const struct spectro_stft_plan *plan);

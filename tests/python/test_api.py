@@ -160,3 +160,27 @@ def test_fork_after_threads_were_used():
     p.join(60)
     assert p.exitcode == 0
     assert q.get(timeout=5) == pytest.approx(expect, rel=1e-6)
+
+
+def test_thread_count_gives_identical_bits(rng):
+    t = spectro.SpectralTransform(1024, 256)
+    x = rng.standard_normal((3, 30000)).astype(np.float32)
+    before = spectro.get_num_threads()
+    try:
+        spectro.set_num_threads(1)
+        z1, y1 = t.stft(x), t.istft(t.stft(x), length=30000)
+        spectro.set_num_threads(3)
+        z3, y3 = t.stft(x), t.istft(t.stft(x), length=30000)
+    finally:
+        spectro.set_num_threads(0)
+    assert spectro.get_num_threads() == before
+    np.testing.assert_array_equal(z1, z3)
+    np.testing.assert_array_equal(y1, y3)
+    with pytest.raises(ValueError, match="num_threads"):
+        spectro.set_num_threads(-2)
+
+
+def test_cache_debug_stats_report_autotune():
+    stats = spectro.get_cache_debug_stats()
+    assert set(stats["autotune"]) == {"autotune_hits", "autotune_misses", "autotune_measurements"}
+    assert spectro.SpectralTransform(512, 128).kernels in ("avx512", "avx2", "generic")
