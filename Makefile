@@ -8,7 +8,7 @@ PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 VENV_PY   := .venv/bin/python
 
-.PHONY: all build test test-c test-asan test-python python demo bench install clean env
+.PHONY: all build test test-c test-asan test-python python demo bench bench-check install clean env
 
 all: build
 
@@ -46,6 +46,11 @@ demo: build
 
 bench: build python
 	PYTHONPATH=python $(VENV_PY) bench/bench_stft.py $(BENCH_ARGS)
+
+# Ratios of the newest run against the checked-in baseline (not part of CI:
+# speed is never a test).
+bench-check:
+	$(VENV_PY) bench/check_regression.py $(CHECK_ARGS)
 
 install: build
 	cmake --install $(BUILD)

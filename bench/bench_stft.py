@@ -150,7 +150,8 @@ def run_c_bench(quick: bool, reps: int | None, seed: int) -> dict:
     for line in r.stdout.splitlines():
         if line.startswith("{"):
             rows.append(json.loads(line))
-            log(f"  C   {rows[-1]['config']}: spectro stft {rows[-1]['spectro_stft_ms']:.3f} ms, "
+            log(f"  C   {rows[-1]['config']}: spectro stft {rows[-1]['spectro_stft_ms']:.3f} ms "
+                f"({rows[-1]['threads_mt']} threads: {rows[-1]['spectro_stft_mt_ms']:.3f}), "
                 f"FFTW stft {rows[-1]['fftw_stft_ms']:.3f} ms, spectro istft {rows[-1]['spectro_istft_ms']:.3f} ms")
     for line in r.stderr.splitlines():
         if "WARNING" in line or "failed" in line:
@@ -309,27 +310,31 @@ def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
 def report(py_rows: list[dict], c_rows: list[dict]) -> None:
     c_by = {r["config"]: r for r in c_rows}
     # STFT medians and ratios.
-    head = ["config", "spectro", "numpy", "scipy", "torch", "librosa", "C spectro", "C FFTW"]
+    head = ["config", "spectro", "numpy", "scipy", "torch", "librosa", "C spectro 1t", "C spectro mt", "C FFTW 1t"]
     med_rows, ratio_rows = [], []
     for r in py_rows:
         m, c = r["median_ms"], c_by.get(r["config"], {})
         med_rows.append([r["config"]] + [fmt_ms(m.get(f"stft.{k}")) for k in STFT_METHODS]
-                        + [fmt_ms(c.get("spectro_stft_ms")), fmt_ms(c.get("fftw_stft_ms"))])
+                        + [fmt_ms(c.get("spectro_stft_ms")), fmt_ms(c.get("spectro_stft_mt_ms")),
+                           fmt_ms(c.get("fftw_stft_ms"))])
         ratio_rows.append([r["config"]] + [fmt_ratio(r["ratio_peer_over_spectro"].get(f"stft.{k}"))
                                            for k in STFT_METHODS[1:]]
-                          + [fmt_ratio(c.get("ratio_fftw_over_spectro"))])
-    print_table("STFT, median ms (C columns: fftw_stft in one process)", head, med_rows)
+                          + [fmt_ratio(c.get("ratio_fftw_over_spectro")),
+                             fmt_ratio(c.get("ratio_fftw_over_spectro_mt"))])
+    print_table("STFT, median ms (Python spectro: all threads; C columns: fftw_stft in one process)",
+                head, med_rows)
     print_table("STFT ratios, peer / spectro (> 1: spectro faster; FFTW vs spectro's C API)",
-                ["config", "numpy", "scipy", "torch", "librosa", "FFTW (C)"], ratio_rows)
+                ["config", "numpy", "scipy", "torch", "librosa", "FFTW/1t (C)", "FFTW/mt (C)"], ratio_rows)
     # iSTFT.
     med_rows, ratio_rows = [], []
     for r in py_rows:
         m, c = r["median_ms"], c_by.get(r["config"], {})
         med_rows.append([r["config"]] + [fmt_ms(m.get(f"istft.{k}")) for k in ISTFT_METHODS]
-                        + [fmt_ms(c.get("spectro_istft_ms"))])
+                        + [fmt_ms(c.get("spectro_istft_ms")), fmt_ms(c.get("spectro_istft_mt_ms"))])
         ratio_rows.append([r["config"]] + [fmt_ratio(r["ratio_peer_over_spectro"].get(f"istft.{k}"))
                                            for k in ISTFT_METHODS[1:]])
-    print_table("iSTFT, median ms", ["config", "spectro", "torch", "librosa", "C spectro"], med_rows)
+    print_table("iSTFT, median ms (spectro: all threads)",
+                ["config", "spectro", "torch", "librosa", "C spectro 1t", "C spectro mt"], med_rows)
     print_table("iSTFT ratios, peer / spectro (> 1: spectro faster)", ["config", "torch", "librosa"],
                 ratio_rows)
 
@@ -382,7 +387,9 @@ def machine_info(mods: dict) -> dict:
     if mods.get("scipy") is not None:
         import scipy
         versions["scipy"] = scipy.__version__
-    threads = {"spectro": 1, "fftw": 1, "numpy_fft": 1,
+    import spectro as _sp
+
+    threads = {"spectro": _sp.get_num_threads(), "spectro_c_1t": 1, "fftw": 1, "numpy_fft": 1,
                "env": {k: os.environ[k] for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                                   "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")
                        if k in os.environ}}

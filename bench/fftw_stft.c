@@ -249,8 +249,10 @@ static int bench_row(const row *r, int quick, int reps_override) {
   double *t_st = malloc(sizeof(double) * (size_t)reps);
   double *t_fw = malloc(sizeof(double) * (size_t)reps);
   double *t_is = malloc(sizeof(double) * (size_t)reps);
+  double *t_st_mt = malloc(sizeof(double) * (size_t)reps);
+  double *t_is_mt = malloc(sizeof(double) * (size_t)reps);
   int rc = -1;
-  if (!x || !y || !z_spectro || !z_fftw || !t_st || !t_fw || !t_is) {
+  if (!x || !y || !z_spectro || !z_fftw || !t_st || !t_fw || !t_is || !t_st_mt || !t_is_mt) {
     fprintf(stderr, "fftw_stft: out of memory for %s\n", name);
     goto done;
   }
@@ -278,13 +280,17 @@ static int bench_row(const row *r, int quick, int reps_override) {
             name, err_rt);
 
   /* Timed repetitions, interleaved; the starting operation rotates so no
-   * one of them always runs right after another's cache footprint. */
+   * one of them always runs right after another's cache footprint.  spectro
+   * runs on one thread (ops 0, 2: the FFTW comparison) and on all threads
+   * (ops 3, 4). */
+  const int all_threads = spectro_get_num_threads();
   for (int rep = 0; rep < reps; ++rep) {
-    for (int k = 0; k < 3; ++k) {
-      int op = (rep + k) % 3;
+    for (int k = 0; k < 5; ++k) {
+      int op = (rep + k) % 5;
+      spectro_set_num_threads(op >= 3 ? all_threads : 1);
       double t0 = now_ms();
       spectro_status st = SPECTRO_OK;
-      if (op == 0)
+      if (op == 0 || op == 3)
         st = spectro_stft_execute(plan, x, SPECTRO_FLOAT32, B, T, z_spectro, SPECTRO_LAYOUT_BFN);
       else if (op == 1)
         fftw_stft_run(&fs, x, B, z_fftw);
@@ -292,19 +298,25 @@ static int bench_row(const row *r, int quick, int reps_override) {
         st = spectro_istft_execute(plan, z_spectro, SPECTRO_FLOAT32, B, F, N, SPECTRO_LAYOUT_BFN, T,
                                    0, y);
       double dt = now_ms() - t0;
-      if (check(st, op == 0 ? "spectro_stft_execute" : "spectro_istft_execute")) goto done;
-      (op == 0 ? t_st : op == 1 ? t_fw : t_is)[rep] = dt;
+      if (check(st, (op == 0 || op == 3) ? "spectro_stft_execute" : "spectro_istft_execute")) goto done;
+      double *slot[5] = {t_st, t_fw, t_is, t_st_mt, t_is_mt};
+      slot[op][rep] = dt;
     }
   }
+  spectro_set_num_threads(all_threads);
   double m_st = median(t_st, reps), m_fw = median(t_fw, reps), m_is = median(t_is, reps);
+  double m_st_mt = median(t_st_mt, reps), m_is_mt = median(t_is_mt, reps);
   printf("{\"config\": \"%s\", \"batch\": %lld, \"length\": %lld, \"n_fft\": %lld, \"hop\": %lld, "
          "\"bins\": %lld, \"frames\": %lld, \"reps\": %d, "
          "\"spectro_stft_ms\": %.6g, \"fftw_stft_ms\": %.6g, \"spectro_istft_ms\": %.6g, "
-         "\"ratio_fftw_over_spectro\": %.4g, \"stft_rel_l2_vs_fftw\": %.3g, \"agree\": %s, "
-         "\"istft_roundtrip_rel_l2\": %.3g, \"fftw_plan_ms\": %.4g, \"fftw_version\": \"%s\"}\n",
+         "\"threads_mt\": %d, \"spectro_stft_mt_ms\": %.6g, \"spectro_istft_mt_ms\": %.6g, "
+         "\"ratio_fftw_over_spectro\": %.4g, \"ratio_fftw_over_spectro_mt\": %.4g, "
+         "\"stft_rel_l2_vs_fftw\": %.3g, \"agree\": %s, "
+         "\"istft_roundtrip_rel_l2\": %.3g, \"fftw_plan_ms\": %.4g, \"fftw_version\": \"%s\", "
+         "\"spectro_kernels\": \"%s\"}\n",
          name, (long long)B, (long long)T, (long long)r->n_fft, (long long)r->hop, (long long)F,
-         (long long)N, reps, m_st, m_fw, m_is, m_fw / m_st, err, err < AGREE_TOL ? "true" : "false",
-         err_rt, t_plan, fftwf_version);
+         (long long)N, reps, m_st, m_fw, m_is, all_threads, m_st_mt, m_is_mt, m_fw / m_st, m_fw / m_st_mt, err,
+         err < AGREE_TOL ? "true" : "false", err_rt, t_plan, fftwf_version, spectro_stft_plan_kernels(plan));
   fflush(stdout);
   rc = 0;
 
@@ -312,6 +324,8 @@ done:
   free(t_st);
   free(t_fw);
   free(t_is);
+  free(t_st_mt);
+  free(t_is_mt);
   fftwf_free(x);
   fftwf_free(y);
   fftwf_free(z_spectro);

@@ -94,9 +94,12 @@ spectro_status spectro_set_num_threads(int n) {
   return SPECTRO_OK;
 }
 
-int parallel_workers(int64_t tasks) {
-  int n = spectro_get_num_threads();
-  return tasks < n ? (int)(tasks < 1 ? 1 : tasks) : n;
+int parallel_workers(int64_t tasks, int64_t work) {
+  int64_t n = spectro_get_num_threads();
+  int64_t by_work = work / PARALLEL_MIN_WORK;
+  if (by_work < n) n = by_work;
+  if (tasks < n) n = tasks;
+  return n < 1 ? 1 : (int)n;
 }
 
 void parallel_for(int64_t tasks, int workers, parallel_task_fn fn, void *ctx) {

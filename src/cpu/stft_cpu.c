@@ -127,7 +127,7 @@ spectro_status cpu_stft_forward(const spectro_stft_plan *plan, const void *signa
   j.fn = f64 ? k->forward_f64 : k->forward_f32;
   j.scratch_bytes = cpu_block_scratch_bytes(plan);
   int64_t tasks = batch * j.blocks;
-  int workers = parallel_workers(tasks);
+  int workers = parallel_workers(tasks, batch * n_frames * plan->n_fft);
   workspace *ws = ws_borrow(plan, j.scratch_bytes * (size_t)workers);
   RETURN_IF(ws == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for the STFT workspace (%zu bytes)",
             j.scratch_bytes * (size_t)workers);
@@ -268,7 +268,7 @@ spectro_status cpu_stft_inverse(const spectro_stft_plan *plan, const void *spec,
   j.scratch_bytes = cpu_block_scratch_bytes(plan);
   j.acc_bytes = (((size_t)((j.chunk - 1) * hop + n) * j.real) + 63) & ~(size_t)63;
   int64_t tasks = batch * j.chunks;
-  int workers = parallel_workers(tasks);
+  int workers = parallel_workers(tasks, batch * j.used * n);
   size_t tails_bytes = (((size_t)tasks * (size_t)j.tail * j.real) + 63) & ~(size_t)63;
   size_t total = tails_bytes + (size_t)workers * (j.scratch_bytes + j.acc_bytes);
   workspace *ws = ws_borrow(plan, total);
