@@ -20,7 +20,8 @@ HERE = Path(__file__).resolve().parent
 def ratios(run: dict) -> dict:
     """{(config, metric): ratio} from a bench_stft.py result file."""
     out = {}
-    for row in run.get("python_bench", {}).get("rows", []):
+    py = run.get("python_bench", [])
+    for row in py.get("rows", []) if isinstance(py, dict) else py:
         for metric, value in row.get("ratio_peer_over_spectro", {}).items():
             out[(row["config"], "py:" + metric)] = value
     for row in run.get("c_bench", {}).get("rows", []):
