@@ -20,7 +20,7 @@ setup(
             sources=sources,
             include_dirs=["include"],
             define_macros=[("_GNU_SOURCE", None)],
-            extra_compile_args=["-std=c11", "-O2", "-fvisibility=hidden"],
+            extra_compile_args=["-std=c11", "-O3", "-fvisibility=hidden"],
             libraries=["m"],
         )
     ]

@@ -62,6 +62,7 @@ void spectro_stft_plan_destroy(spectro_stft_plan *plan) {
   spectro_free(plan->window_d);
   spectro_free(plan->window_f);
   spectro_free(plan->window_sq_period);
+  spectro_free(plan->window_sq_period_f);
   pthread_mutex_destroy(&plan->lock);
   spectro_free(plan);
 }
@@ -100,7 +101,9 @@ spectro_status spectro_stft_plan_create(const spectro_stft_config *config, spect
    * min(hop, n_fft) sums so plan memory does not grow with hop */
   const int64_t period = hop < n ? hop : n;
   plan->window_sq_period = spectro_alloc_array((size_t)period, sizeof(double));
-  if (plan->window_d == NULL || plan->window_f == NULL || plan->window_sq_period == NULL) {
+  plan->window_sq_period_f = spectro_alloc_array((size_t)period, sizeof(float));
+  if (plan->window_d == NULL || plan->window_f == NULL || plan->window_sq_period == NULL ||
+      plan->window_sq_period_f == NULL) {
     spectro_stft_plan_destroy(plan);
     return spectro_error(SPECTRO_ERR_OUT_OF_MEMORY, "out of memory creating an STFT plan (n_fft=%lld)",
                          (long long)n);
@@ -121,6 +124,7 @@ spectro_status spectro_stft_plan_create(const spectro_stft_config *config, spect
     double s = 0.0;
     for (int64_t j = r; j < n; j += hop) s += plan->window_d[j] * plan->window_d[j];
     plan->window_sq_period[r] = s;
+    plan->window_sq_period_f[r] = (float)s;
     if (s < plan->min_period) plan->min_period = s;
   }
   st = fft_plan_create(n, &plan->fft);

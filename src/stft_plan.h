@@ -25,6 +25,7 @@ struct spectro_stft_plan {
   double *window_d; /* n_fft, zero-padded and centred */
   float *window_f;
   double *window_sq_period; /* min(hop, n_fft) values: sum_j w^2[r + j hop] (interior envelope) */
+  float *window_sq_period_f; /* the same in float, for float32 output */
   double min_period;        /* min of window_sq_period */
   double forward_scale;     /* 1 or 1/sqrt(n_fft) */
   spectro_fft_plan *fft;

@@ -187,7 +187,7 @@ static void inverse_chunk(void *ctx, int64_t task, int worker) {
 /* Phase 2: add the predecessor's tail, divide by the envelope (interior:
  * the periodic sums, walked by residue; edges: the direct sum), zero-fill
  * past the last frame. */
-#define FINISH_CHUNK(REAL)                                                                            \
+#define FINISH_CHUNK(REAL, PERIOD)                                                                    \
   static void finish_chunk_##REAL(void *ctx, int64_t task, int worker) {                              \
     (void)worker;                                                                                     \
     const inverse_job *j = ctx;                                                                       \
@@ -210,7 +210,7 @@ static void inverse_chunk(void *ctx, int64_t task, int worker) {
     int64_t hi = end < off + j->length ? end : off + j->length;                                       \
     /* interior positions: every frame that could cover p exists */                                  \
     int64_t in_lo = n - 1, in_hi = j->n_frames * hop;                                                 \
-    const double *period = plan->window_sq_period;                                                    \
+    const REAL *period = plan->PERIOD; /* float for float output: the division vectorises */        \
     int64_t p = lo;                                                                                   \
     for (; p < hi && p < in_lo; ++p) {                                                                \
       double env = stft_envelope_at(plan, j->n_frames, p);                                            \
@@ -222,8 +222,11 @@ static void inverse_chunk(void *ctx, int64_t task, int worker) {
       int64_t run = hop - r < stop - p ? hop - r : stop - p;                                          \
       int64_t live = r < n ? (n - r < run ? n - r : run) : 0; /* residues >= n_fft: no window */     \
       REAL *o = out_b + (p - off);                                                                    \
-      const double *e = period + r;                                                                   \
-      for (int64_t i = 0; i < live; ++i) o[i] = e[i] > 1e-11 ? (REAL)(o[i] / e[i]) : 0;               \
+      const REAL *e = period + r;                                                                     \
+      for (int64_t i = 0; i < live; ++i) { /* branch-free, so it vectorises */                        \
+        REAL d = e[i] > (REAL)1e-11 ? e[i] : 1, q = o[i] / d;                                         \
+        o[i] = e[i] > (REAL)1e-11 ? q : 0;                                                            \
+      }                                                                                               \
       for (int64_t i = live; i < run; ++i) o[i] = 0;                                                  \
       p += run;                                                                                       \
       r = 0;                                                                                          \
@@ -237,8 +240,8 @@ static void inverse_chunk(void *ctx, int64_t task, int worker) {
       out_b[p - off] = env > 1e-11 ? (REAL)(out_b[p - off] / env) : 0;                                \
     }                                                                                                 \
   }
-FINISH_CHUNK(float)
-FINISH_CHUNK(double)
+FINISH_CHUNK(float, window_sq_period_f)
+FINISH_CHUNK(double, window_sq_period)
 
 spectro_status cpu_stft_inverse(const spectro_stft_plan *plan, const void *spec, spectro_dtype dtype,
                                 int64_t batch, int64_t n_frames, spectro_layout layout,
