@@ -228,6 +228,107 @@ SPECTRO_API spectro_status spectro_istft_execute(const spectro_stft_plan *plan, 
 SPECTRO_API spectro_status spectro_stft_window(const spectro_stft_plan *plan, double *out,
                                                int64_t out_length);
 
+/* ---------------------------------------------------------------- filterbanks */
+
+typedef enum spectro_mel_scale { SPECTRO_MEL_HTK = 0, SPECTRO_MEL_SLANEY = 1 } spectro_mel_scale;
+typedef enum spectro_mel_norm { SPECTRO_MEL_NORM_NONE = 0, SPECTRO_MEL_NORM_SLANEY = 1 } spectro_mel_norm;
+/* Frequencies of the n_freqs STFT bins: torchaudio uses linspace(0, sr // 2,
+ * n_freqs) (integer Nyquist), librosa linspace(0, sr / 2, n_freqs). */
+typedef enum spectro_freq_grid {
+  SPECTRO_FREQ_GRID_TORCHAUDIO = 0,
+  SPECTRO_FREQ_GRID_LIBROSA = 1
+} spectro_freq_grid;
+
+/* Triangular mel filterbank, [n_freqs][n_mels] row-major (spectrum @ fb),
+ * computed in double with torchaudio's melscale_fbanks / librosa's
+ * filters.mel formulas.  Needs 0 <= f_min < f_max <= sample_rate / 2. */
+SPECTRO_API spectro_status spectro_mel_filterbank(int64_t n_freqs, double sample_rate, int64_t n_mels,
+                                                  double f_min, double f_max, spectro_mel_scale scale,
+                                                  spectro_mel_norm norm, spectro_freq_grid grid, double *out);
+
+/* DCT-II basis [n_mfcc][n_mels]: cos(pi / n_mels * (n + 0.5) * k), times 2
+ * (ortho = 0) or orthonormal (ortho = 1), as torchaudio's create_dct. */
+SPECTRO_API spectro_status spectro_dct_matrix(int64_t n_mfcc, int64_t n_mels, int ortho, double *out);
+
+/* madmom's LogarithmicFilterbank: triangular filters on log-spaced centres
+ * (bands_per_octave per octave, anchored at f_ref, or at f_min when f_ref <=
+ * 0), snapped to FFT bins, optionally de-duplicated (unique_bins) and
+ * normalised to unit area (norm_filters).  The bin grid is madmom's
+ * fftfreq(2 n_freqs)[:n_freqs] (no Nyquist bin) or, with include_nyquist,
+ * rfftfreq(2 (n_freqs - 1)).  Writes [n_freqs][n_bands] to out when out is
+ * not NULL and out_capacity >= n_freqs * n_bands; always sets *n_bands. */
+SPECTRO_API spectro_status spectro_log_triangular_filterbank(int64_t n_freqs, double sample_rate,
+                                                             double bands_per_octave, double f_min,
+                                                             double f_max, double f_ref, int norm_filters,
+                                                             int unique_bins, int include_nyquist,
+                                                             double *out, int64_t out_capacity,
+                                                             int64_t *n_bands);
+
+/* ---------------------------------------------------------------- frontends */
+
+typedef enum spectro_scale {
+  SPECTRO_SCALE_LINEAR = 0,
+  SPECTRO_SCALE_LOG = 1,           /* natural log, see spectro_log_mode */
+  SPECTRO_SCALE_DB = 2,            /* mult * log10(max(x, amin)) - mult * log10(max(amin, ref)) */
+  SPECTRO_SCALE_LOG10_PLUS_ONE = 3 /* log10(x + 1), madmom's filtered spectrogram */
+} spectro_scale;
+
+typedef enum spectro_log_mode {
+  SPECTRO_LOG_CLAMP = 0, /* log(max(x, log_amin)) */
+  SPECTRO_LOG_ADD = 1,   /* log(x + log_amin) */
+  SPECTRO_LOG_LOG1P = 2  /* log1p(log_scale * x) */
+} spectro_log_mode;
+
+/* A frontend: STFT -> |X|^power -> filterbank projection -> scaling
+ * [-> DCT-II -> lifter], fused per block of frames: the complex spectrum is
+ * never written out. */
+typedef struct spectro_frontend_config {
+  spectro_stft_config stft;
+  double power; /* > 0: 2 power, 1 magnitude */
+  /* [filterbank_rows][n_bands] row-major, copied at plan creation (kept as
+   * sparse bands).  filterbank_rows is n_fft/2+1, or n_fft/2 to drop the
+   * Nyquist bin.  NULL: no projection (the bands are the STFT bins). */
+  const double *filterbank;
+  int64_t filterbank_rows, n_bands;
+  spectro_scale scale;
+  spectro_log_mode log_mode;
+  double log_amin, log_scale;
+  double db_multiplier; /* 10 (power) or 20 (amplitude) */
+  double db_amin, db_ref;
+  double top_db; /* >= 0 clips to (max - top_db); < 0 or NaN: no clipping */
+  /* MFCC: n_dct > 0 applies a DCT-II (n_dct x n_bands) after dB scaling,
+   * then the lifter 1 + (lifter / 2) sin(pi (k + 1) / lifter) when lifter > 0. */
+  int64_t n_dct;
+  int dct_ortho;
+  double lifter;
+} spectro_frontend_config;
+
+/* Defaults: the STFT defaults, power 2, no filterbank, linear scale,
+ * log_amin 1e-5, log_scale 1, dB multiplier 10, db_amin 1e-10, db_ref 1,
+ * no top_db, no DCT (ortho when enabled). */
+SPECTRO_API void spectro_frontend_config_init(spectro_frontend_config *config, int64_t n_fft,
+                                              int64_t hop_length);
+
+typedef struct spectro_frontend_plan spectro_frontend_plan;
+
+SPECTRO_API spectro_status spectro_frontend_plan_create(const spectro_frontend_config *config,
+                                                        spectro_frontend_plan **plan);
+SPECTRO_API void spectro_frontend_plan_destroy(spectro_frontend_plan *plan);
+/* Output features per frame: n_dct if set, else n_bands (or the bins). */
+SPECTRO_API int64_t spectro_frontend_features(const spectro_frontend_plan *plan);
+SPECTRO_API spectro_status spectro_frontend_frames(const spectro_frontend_plan *plan, int64_t length,
+                                                   int64_t *n_frames);
+
+/* Features of `batch` signals: out is [batch][features][frames], float32
+ * (float64 for FLOAT64 input).  top_db_group: how many consecutive batch
+ * items share one maximum for top_db clipping: 1 clips each example on its
+ * own (mlx_native / per_example); batch takes one maximum over everything
+ * (torchaudio's packed rule for 3-D input; for [B, C, ...] input use C).  It
+ * must divide batch.  Same thread rule as the STFT. */
+SPECTRO_API spectro_status spectro_frontend_execute(const spectro_frontend_plan *plan, const void *signal,
+                                                    spectro_dtype signal_dtype, int64_t batch, int64_t length,
+                                                    int64_t top_db_group, void *out);
+
 /* ---------------------------------------------------------------- FFT */
 
 /* The built-in FFT, exposed for tests and for callers who need a plain

@@ -42,6 +42,11 @@ double stft_envelope_at(const spectro_stft_plan *plan, int64_t n_frames, int64_t
 
 /* CPU execution; arguments already validated. */
 void cpu_release_workspaces(spectro_stft_plan *plan);
+/* Borrow a workspace of at least `size` bytes from the plan's pool (NULL on
+ * OOM); give it back after the call.  Thread-safe. */
+void *cpu_workspace_borrow(const spectro_stft_plan *plan, size_t size);
+void cpu_workspace_return(const spectro_stft_plan *plan, void *ws);
+void *cpu_workspace_data(void *ws);
 spectro_status cpu_stft_forward(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
                                 int64_t batch, int64_t length, int64_t n_frames, void *out,
                                 spectro_layout layout);

@@ -112,9 +112,53 @@ static int parse_choice(const char *value, const char *name, const char *const *
 static int parse_layout(const char *s, const char *name, spectro_layout *out) {
   static const char *const names[] = {"bfn", "bnf"};
   static const int values[] = {SPECTRO_LAYOUT_BFN, SPECTRO_LAYOUT_BNF};
-  int v;
+  int v = 0;
   if (parse_choice(s, name, names, 2, values, &v) != 0) return -1;
   *out = (spectro_layout)v;
+  return 0;
+}
+
+/* The STFT part of a plan's arguments (shared by Plan and FrontendPlan).
+ * A custom window stays borrowed in *wview until the plan is created. */
+static int stft_config_from_args(spectro_stft_config *cfg, long long n_fft, long long hop, long long win_length,
+                                 PyObject *window, int periodic, int center, const char *pad_mode, const char *tail,
+                                 int normalized, Py_buffer *wview, int *have_view) {
+  spectro_stft_config_init(cfg, n_fft, hop);
+  cfg->win_length = win_length;
+  cfg->periodic = periodic;
+  cfg->center = center;
+  cfg->normalized = normalized;
+  static const char *const pads[] = {"reflect", "constant"};
+  static const int pad_values[] = {SPECTRO_PAD_REFLECT, SPECTRO_PAD_CONSTANT};
+  static const char *const tails[] = {"symmetric", "minimal"};
+  static const int tail_values[] = {SPECTRO_TAIL_SYMMETRIC, SPECTRO_TAIL_MINIMAL};
+  int v = 0;
+  if (parse_choice(pad_mode, "center_pad_mode", pads, 2, pad_values, &v) != 0) return -1;
+  cfg->center_pad_mode = (spectro_pad_mode)v;
+  if (parse_choice(tail, "center_tail_pad", tails, 2, tail_values, &v) != 0) return -1;
+  cfg->center_tail_pad = (spectro_tail)v;
+  *have_view = 0;
+  if (PyUnicode_Check(window)) {
+    static const char *const names[] = {"hann", "hamming", "blackman", "rect", "ones", "boxcar"};
+    static const int values[] = {SPECTRO_WINDOW_HANN, SPECTRO_WINDOW_HAMMING, SPECTRO_WINDOW_BLACKMAN,
+                                 SPECTRO_WINDOW_RECT, SPECTRO_WINDOW_RECT, SPECTRO_WINDOW_RECT};
+    const char *name = PyUnicode_AsUTF8(window);
+    if (name == NULL || parse_choice(name, "window_fn", names, 6, values, &v) != 0) return -1;
+    cfg->window = (spectro_window)v;
+    return 0;
+  }
+  if (get_buffer(window, wview, 0, "window") != 0) return -1;
+  elem_kind kind;
+  if (buffer_dtype(wview, &kind) != SPECTRO_FLOAT64 || kind != KIND_REAL || wview->ndim != 1) {
+    PyErr_Format(PyExc_TypeError, "window must be a 1-D float64 array (got format '%s', ndim %d)",
+                 format_name(wview), wview->ndim);
+    PyBuffer_Release(wview);
+    return -1;
+  }
+  *have_view = 1;
+  cfg->window = SPECTRO_WINDOW_CUSTOM;
+  cfg->custom_window = (const double *)wview->buf;
+  cfg->custom_window_length = wview->shape[0];
   return 0;
 }
 
@@ -133,44 +177,11 @@ static int Plan_init(PlanObject *self, PyObject *args, PyObject *kwds) {
     return -1;
   }
   spectro_stft_config cfg;
-  spectro_stft_config_init(&cfg, n_fft, hop);
-  cfg.win_length = win_length;
-  cfg.periodic = periodic;
-  cfg.center = center;
-  cfg.normalized = normalized;
-  static const char *const pads[] = {"reflect", "constant"};
-  static const int pad_values[] = {SPECTRO_PAD_REFLECT, SPECTRO_PAD_CONSTANT};
-  static const char *const tails[] = {"symmetric", "minimal"};
-  static const int tail_values[] = {SPECTRO_TAIL_SYMMETRIC, SPECTRO_TAIL_MINIMAL};
-  int v;
-  if (parse_choice(pad_mode, "center_pad_mode", pads, 2, pad_values, &v) != 0) return -1;
-  cfg.center_pad_mode = (spectro_pad_mode)v;
-  if (parse_choice(tail, "center_tail_pad", tails, 2, tail_values, &v) != 0) return -1;
-  cfg.center_tail_pad = (spectro_tail)v;
-
   Py_buffer wview = {0};
   int have_view = 0;
-  if (PyUnicode_Check(window)) {
-    static const char *const names[] = {"hann", "hamming", "blackman", "rect", "ones", "boxcar"};
-    static const int values[] = {SPECTRO_WINDOW_HANN, SPECTRO_WINDOW_HAMMING, SPECTRO_WINDOW_BLACKMAN,
-                                 SPECTRO_WINDOW_RECT, SPECTRO_WINDOW_RECT, SPECTRO_WINDOW_RECT};
-    const char *name = PyUnicode_AsUTF8(window);
-    if (name == NULL || parse_choice(name, "window_fn", names, 6, values, &v) != 0) return -1;
-    cfg.window = (spectro_window)v;
-  } else {
-    if (get_buffer(window, &wview, 0, "window") != 0) return -1;
-    have_view = 1;
-    elem_kind kind;
-    if (buffer_dtype(&wview, &kind) != SPECTRO_FLOAT64 || wview.ndim != 1) {
-      PyErr_Format(PyExc_TypeError, "window must be a 1-D float64 array (got format '%s', ndim %d)",
-                   format_name(&wview), wview.ndim);
-      PyBuffer_Release(&wview);
-      return -1;
-    }
-    cfg.window = SPECTRO_WINDOW_CUSTOM;
-    cfg.custom_window = (const double *)wview.buf;
-    cfg.custom_window_length = wview.shape[0];
-  }
+  if (stft_config_from_args(&cfg, n_fft, hop, win_length, window, periodic, center, pad_mode, tail, normalized,
+                            &wview, &have_view) != 0)
+    return -1;
   spectro_stft_plan *plan = NULL;
   spectro_status st = spectro_stft_plan_create(&cfg, &plan);
   if (have_view) PyBuffer_Release(&wview);
@@ -396,6 +407,264 @@ static PyTypeObject PlanType = {
     .tp_getset = Plan_getset,
 };
 
+/* ------------------------------------------------------------ FrontendPlan */
+
+typedef struct {
+  PyObject_HEAD spectro_frontend_plan *plan;
+  int64_t features;
+} FrontendObject;
+
+static int Frontend_init(FrontendObject *self, PyObject *args, PyObject *kwds) {
+  static char *kwlist[] = {"n_fft", "hop_length", "win_length", "window", "periodic", "center", "center_pad_mode",
+                           "center_tail_pad", "normalized", "power", "filterbank", "output_scale", "log_mode",
+                           "log_amin", "log_scale", "db_multiplier", "amin", "ref", "top_db", "n_mfcc",
+                           "dct_ortho", "lifter", NULL};
+  long long n_fft, hop, win_length, n_dct = 0;
+  PyObject *window, *fb = Py_None;
+  int periodic, center, normalized, dct_ortho = 1;
+  const char *pad_mode, *tail, *scale_s = "linear", *log_mode_s = "clamp";
+  double power = 2.0, log_amin = 1e-5, log_scale = 1.0, db_mult = 10.0, amin = 1e-10, ref = 1.0, top_db = NAN,
+         lifter = 0.0;
+  if (!PyArg_ParseTupleAndKeywords(args, kwds, "LLLOppssp|dOssddddddLpd", kwlist, &n_fft, &hop, &win_length, &window,
+                                   &periodic, &center, &pad_mode, &tail, &normalized, &power, &fb, &scale_s,
+                                   &log_mode_s, &log_amin, &log_scale, &db_mult, &amin, &ref, &top_db, &n_dct,
+                                   &dct_ortho, &lifter))
+    return -1;
+  if (self->plan != NULL) {
+    PyErr_SetString(PyExc_RuntimeError, "FrontendPlan is already initialised; create a new one instead");
+    return -1;
+  }
+  spectro_frontend_config cfg;
+  spectro_frontend_config_init(&cfg, n_fft, hop);
+  static const char *const scales[] = {"linear", "log", "db", "log10_plus_one"};
+  static const int scale_values[] = {SPECTRO_SCALE_LINEAR, SPECTRO_SCALE_LOG, SPECTRO_SCALE_DB,
+                                     SPECTRO_SCALE_LOG10_PLUS_ONE};
+  static const char *const modes[] = {"clamp", "add", "log1p"};
+  static const int mode_values[] = {SPECTRO_LOG_CLAMP, SPECTRO_LOG_ADD, SPECTRO_LOG_LOG1P};
+  int v = 0;
+  if (parse_choice(scale_s, "output_scale", scales, 4, scale_values, &v) != 0) return -1;
+  cfg.scale = (spectro_scale)v;
+  if (parse_choice(log_mode_s, "log_mode", modes, 3, mode_values, &v) != 0) return -1;
+  cfg.log_mode = (spectro_log_mode)v;
+  cfg.power = power;
+  cfg.log_amin = log_amin;
+  cfg.log_scale = log_scale;
+  cfg.db_multiplier = db_mult;
+  cfg.db_amin = amin;
+  cfg.db_ref = ref;
+  cfg.top_db = top_db;
+  cfg.n_dct = n_dct;
+  cfg.dct_ortho = dct_ortho;
+  cfg.lifter = lifter;
+  Py_buffer wview = {0}, fview = {0};
+  int have_view = 0, have_fb = 0;
+  if (stft_config_from_args(&cfg.stft, n_fft, hop, win_length, window, periodic, center, pad_mode, tail, normalized,
+                            &wview, &have_view) != 0)
+    return -1;
+  int rc = -1;
+  if (fb != Py_None) {
+    if (get_buffer(fb, &fview, 0, "filterbank") != 0) goto done;
+    have_fb = 1;
+    elem_kind kind;
+    if (buffer_dtype(&fview, &kind) != SPECTRO_FLOAT64 || kind != KIND_REAL || fview.ndim != 2) {
+      PyErr_Format(PyExc_TypeError, "filterbank must be a 2-D float64 array [n_freqs, n_bands] (got format '%s', ndim %d)",
+                   format_name(&fview), fview.ndim);
+      goto done;
+    }
+    cfg.filterbank = (const double *)fview.buf;
+    cfg.filterbank_rows = fview.shape[0];
+    cfg.n_bands = fview.shape[1];
+  }
+  spectro_frontend_plan *plan = NULL;
+  spectro_status st = spectro_frontend_plan_create(&cfg, &plan);
+  if (st != SPECTRO_OK) {
+    raise_status(st);
+    goto done;
+  }
+  self->plan = plan;
+  self->features = spectro_frontend_features(plan);
+  rc = 0;
+done:
+  if (have_view) PyBuffer_Release(&wview);
+  if (have_fb) PyBuffer_Release(&fview);
+  return rc;
+}
+
+static void Frontend_dealloc(FrontendObject *self) {
+  spectro_frontend_plan_destroy(self->plan);
+  Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *Frontend_frames(FrontendObject *self, PyObject *arg) {
+  if (self->plan == NULL) return PyErr_Format(PyExc_RuntimeError, "FrontendPlan was not initialised");
+  long long length = PyLong_AsLongLong(arg);
+  if (length == -1 && PyErr_Occurred()) return NULL;
+  int64_t frames;
+  spectro_status st = spectro_frontend_frames(self->plan, length, &frames);
+  if (st != SPECTRO_OK) return raise_status(st);
+  return PyLong_FromLongLong(frames);
+}
+
+/* execute(x, out, top_db_group): x [..., T] real; out [..., features, frames]. */
+static PyObject *Frontend_execute(FrontendObject *self, PyObject *args) {
+  PyObject *xo, *oo;
+  long long group;
+  if (!PyArg_ParseTuple(args, "OOL", &xo, &oo, &group)) return NULL;
+  if (self->plan == NULL) return PyErr_Format(PyExc_RuntimeError, "FrontendPlan was not initialised");
+  Py_buffer x, out;
+  if (get_buffer(xo, &x, 0, "x") != 0) return NULL;
+  if (get_buffer(oo, &out, 1, "out") != 0) {
+    PyBuffer_Release(&x);
+    return NULL;
+  }
+  PyObject *result = NULL;
+  elem_kind xk, ok;
+  int xd = buffer_dtype(&x, &xk), od = buffer_dtype(&out, &ok);
+  if (xd < 0 || xk != KIND_REAL) {
+    PyErr_Format(PyExc_TypeError, "x must be float32, float64 or int16 (got buffer format '%s')", format_name(&x));
+    goto done;
+  }
+  if (x.ndim < 1) {
+    PyErr_SetString(PyExc_ValueError, "x must have at least one dimension [..., T]");
+    goto done;
+  }
+  int64_t T = x.shape[x.ndim - 1], batch = 1;
+  for (int i = 0; i < x.ndim - 1; ++i) batch *= x.shape[i];
+  int64_t frames;
+  spectro_status st = spectro_frontend_frames(self->plan, T, &frames);
+  if (st != SPECTRO_OK) {
+    raise_status(st);
+    goto done;
+  }
+  int want = xd == SPECTRO_FLOAT64 ? SPECTRO_FLOAT64 : SPECTRO_FLOAT32;
+  if (od != want || ok != KIND_REAL || out.len != (Py_ssize_t)(batch * self->features * frames) * out.itemsize) {
+    PyErr_Format(PyExc_ValueError, "out must be a %s array of %lld values", want == SPECTRO_FLOAT64 ? "float64" : "float32",
+                 (long long)(batch * self->features * frames));
+    goto done;
+  }
+  Py_BEGIN_ALLOW_THREADS st = spectro_frontend_execute(self->plan, x.buf, (spectro_dtype)xd, batch, T, group, out.buf);
+  Py_END_ALLOW_THREADS if (st != SPECTRO_OK) raise_status(st);
+  else result = PyLong_FromLongLong(frames);
+done:
+  PyBuffer_Release(&x);
+  PyBuffer_Release(&out);
+  return result;
+}
+
+static PyObject *Frontend_get_features(FrontendObject *self, void *closure) {
+  (void)closure;
+  return PyLong_FromLongLong(self->features);
+}
+
+static PyMethodDef Frontend_methods[] = {
+    {"frames", (PyCFunction)Frontend_frames, METH_O, "frames(length) -> number of frames"},
+    {"execute", (PyCFunction)Frontend_execute, METH_VARARGS, "execute(x, out, top_db_group) -> frames"},
+    {NULL, NULL, 0, NULL}};
+
+static PyGetSetDef Frontend_getset[] = {{"features", (getter)Frontend_get_features, NULL, "outputs per frame", NULL},
+                                        {NULL, NULL, NULL, NULL, NULL}};
+
+static PyTypeObject FrontendType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "spectro._spectro.FrontendPlan",
+    .tp_basicsize = sizeof(FrontendObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "An immutable frontend plan: STFT, power, filterbank, scaling [, DCT].",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Frontend_init,
+    .tp_dealloc = (destructor)Frontend_dealloc,
+    .tp_methods = Frontend_methods,
+    .tp_getset = Frontend_getset,
+};
+
+/* ------------------------------------------------------------ filterbanks */
+
+static int writable_f64(PyObject *o, Py_buffer *view, Py_ssize_t count, const char *name) {
+  if (get_buffer(o, view, 1, name) != 0) return -1;
+  elem_kind kind;
+  if (buffer_dtype(view, &kind) != SPECTRO_FLOAT64 || kind != KIND_REAL || view->len != count * 8) {
+    PyErr_Format(PyExc_ValueError, "%s must be a float64 array of %zd values", name, count);
+    PyBuffer_Release(view);
+    return -1;
+  }
+  return 0;
+}
+
+static PyObject *mod_mel_filterbank(PyObject *self, PyObject *args) {
+  (void)self;
+  long long n_freqs, n_mels;
+  double sr, f_min, f_max;
+  const char *scale_s, *norm_s, *grid_s;
+  PyObject *oo;
+  if (!PyArg_ParseTuple(args, "LdLddsssO", &n_freqs, &sr, &n_mels, &f_min, &f_max, &scale_s, &norm_s, &grid_s, &oo))
+    return NULL;
+  static const char *const scales[] = {"htk", "slaney"};
+  static const int scale_values[] = {SPECTRO_MEL_HTK, SPECTRO_MEL_SLANEY};
+  static const char *const norms[] = {"none", "slaney"};
+  static const int norm_values[] = {SPECTRO_MEL_NORM_NONE, SPECTRO_MEL_NORM_SLANEY};
+  static const char *const grids[] = {"torchaudio", "librosa"};
+  static const int grid_values[] = {SPECTRO_FREQ_GRID_TORCHAUDIO, SPECTRO_FREQ_GRID_LIBROSA};
+  int sc = 0, nm = 0, gr = 0;
+  if (parse_choice(scale_s, "mel_scale", scales, 2, scale_values, &sc) || parse_choice(norm_s, "norm", norms, 2, norm_values, &nm) ||
+      parse_choice(grid_s, "grid", grids, 2, grid_values, &gr))
+    return NULL;
+  if (n_freqs < 0 || n_mels < 0 || (n_mels > 0 && n_freqs > PY_SSIZE_T_MAX / 8 / n_mels))
+    return PyErr_Format(PyExc_ValueError, "n_freqs and n_mels must be >= 0 (got %lld, %lld)", n_freqs, n_mels);
+  Py_buffer out;
+  if (writable_f64(oo, &out, (Py_ssize_t)(n_freqs * n_mels), "out") != 0) return NULL;
+  spectro_status st = spectro_mel_filterbank(n_freqs, sr, n_mels, f_min, f_max, (spectro_mel_scale)sc,
+                                             (spectro_mel_norm)nm, (spectro_freq_grid)gr, out.buf);
+  PyBuffer_Release(&out);
+  if (st != SPECTRO_OK) return raise_status(st);
+  Py_RETURN_NONE;
+}
+
+static PyObject *mod_dct_matrix(PyObject *self, PyObject *args) {
+  (void)self;
+  long long n_mfcc, n_mels;
+  int ortho;
+  PyObject *oo;
+  if (!PyArg_ParseTuple(args, "LLpO", &n_mfcc, &n_mels, &ortho, &oo)) return NULL;
+  if (n_mfcc < 0 || n_mels < 0 || (n_mels > 0 && n_mfcc > PY_SSIZE_T_MAX / 8 / n_mels))
+    return PyErr_Format(PyExc_ValueError, "n_mfcc and n_mels must be >= 0 (got %lld, %lld)", n_mfcc, n_mels);
+  Py_buffer out;
+  if (writable_f64(oo, &out, (Py_ssize_t)(n_mfcc * n_mels), "out") != 0) return NULL;
+  spectro_status st = spectro_dct_matrix(n_mfcc, n_mels, ortho, out.buf);
+  PyBuffer_Release(&out);
+  if (st != SPECTRO_OK) return raise_status(st);
+  Py_RETURN_NONE;
+}
+
+/* log_triangular(n_freqs, sr, bpo, f_min, f_max, f_ref, norm, unique, nyquist, out or None) -> n_bands */
+static PyObject *mod_log_triangular(PyObject *self, PyObject *args) {
+  (void)self;
+  long long n_freqs;
+  double sr, bpo, f_min, f_max, f_ref;
+  int norm, unique, nyquist;
+  PyObject *oo;
+  if (!PyArg_ParseTuple(args, "LdddddpppO", &n_freqs, &sr, &bpo, &f_min, &f_max, &f_ref, &norm, &unique, &nyquist, &oo))
+    return NULL;
+  Py_buffer out = {0};
+  int have = 0;
+  double *buf = NULL;
+  int64_t cap = 0, n_bands = 0;
+  if (oo != Py_None) {
+    if (get_buffer(oo, &out, 1, "out") != 0) return NULL;
+    have = 1;
+    elem_kind kind;
+    if (buffer_dtype(&out, &kind) != SPECTRO_FLOAT64 || kind != KIND_REAL) {
+      PyBuffer_Release(&out);
+      return PyErr_Format(PyExc_TypeError, "out must be float64");
+    }
+    buf = out.buf;
+    cap = out.len / 8;
+  }
+  spectro_status st = spectro_log_triangular_filterbank(n_freqs, sr, bpo, f_min, f_max, f_ref, norm, unique, nyquist,
+                                                        buf, cap, &n_bands);
+  if (have) PyBuffer_Release(&out);
+  if (st != SPECTRO_OK) return raise_status(st);
+  return PyLong_FromLongLong(n_bands);
+}
+
 static PyObject *mod_version(PyObject *self, PyObject *unused) {
   (void)self;
   (void)unused;
@@ -437,18 +706,27 @@ static PyMethodDef module_methods[] = {
     {"set_num_threads", mod_set_num_threads, METH_O, "set_num_threads(n): threads per call (0: default)"},
     {"get_num_threads", mod_get_num_threads, METH_NOARGS, "threads the library uses per call"},
     {"cache_stats", mod_cache_stats, METH_VARARGS, "cache_stats(reset=False) -> autotune counters"},
+    {"mel_filterbank", mod_mel_filterbank, METH_VARARGS, "mel_filterbank(n_freqs, sr, n_mels, f_min, f_max, scale, norm, grid, out)"},
+    {"dct_matrix", mod_dct_matrix, METH_VARARGS, "dct_matrix(n_mfcc, n_mels, ortho, out)"},
+    {"log_triangular", mod_log_triangular, METH_VARARGS, "log_triangular(...) -> n_bands"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_spectro", "spectro C core", -1, module_methods,
                                     NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit__spectro(void) {
-  if (PyType_Ready(&PlanType) < 0) return NULL;
+  if (PyType_Ready(&PlanType) < 0 || PyType_Ready(&FrontendType) < 0) return NULL;
   PyObject *m = PyModule_Create(&module);
   if (m == NULL) return NULL;
   Py_INCREF(&PlanType);
   if (PyModule_AddObject(m, "Plan", (PyObject *)&PlanType) < 0) {
     Py_DECREF(&PlanType);
+    Py_DECREF(m);
+    return NULL;
+  }
+  Py_INCREF(&FrontendType);
+  if (PyModule_AddObject(m, "FrontendPlan", (PyObject *)&FrontendType) < 0) {
+    Py_DECREF(&FrontendType);
     Py_DECREF(m);
     return NULL;
   }

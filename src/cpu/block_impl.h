@@ -148,10 +148,10 @@ static void FN(store_spectrum)(REAL *out_b, spectro_layout layout, int64_t F, in
   }
 }
 
-/* Forward STFT of frames t0 .. t0+cnt-1 (cnt <= LANES) of one signal. */
-static void FN(forward_block)(const spectro_stft_plan *plan, const void *x, spectro_dtype dtype, int64_t length,
-                              int64_t n_frames, int64_t t0, int64_t cnt, REAL *out_b, spectro_layout layout,
-                              void *scratch) {
+/* The one-sided spectrum of frames t0 .. t0+cnt-1 (cnt <= LANES) of one
+ * signal, scaled, as lane vectors *Xr, *Xi (F each, inside scratch). */
+static void FN(spectrum_block)(const spectro_stft_plan *plan, const void *x, spectro_dtype dtype, int64_t length,
+                               int64_t t0, int64_t cnt, void *scratch, VEC **Xr_out, VEC **Xi_out) {
   const int64_t n = plan->n_fft, F = plan->bins;
   const size_t nv = FN(scratch_vectors)(n);
   VEC *a_r = (VEC *)scratch, *a_i = a_r + nv, *b_r = a_i + nv, *b_i = b_r + nv;
@@ -177,7 +177,8 @@ static void FN(forward_block)(const spectro_stft_plan *plan, const void *x, spec
       Xr[k] = (er + (wr * di + wi * dr)) * scale;
       Xi[k] = (ei + (wi * di - wr * dr)) * scale;
     }
-    FN(store_spectrum)(out_b, layout, F, n_frames, t0, cnt, Xr, Xi);
+    *Xr_out = Xr;
+    *Xi_out = Xi;
   } else {
     VEC *zr = a_r, *zi = a_i;
     if (FN(lanes_cfft)(plan->fft->full, a_r, a_i, b_r, b_i, -1)) zr = b_r, zi = b_i;
@@ -185,8 +186,62 @@ static void FN(forward_block)(const spectro_stft_plan *plan, const void *x, spec
       zr[k] *= scale;
       zi[k] *= scale;
     }
-    FN(store_spectrum)(out_b, layout, F, n_frames, t0, cnt, zr, zi);
+    *Xr_out = zr;
+    *Xi_out = zi;
   }
+}
+
+/* Forward STFT of frames t0 .. t0+cnt-1 (cnt <= LANES) of one signal. */
+static void FN(forward_block)(const spectro_stft_plan *plan, const void *x, spectro_dtype dtype, int64_t length,
+                              int64_t n_frames, int64_t t0, int64_t cnt, REAL *out_b, spectro_layout layout,
+                              void *scratch) {
+  VEC *Xr, *Xi;
+  FN(spectrum_block)(plan, x, dtype, length, t0, cnt, scratch, &Xr, &Xi);
+  FN(store_spectrum)(out_b, layout, plan->bins, n_frames, t0, cnt, Xr, Xi);
+}
+
+/* Frontend: power, sparse projection and scaling of frames t0 .. t0+cnt-1,
+ * written to out_b[band][frame]; *block_max gets the largest value written
+ * (for top_db). */
+static void FN(frontend_block)(const spectro_stft_plan *plan, const frontend_spec *fs, const void *x,
+                               spectro_dtype dtype, int64_t length, int64_t n_frames, int64_t t0, int64_t cnt,
+                               REAL *out_b, void *scratch, double *block_max) {
+  VEC *Xr, *Xi;
+  FN(spectrum_block)(plan, x, dtype, length, t0, cnt, scratch, &Xr, &Xi);
+  VEC *P = Xr; /* power in place */
+  for (int64_t k = 0; k < fs->rows; ++k) P[k] = Xr[k] * Xr[k] + Xi[k] * Xi[k];
+  if (fs->power_kind != 0)
+    for (int64_t k = 0; k < fs->rows; ++k)
+      for (int64_t l = 0; l < LANES; ++l) P[k][l] = (REAL)frontend_power_value(fs, (double)P[k][l]);
+  const REAL *w = sizeof(REAL) == sizeof(float) ? (const REAL *)(const void *)fs->wf : (const REAL *)(const void *)fs->wd;
+  double mx = -INFINITY;
+  for (int64_t m = 0; m < fs->bands; ++m) {
+    VEC acc;
+    if (fs->identity) {
+      acc = P[m];
+    } else {
+      const VEC zero = {0};
+      acc = zero;
+      const REAL *wm = w + fs->offset[m];
+      const VEC *pm = P + fs->start[m];
+      for (int64_t j = 0; j < fs->count[m]; ++j) acc += pm[j] * wm[j];
+    }
+    REAL *o = out_b + m * n_frames + t0;
+    if (fs->scale == SPECTRO_SCALE_LINEAR) {
+      if (cnt == LANES) FN(vstore)(o, acc);
+      else
+        for (int64_t l = 0; l < cnt; ++l) o[l] = acc[l];
+      for (int64_t l = 0; l < cnt; ++l)
+        if (acc[l] > mx) mx = acc[l];
+    } else {
+      for (int64_t l = 0; l < cnt; ++l) {
+        REAL v = (REAL)frontend_scale_value(fs, (double)acc[l]);
+        o[l] = v;
+        if (v > mx) mx = v;
+      }
+    }
+  }
+  *block_max = mx;
 }
 
 /* Inverse: frames t0 .. t0+cnt-1 of one spectrum, inverse-transformed,

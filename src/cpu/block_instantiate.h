@@ -1,5 +1,6 @@
 /* Instantiates the lane FFT and the block kernels for one instruction set.
  * Include after defining SIMD_BYTES and ISA (an identifier). */
+#include "../frontend.h"
 #include "../stft_plan.h"
 #include "../fft/simd/vec.h"
 #include "cpu_kernels.h"
@@ -81,6 +82,17 @@ static void CAT(inverse_f64_, ISA)(const struct spectro_stft_plan *plan, const v
                                scratch);
 }
 
+static void CAT(frontend_f32_, ISA)(const struct spectro_stft_plan *plan, const struct frontend_spec *fs,
+                                    const void *x, spectro_dtype dtype, int64_t length, int64_t n_frames, int64_t t0,
+                                    int64_t cnt, void *out_b, void *scratch, double *block_max) {
+  CAT(frontend_block_f32_, ISA)(plan, fs, x, dtype, length, n_frames, t0, cnt, (float *)out_b, scratch, block_max);
+}
+static void CAT(frontend_f64_, ISA)(const struct spectro_stft_plan *plan, const struct frontend_spec *fs,
+                                    const void *x, spectro_dtype dtype, int64_t length, int64_t n_frames, int64_t t0,
+                                    int64_t cnt, void *out_b, void *scratch, double *block_max) {
+  CAT(frontend_block_f64_, ISA)(plan, fs, x, dtype, length, n_frames, t0, cnt, (double *)out_b, scratch, block_max);
+}
+
 const cpu_kernels CAT(cpu_kernels_, ISA) = {
     .name = STRINGIFY(ISA),
     .lanes_f32 = LANES_F32,
@@ -90,4 +102,6 @@ const cpu_kernels CAT(cpu_kernels_, ISA) = {
     .forward_f64 = CAT(forward_f64_, ISA),
     .inverse_f32 = CAT(inverse_f32_, ISA),
     .inverse_f64 = CAT(inverse_f64_, ISA),
+    .frontend_f32 = CAT(frontend_f32_, ISA),
+    .frontend_f64 = CAT(frontend_f64_, ISA),
 };

@@ -1,4 +1,5 @@
 /* The one-frame-at-a-time kernel table for FFT sizes that need Bluestein. */
+#include "../frontend.h"
 #include "../stft_plan.h"
 #include "cpu_kernels.h"
 
@@ -27,4 +28,6 @@ const cpu_kernels cpu_kernels_scalar = {
     .forward_f64 = forward_frames_f64,
     .inverse_f32 = inverse_frames_f32,
     .inverse_f64 = inverse_frames_f64,
+    .frontend_f32 = frontend_frames_f32,
+    .frontend_f64 = frontend_frames_f64,
 };

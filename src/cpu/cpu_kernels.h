@@ -24,12 +24,18 @@ typedef void (*inverse_block_fn)(const struct spectro_stft_plan *plan, const voi
                                  int64_t t0, int64_t cnt, spectro_layout layout, void *acc, int64_t base,
                                  void *scratch);
 
+struct frontend_spec;
+typedef void (*frontend_block_fn)(const struct spectro_stft_plan *plan, const struct frontend_spec *fs,
+                                  const void *x, spectro_dtype dtype, int64_t length, int64_t n_frames,
+                                  int64_t t0, int64_t cnt, void *out_b, void *scratch, double *block_max);
+
 typedef struct cpu_kernels {
   const char *name;
   int lanes_f32, lanes_f64; /* frames per block */
   size_t vector_bytes;
   forward_block_fn forward_f32, forward_f64;
   inverse_block_fn inverse_f32, inverse_f64;
+  frontend_block_fn frontend_f32, frontend_f64;
 } cpu_kernels;
 
 extern const cpu_kernels cpu_kernels_generic;

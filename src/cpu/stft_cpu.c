@@ -28,9 +28,10 @@ typedef struct workspace {
 #define WS_HEADER 64
 #define MAX_POOLED 8
 
-static void *ws_data(workspace *ws) { return (char *)ws + WS_HEADER; }
+void *cpu_workspace_data(void *ws) { return (char *)ws + WS_HEADER; }
+#define ws_data(ws) cpu_workspace_data(ws)
 
-static workspace *ws_borrow(const spectro_stft_plan *cplan, size_t size) {
+void *cpu_workspace_borrow(const spectro_stft_plan *cplan, size_t size) {
   spectro_stft_plan *plan = (spectro_stft_plan *)cplan; /* the pool is the plan's only mutable part */
   workspace *found = NULL, *spare = NULL;
   pthread_mutex_lock(&plan->lock);
@@ -58,7 +59,8 @@ static workspace *ws_borrow(const spectro_stft_plan *cplan, size_t size) {
   return ws;
 }
 
-static void ws_return(const spectro_stft_plan *cplan, workspace *ws) {
+void cpu_workspace_return(const spectro_stft_plan *cplan, void *ws_v) {
+  workspace *ws = ws_v;
   spectro_stft_plan *plan = (spectro_stft_plan *)cplan;
   pthread_mutex_lock(&plan->lock);
   if (plan->ws_pooled < MAX_POOLED) {
@@ -128,12 +130,12 @@ spectro_status cpu_stft_forward(const spectro_stft_plan *plan, const void *signa
   j.scratch_bytes = cpu_block_scratch_bytes(plan);
   int64_t tasks = batch * j.blocks;
   int workers = parallel_workers(tasks, batch * n_frames * plan->n_fft);
-  workspace *ws = ws_borrow(plan, j.scratch_bytes * (size_t)workers);
+  void *ws = cpu_workspace_borrow(plan, j.scratch_bytes * (size_t)workers);
   RETURN_IF(ws == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for the STFT workspace (%zu bytes)",
             j.scratch_bytes * (size_t)workers);
   j.scratch = ws_data(ws);
   parallel_for(tasks, workers, forward_task, &j);
-  ws_return(plan, ws);
+  cpu_workspace_return(plan, ws);
   return SPECTRO_OK;
 }
 
@@ -274,12 +276,12 @@ spectro_status cpu_stft_inverse(const spectro_stft_plan *plan, const void *spec,
   int workers = parallel_workers(tasks, batch * j.used * n);
   size_t tails_bytes = (((size_t)tasks * (size_t)j.tail * j.real) + 63) & ~(size_t)63;
   size_t total = tails_bytes + (size_t)workers * (j.scratch_bytes + j.acc_bytes);
-  workspace *ws = ws_borrow(plan, total);
+  void *ws = cpu_workspace_borrow(plan, total);
   RETURN_IF(ws == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for the iSTFT workspace (%zu bytes)", total);
   j.tails = ws_data(ws);
   j.scratch = j.tails + tails_bytes;
   parallel_for(tasks, workers, inverse_chunk, &j);
   parallel_for(tasks, workers, f64 ? finish_chunk_double : finish_chunk_float, &j);
-  ws_return(plan, ws);
+  cpu_workspace_return(plan, ws);
   return SPECTRO_OK;
 }

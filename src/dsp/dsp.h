@@ -6,6 +6,7 @@
 #include "spectro.h"
 
 #include <stdint.h>
+#include <string.h>
 
 /* Fill out[0..length) with a named window (torch/scipy formulas, double
  * precision).  periodic = 1 gives the DFT-even window of length `length`
