@@ -40,12 +40,21 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 if [ "${SPECTRO_OFFLINE:-0}" != 1 ]; then
+  # keep Debian's numpy/scipy: torch from Debian is built against them
+  .venv/bin/python -c "import numpy, scipy; print(f'numpy=={numpy.__version__}\nscipy=={scipy.__version__}')" \
+    > .venv/constraints.txt
   if ! .venv/bin/python -c "import librosa, pytest" >/dev/null 2>&1; then
     echo "setup: installing librosa and pytest into .venv"
-    # keep Debian's numpy/scipy: torch from Debian is built against them
-    .venv/bin/python -c "import numpy, scipy; print(f'numpy=={numpy.__version__}\nscipy=={scipy.__version__}')" \
-      > .venv/constraints.txt
     .venv/bin/pip install -q --disable-pip-version-check -c .venv/constraints.txt librosa pytest
+  fi
+  # madmom (reference for the log filterbank): its 0.16.1 sdist needs Cython
+  # at build time and builds against the installed numpy.  Optional: without
+  # it the tests use a float64 re-statement of its algorithm.
+  if ! .venv/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('madmom') is None)"; then
+    echo "setup: building madmom into .venv (optional reference)"
+    .venv/bin/pip install -q --disable-pip-version-check -c .venv/constraints.txt cython &&
+      .venv/bin/pip install -q --disable-pip-version-check --no-build-isolation -c .venv/constraints.txt madmom ||
+      echo "setup: madmom did not build; its tests use the re-statement of its algorithm"
   fi
 fi
 .venv/bin/python -c "import numpy" || { echo "setup: numpy is missing from .venv" >&2; exit 1; }

@@ -75,15 +75,21 @@ def madmom_filterbank(n_bins, sr, bpo, fmin, fmax, fref, norm, unique):
         for name in ("MutableSequence", "Sequence", "Iterable", "Mapping", "MutableMapping", "Callable"):
             setattr(collections, name, getattr(collections.abc, name))
         for name, typ in (("float", float), ("int", int), ("complex", complex), ("bool", bool), ("object", object)):
-            if not hasattr(np, name):
+            if name not in vars(np):
                 setattr(np, name, typ)
         from madmom.audio.filters import LogarithmicFilterbank
         from madmom.audio.stft import fft_frequencies
     except ImportError:
         return None
     freqs = fft_frequencies(n_bins, sr)
-    return np.asarray(LogarithmicFilterbank(freqs, num_bands=bpo, fmin=fmin, fmax=fmax, fref=fref,
-                                            norm_filters=norm, unique_filters=unique))
+    try:
+        return np.asarray(LogarithmicFilterbank(freqs, num_bands=bpo, fmin=fmin, fmax=fmax, fref=fref,
+                                                norm_filters=norm, unique_filters=unique))
+    except ValueError:
+        # without unique bins a (start, centre, stop) triple can repeat a
+        # bin; madmom refuses, mlx-spectro (and we) build the degenerate
+        # filter: compared against the re-statement instead
+        return None
 
 
 def restated_log_filterbank(n_bins, sr, bpo, fmin, fmax, fref, norm, unique, include_nyquist=False):
