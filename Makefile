@@ -46,6 +46,7 @@ demo: build
 
 bench: build python
 	PYTHONPATH=python $(VENV_PY) bench/bench_stft.py $(BENCH_ARGS)
+	PYTHONPATH=python $(VENV_PY) bench/bench_frontends.py $(BENCH_ARGS)
 
 # Ratios of the newest run against the checked-in baseline (not part of CI:
 # speed is never a test).
