@@ -8,7 +8,7 @@ PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 VENV_PY   := .venv/bin/python
 
-.PHONY: all build test test-c test-asan test-python python demo bench bench-check install clean env
+.PHONY: all build test test-c test-asan test-python python demo bench bench-check gpu-check install clean env
 
 all: build
 
@@ -26,14 +26,14 @@ test-c: build
 
 # The C tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPECTRO_SANITIZE=ON \
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPECTRO_SANITIZE=ON -DSPECTRO_CUDA=OFF \
 	  -DSPECTRO_BUILD_EXAMPLES=OFF > /dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure
 
 # Build the extension in place, into python/spectro/.
-python: env
-	$(VENV_PY) setup.py -q build_ext --inplace > $(BUILD)-python.log 2>&1 || { cat $(BUILD)-python.log; exit 1; }
+python: env build
+	SPECTRO_CUDA_LIB=$$(ls $(BUILD)/libspectro_cuda.a 2>/dev/null) $(VENV_PY) setup.py -q build_ext --inplace > $(BUILD)-python.log 2>&1 || { cat $(BUILD)-python.log; exit 1; }
 	@test -n "$$(ls python/spectro/_spectro*.so 2>/dev/null)" || { echo "python extension failed to build" >&2; exit 1; }
 
 test-python: python
@@ -52,6 +52,18 @@ bench: build python
 # speed is never a test).
 bench-check:
 	$(VENV_PY) bench/check_regression.py $(CHECK_ARGS)
+
+# On a GPU machine (no network needed): build with CUDA, run every C and
+# Python test (the CUDA ones included; references that are not installed are
+# skipped) and the GPU benchmark, whose table prints last.
+GPU_PY ?= python3
+gpu-check:
+	cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null
+	cmake --build build-gpu -j $(JOBS)
+	cd build-gpu && ctest --output-on-failure
+	SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh $(GPU_PY)
+	PYTHONPATH=python SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python
+	PYTHONPATH=python $(GPU_PY) bench/bench_cuda.py
 
 install: build
 	cmake --install $(BUILD)

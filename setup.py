@@ -13,15 +13,29 @@ sources = ["python/spectro/_spectro.c"] + sorted(
     p for p in glob.glob("src/**/*.c", recursive=True) if "/cuda/" not in p
 )
 
+# The CUDA kernels are compiled by CMake (nvcc); SPECTRO_CUDA_LIB names the
+# resulting static library (build/libspectro_cuda.a) to link them in.
+macros = [("_GNU_SOURCE", None)]
+extra_objects, libraries, library_dirs = [], ["m"], []
+cuda_lib = os.environ.get("SPECTRO_CUDA_LIB")
+if cuda_lib:
+    cuda_home = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+    macros.append(("SPECTRO_HAVE_CUDA", None))
+    extra_objects.append(os.path.abspath(cuda_lib))
+    libraries += ["cudart_static", "dl", "rt", "pthread", "stdc++"]
+    library_dirs += [os.path.join(cuda_home, "lib64"), os.path.join(cuda_home, "targets/x86_64-linux/lib")]
+
 setup(
     ext_modules=[
         Extension(
             "spectro._spectro",
             sources=sources,
             include_dirs=["include"],
-            define_macros=[("_GNU_SOURCE", None)],
+            define_macros=macros,
             extra_compile_args=["-std=c11", "-O3", "-fvisibility=hidden"],
-            libraries=["m"],
+            extra_objects=extra_objects,
+            libraries=libraries,
+            library_dirs=library_dirs,
         )
     ]
 )

@@ -224,6 +224,26 @@ SPECTRO_API spectro_status spectro_istft_execute(const spectro_stft_plan *plan, 
                                                  spectro_layout layout, int64_t length,
                                                  unsigned flags, void *out);
 
+/* ---------------------------------------------------------------- CUDA */
+
+/* 1 when this build has the CUDA backend (it may still find no device). */
+SPECTRO_API int spectro_cuda_available(void);
+
+/* The same transforms on device memory of the current CUDA device, queued
+ * on `cuda_stream` (a cudaStream_t; NULL for the default stream); the call
+ * returns without waiting.  float32 / complex64 only; n_fft even, <= 4096,
+ * with n_fft / 2 made of the factors 2, 3 and 5 (other sizes return
+ * SPECTRO_ERR_UNSUPPORTED).  The window-coverage verdict comes from the
+ * plan's host-side cache: no device-to-host synchronisation.  Safe to call
+ * while capturing a CUDA graph once the plan has run on that device. */
+SPECTRO_API spectro_status spectro_stft_execute_cuda(const spectro_stft_plan *plan, const void *signal,
+                                                     spectro_dtype signal_dtype, int64_t batch, int64_t length,
+                                                     void *out, spectro_layout layout, void *cuda_stream);
+SPECTRO_API spectro_status spectro_istft_execute_cuda(const spectro_stft_plan *plan, const void *spec,
+                                                      spectro_dtype dtype, int64_t batch, int64_t n_bins,
+                                                      int64_t n_frames, spectro_layout layout, int64_t length,
+                                                      unsigned flags, void *out, void *cuda_stream);
+
 /* The plan's analysis window as n_fft doubles (zero-padded, centred). */
 SPECTRO_API spectro_status spectro_stft_window(const spectro_stft_plan *plan, double *out,
                                                int64_t out_length);

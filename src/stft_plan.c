@@ -3,6 +3,7 @@
 #include "stft_plan.h"
 
 #include "core/core.h"
+#include "cuda/stft_cuda.h"
 
 #include <math.h>
 #include <string.h>
@@ -58,6 +59,9 @@ static spectro_status validate_config(const spectro_stft_config *c) {
 void spectro_stft_plan_destroy(spectro_stft_plan *plan) {
   if (plan == NULL) return;
   cpu_release_workspaces(plan);
+#if defined(SPECTRO_HAVE_CUDA)
+  cuda_release_plan(plan);
+#endif
   spectro_fft_plan_destroy(plan->fft);
   spectro_free(plan->window_d);
   spectro_free(plan->window_f);
@@ -174,9 +178,8 @@ static spectro_status check_layout(spectro_layout layout) {
   return SPECTRO_OK;
 }
 
-spectro_status spectro_stft_execute(const spectro_stft_plan *plan, const void *signal,
-                                    spectro_dtype signal_dtype, int64_t batch, int64_t length,
-                                    void *out, spectro_layout layout) {
+spectro_status stft_check_forward(const spectro_stft_plan *plan, spectro_dtype signal_dtype, int64_t batch,
+                                  int64_t length, spectro_layout layout, int64_t *n_frames) {
   RETURN_IF(plan == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "plan is NULL");
   RETURN_IF(signal_dtype != SPECTRO_FLOAT32 && signal_dtype != SPECTRO_FLOAT64 &&
                 signal_dtype != SPECTRO_INT16,
@@ -185,13 +188,20 @@ spectro_status spectro_stft_execute(const spectro_stft_plan *plan, const void *s
   spectro_status st = check_layout(layout);
   if (st != SPECTRO_OK) return st;
   RETURN_IF(batch < 0, SPECTRO_ERR_SHAPE, "batch must be >= 0 (got %lld)", (long long)batch);
-  int64_t n_frames;
-  st = framing_frames(&plan->fr, length, &n_frames);
+  st = framing_frames(&plan->fr, length, n_frames);
   if (st != SPECTRO_OK) return st;
-  RETURN_IF(checked_product(batch, length, 1) < 0 || checked_product(batch, plan->bins, n_frames) < 0,
+  RETURN_IF(checked_product(batch, length, 1) < 0 || checked_product(batch, plan->bins, *n_frames) < 0,
             SPECTRO_ERR_SHAPE, "batch=%lld with length=%lld is too large", (long long)batch,
             (long long)length);
-  if (batch == 0) return SPECTRO_OK;
+  return SPECTRO_OK;
+}
+
+spectro_status spectro_stft_execute(const spectro_stft_plan *plan, const void *signal,
+                                    spectro_dtype signal_dtype, int64_t batch, int64_t length,
+                                    void *out, spectro_layout layout) {
+  int64_t n_frames;
+  spectro_status st = stft_check_forward(plan, signal_dtype, batch, length, layout, &n_frames);
+  if (st != SPECTRO_OK || batch == 0) return st;
   RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");
   return cpu_stft_forward(plan, signal, signal_dtype, batch, length, n_frames, out, layout);
 }
@@ -278,9 +288,8 @@ static coverage_entry coverage_lookup(spectro_stft_plan *plan, int64_t n_frames,
   return result;
 }
 
-spectro_status spectro_istft_execute(const spectro_stft_plan *plan, const void *spec, spectro_dtype dtype,
-                                     int64_t batch, int64_t n_bins, int64_t n_frames,
-                                     spectro_layout layout, int64_t length, unsigned flags, void *out) {
+spectro_status stft_check_inverse(const spectro_stft_plan *plan, spectro_dtype dtype, int64_t batch, int64_t n_bins,
+                                  int64_t n_frames, spectro_layout layout, int64_t *length_io, unsigned flags) {
   RETURN_IF(plan == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "plan is NULL");
   RETURN_IF(dtype != SPECTRO_FLOAT32 && dtype != SPECTRO_FLOAT64, SPECTRO_ERR_DTYPE,
             "spectrum dtype must be float32 (complex64) or float64 (complex128) (got %d)", (int)dtype);
@@ -296,6 +305,7 @@ spectro_status spectro_istft_execute(const spectro_stft_plan *plan, const void *
             "hop_length=%lld > win_length=%lld leaves gaps between windows (torch.istft requires "
             "0 < hop_length <= win_length)",
             (long long)plan->hop, (long long)plan->config.win_length);
+  int64_t length = *length_io;
   if (length < 0) {
     st = spectro_istft_natural_length(plan, n_frames, &length);
     if (st != SPECTRO_OK) return st;
@@ -304,9 +314,8 @@ spectro_status spectro_istft_execute(const spectro_stft_plan *plan, const void *
                 checked_product(plan->hop, n_frames, 1) < 0,
             SPECTRO_ERR_SHAPE, "batch=%lld, n_frames=%lld, length=%lld is too large", (long long)batch,
             (long long)n_frames, (long long)length);
+  *length_io = length;
   if (batch == 0 || length == 0) return SPECTRO_OK;
-  RETURN_IF(spec == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "spec or out is NULL");
-
   int first_warning = 0;
   coverage_entry cov = coverage_lookup((spectro_stft_plan *)plan, n_frames, length,
                                        !(flags & SPECTRO_ISTFT_VALIDATE), &first_warning);
@@ -320,5 +329,14 @@ spectro_status spectro_istft_execute(const spectro_stft_plan *plan, const void *
                  "hop_length=%lld, win_length=%lld; output samples there are set to 0",
                  cov.min_envelope, (long long)plan->n_fft, (long long)plan->hop,
                  (long long)plan->config.win_length);
+  return SPECTRO_OK;
+}
+
+spectro_status spectro_istft_execute(const spectro_stft_plan *plan, const void *spec, spectro_dtype dtype,
+                                     int64_t batch, int64_t n_bins, int64_t n_frames,
+                                     spectro_layout layout, int64_t length, unsigned flags, void *out) {
+  spectro_status st = stft_check_inverse(plan, dtype, batch, n_bins, n_frames, layout, &length, flags);
+  if (st != SPECTRO_OK || batch == 0 || length == 0) return st;
+  RETURN_IF(spec == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "spec or out is NULL");
   return cpu_stft_inverse(plan, spec, dtype, batch, n_frames, layout, length, out);
 }

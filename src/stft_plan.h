@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #define COVERAGE_CACHE_SIZE 32
+#define SPECTRO_MAX_DEVICES 16
 
 typedef struct coverage_entry {
   int64_t n_frames, length; /* length: output samples asked for */
@@ -33,9 +34,19 @@ struct spectro_stft_plan {
   pthread_mutex_t lock;        /* guards the coverage cache and the workspace pool */
   void *ws_pool;               /* borrowed per call, so execute allocates nothing */
   int ws_pooled;
+  void *cuda[SPECTRO_MAX_DEVICES]; /* per-device tables (CUDA builds), made on first use */
   coverage_entry coverage[COVERAGE_CACHE_SIZE];
   int coverage_count, coverage_next;
 };
+
+/* Shared validation of the public entry points (CPU and CUDA). */
+spectro_status stft_check_forward(const spectro_stft_plan *plan, spectro_dtype dtype, int64_t batch, int64_t length,
+                                  spectro_layout layout, int64_t *n_frames);
+/* Validates an inverse call, resolves length < 0 to the natural length, and
+ * applies the cached coverage verdict (error with validation, warn once
+ * without). */
+spectro_status stft_check_inverse(const spectro_stft_plan *plan, spectro_dtype dtype, int64_t batch, int64_t n_bins,
+                                  int64_t n_frames, spectro_layout layout, int64_t *length, unsigned flags);
 
 /* Envelope sum_f w^2[p - f hop] at padded position p for n_frames frames. */
 double stft_envelope_at(const spectro_stft_plan *plan, int64_t n_frames, int64_t p);

@@ -7,6 +7,7 @@
 
 #include "spectro.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ errors */
@@ -370,6 +371,48 @@ done:
   return result;
 }
 
+/* stft_cuda(in_ptr, out_ptr, batch, length, layout, stream): device pointers
+ * (the Python layer checked dtype, shape and contiguity). */
+static PyObject *Plan_stft_cuda(PlanObject *self, PyObject *args) {
+  unsigned long long in_ptr, out_ptr, stream;
+  long long batch, length;
+  const char *layout_s;
+  if (!PyArg_ParseTuple(args, "KKLLsK", &in_ptr, &out_ptr, &batch, &length, &layout_s, &stream)) return NULL;
+  if (require_plan(self)) return NULL;
+  spectro_layout layout;
+  if (parse_layout(layout_s, "output_layout", &layout) != 0) return NULL;
+  spectro_status st;
+  Py_BEGIN_ALLOW_THREADS st = spectro_stft_execute_cuda(self->plan, (const void *)(uintptr_t)in_ptr, SPECTRO_FLOAT32,
+                                                        batch, length, (void *)(uintptr_t)out_ptr, layout,
+                                                        (void *)(uintptr_t)stream);
+  Py_END_ALLOW_THREADS if (st != SPECTRO_OK) return raise_status(st);
+  Py_RETURN_NONE;
+}
+
+/* istft_cuda(in_ptr, out_ptr, batch, n_frames, layout, length, validate, quiet, stream) */
+static PyObject *Plan_istft_cuda(PlanObject *self, PyObject *args) {
+  unsigned long long in_ptr, out_ptr, stream;
+  long long batch, n_frames, length;
+  const char *layout_s;
+  int validate, quiet;
+  if (!PyArg_ParseTuple(args, "KKLLsLppK", &in_ptr, &out_ptr, &batch, &n_frames, &layout_s, &length, &validate,
+                        &quiet, &stream))
+    return NULL;
+  if (require_plan(self)) return NULL;
+  spectro_layout layout;
+  if (parse_layout(layout_s, "input_layout", &layout) != 0) return NULL;
+  spectro_status st;
+  pending_warning[0] = '\0';
+  Py_BEGIN_ALLOW_THREADS st = spectro_istft_execute_cuda(self->plan, (const void *)(uintptr_t)in_ptr, SPECTRO_FLOAT32,
+                                                         batch, self->bins, n_frames, layout, length,
+                                                         validate ? SPECTRO_ISTFT_VALIDATE : 0,
+                                                         (void *)(uintptr_t)out_ptr, (void *)(uintptr_t)stream);
+  Py_END_ALLOW_THREADS if (quiet || st != SPECTRO_OK) pending_warning[0] = '\0';
+  if (st != SPECTRO_OK) return raise_status(st);
+  if (flush_warning() != 0) return NULL;
+  Py_RETURN_NONE;
+}
+
 static PyObject *Plan_get_bins(PlanObject *self, void *closure) {
   (void)closure;
   return PyLong_FromLongLong(self->bins);
@@ -383,6 +426,9 @@ static PyMethodDef Plan_methods[] = {
     {"stft", (PyCFunction)Plan_stft, METH_VARARGS, "stft(x, out, layout) -> (batch, frames)"},
     {"istft", (PyCFunction)Plan_istft, METH_VARARGS,
      "istft(z, out, layout, length, validate, quiet) -> length"},
+    {"stft_cuda", (PyCFunction)Plan_stft_cuda, METH_VARARGS, "stft_cuda(in_ptr, out_ptr, batch, length, layout, stream)"},
+    {"istft_cuda", (PyCFunction)Plan_istft_cuda, METH_VARARGS,
+     "istft_cuda(in_ptr, out_ptr, batch, n_frames, layout, length, validate, quiet, stream)"},
     {NULL, NULL, 0, NULL}};
 
 static PyObject *Plan_get_kernels(PlanObject *self, void *closure) {
@@ -701,8 +747,15 @@ static PyObject *mod_cache_stats(PyObject *self, PyObject *args) {
                        "autotune_measurements", measured);
 }
 
+static PyObject *mod_cuda_available(PyObject *self, PyObject *unused) {
+  (void)self;
+  (void)unused;
+  return PyBool_FromLong(spectro_cuda_available());
+}
+
 static PyMethodDef module_methods[] = {
     {"version", mod_version, METH_NOARGS, "library version"},
+    {"cuda_available", mod_cuda_available, METH_NOARGS, "whether the CUDA backend was built"},
     {"set_num_threads", mod_set_num_threads, METH_O, "set_num_threads(n): threads per call (0: default)"},
     {"get_num_threads", mod_get_num_threads, METH_NOARGS, "threads the library uses per call"},
     {"cache_stats", mod_cache_stats, METH_VARARGS, "cache_stats(reset=False) -> autotune counters"},

@@ -43,6 +43,71 @@ def _check_array(a, name: str, ranks: Tuple[int, ...], dtypes, what: str) -> np.
     return a
 
 
+# ---------------------------------------------------------------- CUDA arrays
+
+def _is_cuda_array(a) -> bool:
+    return hasattr(a, "__cuda_array_interface__")
+
+
+class _CudaArray:
+    """A torch tensor or cupy array on a CUDA device: pointer, shape, dtype,
+    device and the library's current stream, plus allocation of outputs of
+    the same kind on the same device."""
+
+    def __init__(self, a, name: str, ranks, dtype: str):
+        iface = a.__cuda_array_interface__
+        self.obj, self.shape = a, tuple(iface["shape"])
+        if iface["typestr"] != dtype:
+            want = {"<f4": "float32", "<c8": "complex64"}[dtype]
+            raise TypeError(f"{name} must be {want} on the CUDA backend (got typestr {iface['typestr']})")
+        if len(self.shape) not in ranks:
+            raise ValueError(f"{name} must have {' or '.join(map(str, ranks))} dimensions (got shape {self.shape})")
+        strides = iface.get("strides")
+        if strides is not None:
+            item = 4 if dtype == "<f4" else 8
+            expect, acc = [], item
+            for d in reversed(self.shape):
+                expect.append(acc)
+                acc *= d
+            if tuple(reversed(expect)) != tuple(strides):
+                raise ValueError(f"{name} must be C-contiguous (got strides {strides}); call .contiguous()")
+        self.ptr = iface["data"][0]
+        mod = type(a).__module__.split(".")[0]
+        if mod == "torch":
+            import torch
+
+            self.lib, self.device = "torch", a.device
+            self.stream = torch.cuda.current_stream(a.device).cuda_stream
+        elif mod == "cupy":
+            import cupy
+
+            self.lib, self.device = "cupy", a.device
+            self.stream = cupy.cuda.get_current_stream().ptr
+        else:
+            raise TypeError(f"{name}: CUDA arrays are taken from torch or cupy (got {type(a).__name__})")
+
+    def empty(self, shape, complex_out: bool):
+        if self.lib == "torch":
+            import torch
+
+            return torch.empty(shape, dtype=torch.complex64 if complex_out else torch.float32, device=self.device)
+        import cupy
+
+        with self.device:
+            return cupy.empty(shape, dtype=cupy.complex64 if complex_out else cupy.float32)
+
+    def device_guard(self):
+        if self.lib == "torch":
+            import torch
+
+            return torch.cuda.device(self.device)
+        return self.device
+
+
+def _ptr(a) -> int:
+    return a.__cuda_array_interface__["data"][0]
+
+
 def _check_length(length) -> int:
     if length is None:
         return -1
@@ -140,6 +205,8 @@ class SpectralTransform:
         (complex128 for float64) [B, F, N] (``bfn``) or [B, N, F] (``bnf``);
         [T] gives [1, F, N] and [B, C, T] gives [B, C, F, N]."""
         _check_layout(output_layout, "output_layout")
+        if _is_cuda_array(x):
+            return self._stft_cuda(x, output_layout)
         x = _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
         shape, dtype = self._stft_shape(x, output_layout)
         out = np.empty(shape, dtype=dtype)
@@ -147,6 +214,32 @@ class SpectralTransform:
         return out
 
     __call__ = stft
+
+    def _stft_cuda(self, x, layout: str):
+        a = _CudaArray(x, "x", (1, 2, 3), "<f4")
+        T = a.shape[-1]
+        n = self._plan.frames(T)
+        lead = a.shape[:-1] if len(a.shape) > 1 else (1,)
+        batch = math.prod(lead)
+        out = a.empty(lead + ((self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)), True)
+        with a.device_guard():
+            self._plan.stft_cuda(a.ptr, _ptr(out), batch, T, layout, a.stream)
+        return out
+
+    def _istft_cuda(self, z, length, validate, quiet, layout):
+        a = _CudaArray(z, "z", (2, 3, 4), "<c8")
+        bins, frames = (a.shape[-2], a.shape[-1]) if layout == "bfn" else (a.shape[-1], a.shape[-2])
+        if bins != self.n_freqs:
+            raise ValueError(f"z has {bins} frequency bins with input_layout={layout!r}; n_fft={self.n_fft} needs "
+                             f"n_fft//2+1={self.n_freqs}")
+        length = _check_length(length)
+        if length < 0:
+            length = self._plan.natural_length(frames)
+        batch = math.prod(a.shape[:-2])
+        out = a.empty(a.shape[:-2] + (length,), False)
+        with a.device_guard():
+            self._plan.istft_cuda(a.ptr, _ptr(out), batch, frames, layout, length, validate, quiet, a.stream)
+        return out
 
     # ------------------------------------------------------------ iSTFT
     def istft(
@@ -175,6 +268,8 @@ class SpectralTransform:
             raise ValueError(f"long_mode_strategy must be one of {LONG_MODE_STRATEGIES} (got {long_mode_strategy!r})")
         if backend_policy not in ISTFT_BACKEND_POLICIES:
             raise ValueError(f"backend_policy must be one of {ISTFT_BACKEND_POLICIES[1:]} or None (got {backend_policy!r})")
+        if _is_cuda_array(z):
+            return self._istft_cuda(z, length, bool(validate or torch_like), safety == "off", input_layout)
         z = _check_array(z, "z", (2, 3, 4), _COMPLEX_DTYPES, "complex64 or complex128")
         n = self._istft_length(z, length, input_layout)
         out = np.empty(z.shape[:-2] + (n,), dtype=_COMPLEX_DTYPES[z.dtype])

@@ -1,0 +1,470 @@
+// CUDA execution of STFT plans: one kernel per direction, with the FFT done
+// by our own mixed-radix Stockham passes in shared memory.
+//
+// Forward: a block takes FPB consecutive frames of one signal, reads them
+// straight from the signal (padding by index, window on load, half-length
+// complex packing of the real input), runs the passes in shared memory,
+// untangles the real spectrum and writes it once.  The signal is read once
+// and only the spectrum is written.
+//
+// Inverse: a block owns a run of output samples.  It inverse-transforms every
+// frame that touches them (the few frames shared with the neighbouring block
+// are computed twice instead of being combined through global memory), sums
+// them in a fixed order, divides by the window envelope and writes each
+// output sample once: no atomics, no second pass, deterministic.
+//
+// The twiddle tables and the window are the CPU plan's (float), copied to the
+// device once per plan and device.  Sizes: n_fft even with n_fft / 2 made of
+// the factors 2, 3, 4, 5 and n_fft <= 4096; others return
+// SPECTRO_ERR_UNSUPPORTED.
+#include <cuda_runtime.h>
+
+#include <math.h>
+#include <stdint.h>
+
+extern "C" {
+#include "../core/core.h"
+#include "../stft_plan.h"
+#include "stft_cuda.h"
+}
+
+#define MAX_PASSES 24
+#define SMEM_BYTES 32768 // per block: two ping-pong frame buffers
+
+struct pass_table {
+  int count;
+  int ip[MAX_PASSES];
+  int tw_offset[MAX_PASSES]; // float2 units into the twiddle table
+};
+
+struct stft_geometry {
+  int n, h, hop, bins, pad_left, reflect, fpb;
+  int64_t length, n_frames;
+  float scale;
+};
+
+// ---------------------------------------------------------------- FFT passes
+
+// One Stockham pass of radix ip over FPB frames of h points in shared memory
+// (pocketfft's indexing, as in cfft_impl.h):
+//   in  cc[i + ido (j + ip k)], out ch[i + ido (k + l1 m)] = DFT(x)[m] w^(m l1 i)
+template <int IP>
+__device__ __forceinline__ void butterfly(float2 *x, float s) {
+  if (IP == 2) {
+    float2 a = x[0], b = x[1];
+    x[0] = make_float2(a.x + b.x, a.y + b.y);
+    x[1] = make_float2(a.x - b.x, a.y - b.y);
+  } else if (IP == 4) {
+    float2 t0 = make_float2(x[0].x + x[2].x, x[0].y + x[2].y), t1 = make_float2(x[0].x - x[2].x, x[0].y - x[2].y);
+    float2 t2 = make_float2(x[1].x + x[3].x, x[1].y + x[3].y), t3 = make_float2(x[1].x - x[3].x, x[1].y - x[3].y);
+    float2 u = make_float2(-s * t3.y, s * t3.x);
+    x[0] = make_float2(t0.x + t2.x, t0.y + t2.y);
+    x[2] = make_float2(t0.x - t2.x, t0.y - t2.y);
+    x[1] = make_float2(t1.x + u.x, t1.y + u.y);
+    x[3] = make_float2(t1.x - u.x, t1.y - u.y);
+  } else if (IP == 3) {
+    const float c3 = -0.5f, s3 = 0.86602540378443864676f * s;
+    float2 t = make_float2(x[1].x + x[2].x, x[1].y + x[2].y), d = make_float2(x[1].x - x[2].x, x[1].y - x[2].y);
+    float2 a = make_float2(x[0].x + c3 * t.x, x[0].y + c3 * t.y);
+    x[0] = make_float2(x[0].x + t.x, x[0].y + t.y);
+    x[1] = make_float2(a.x - s3 * d.y, a.y + s3 * d.x);
+    x[2] = make_float2(a.x + s3 * d.y, a.y - s3 * d.x);
+  } else { // 5
+    const float c51 = 0.30901699437494742410f, s51 = 0.95105651629515357212f * s;
+    const float c52 = -0.80901699437494742410f, s52 = 0.58778525229247312917f * s;
+    float2 t1 = make_float2(x[1].x + x[4].x, x[1].y + x[4].y), t4 = make_float2(x[1].x - x[4].x, x[1].y - x[4].y);
+    float2 t2 = make_float2(x[2].x + x[3].x, x[2].y + x[3].y), t3 = make_float2(x[2].x - x[3].x, x[2].y - x[3].y);
+    float2 x0 = x[0];
+    float2 a1 = make_float2(x0.x + c51 * t1.x + c52 * t2.x, x0.y + c51 * t1.y + c52 * t2.y);
+    float2 a2 = make_float2(x0.x + c52 * t1.x + c51 * t2.x, x0.y + c52 * t1.y + c51 * t2.y);
+    float2 b1 = make_float2(-(s51 * t4.y + s52 * t3.y), s51 * t4.x + s52 * t3.x);
+    float2 b2 = make_float2(-(s52 * t4.y - s51 * t3.y), s52 * t4.x - s51 * t3.x);
+    x[0] = make_float2(x0.x + t1.x + t2.x, x0.y + t1.y + t2.y);
+    x[1] = make_float2(a1.x + b1.x, a1.y + b1.y);
+    x[4] = make_float2(a1.x - b1.x, a1.y - b1.y);
+    x[2] = make_float2(a2.x + b2.x, a2.y + b2.y);
+    x[3] = make_float2(a2.x - b2.x, a2.y - b2.y);
+  }
+}
+
+template <int IP>
+__device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int ido, int l1, const float2 *tw,
+                              float s) {
+  const int per_frame = h / IP;
+  for (int idx = threadIdx.x; idx < fpb * per_frame; idx += blockDim.x) {
+    int f = idx / per_frame, r = idx - f * per_frame;
+    int k = r / ido, i = r - k * ido;
+    const float2 *c = cc + f * h;
+    float2 *o = ch + f * h;
+    float2 x[IP];
+#pragma unroll
+    for (int j = 0; j < IP; ++j) x[j] = c[i + ido * (j + IP * k)];
+    butterfly<IP>(x, s);
+    o[i + ido * k] = x[0];
+#pragma unroll
+    for (int m = 1; m < IP; ++m) {
+      float2 y = x[m];
+      if (i > 0) {
+        float2 w = __ldg(&tw[(m - 1) * (ido - 1) + (i - 1)]);
+        w.y *= s;
+        y = make_float2(x[m].x * w.x - x[m].y * w.y, x[m].x * w.y + x[m].y * w.x);
+      }
+      o[i + ido * (k + l1 * m)] = y;
+    }
+  }
+}
+
+// Runs every pass; returns the buffer that holds the result.
+__device__ float2 *fft_shared(float2 *a, float2 *b, int h, int fpb, const pass_table &pt, const float2 *tw, float s) {
+  int l1 = 1;
+  for (int p = 0; p < pt.count; ++p) {
+    int ip = pt.ip[p], ido = h / (l1 * ip);
+    const float2 *t = tw + pt.tw_offset[p];
+    switch (ip) {
+    case 2: stockham_pass<2>(a, b, h, fpb, ido, l1, t, s); break;
+    case 3: stockham_pass<3>(a, b, h, fpb, ido, l1, t, s); break;
+    case 4: stockham_pass<4>(a, b, h, fpb, ido, l1, t, s); break;
+    default: stockham_pass<5>(a, b, h, fpb, ido, l1, t, s); break;
+    }
+    __syncthreads();
+    float2 *x = a;
+    a = b;
+    b = x;
+    l1 *= ip;
+  }
+  return a;
+}
+
+// ---------------------------------------------------------------- forward
+
+__device__ __forceinline__ float load_sample(const float *x, int64_t i, int64_t length, int reflect) {
+  if (i < 0 || i >= length) {
+    if (!reflect) return 0.f;
+    if (i < 0) i = -i;
+    if (i >= length) i = 2 * (length - 1) - i;
+  }
+  return __ldg(&x[i]);
+}
+
+__global__ void stft_forward_kernel(const float *__restrict__ signal, float2 *__restrict__ out, stft_geometry g,
+                                    pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
+                                    const float *__restrict__ window, int layout_bnf) {
+  extern __shared__ float2 smem[];
+  const int h = g.h, fpb = g.fpb;
+  float2 *a = smem, *b = smem + fpb * h;
+  const int64_t batch_item = blockIdx.y;
+  const int64_t t0 = (int64_t)blockIdx.x * fpb;
+  const float *x = signal + batch_item * g.length;
+  // load: frame f, complex point k <- (x[2k] w[2k], x[2k+1] w[2k+1])
+  for (int idx = threadIdx.x; idx < fpb * h; idx += blockDim.x) {
+    int f = idx / h, k = idx - f * h;
+    int64_t t = t0 + f;
+    float2 v = make_float2(0.f, 0.f);
+    if (t < g.n_frames) {
+      int64_t p = t * g.hop - g.pad_left + 2 * k;
+      v.x = load_sample(x, p, g.length, g.reflect) * __ldg(&window[2 * k]);
+      v.y = load_sample(x, p + 1, g.length, g.reflect) * __ldg(&window[2 * k + 1]);
+    }
+    a[idx] = v;
+  }
+  __syncthreads();
+  float2 *z = fft_shared(a, b, h, fpb, pt, tw, -1.f);
+  // untangle the real spectrum and store it: bins 0..h
+  const int F = g.bins;
+  float2 *o = out + batch_item * (int64_t)F * g.n_frames;
+  for (int idx = threadIdx.x; idx < fpb * F; idx += blockDim.x) {
+    int f, k;
+    if (layout_bnf) {
+      f = idx / F;
+      k = idx - f * F;
+    } else { // consecutive threads -> consecutive frames of one bin
+      k = idx / fpb;
+      f = idx - k * fpb;
+    }
+    int64_t t = t0 + f;
+    if (t >= g.n_frames) continue;
+    const float2 *zf = z + f * h;
+    float2 X;
+    if (k == 0 || k == h) {
+      float2 z0 = zf[0];
+      X = make_float2(k == 0 ? z0.x + z0.y : z0.x - z0.y, 0.f);
+    } else {
+      float2 za = zf[k], zb = zf[h - k];
+      float er = 0.5f * (za.x + zb.x), ei = 0.5f * (za.y - zb.y);
+      float dr = 0.5f * (za.x - zb.x), di = 0.5f * (za.y + zb.y);
+      float2 w = __ldg(&rtw[k]); // (cos, -sin)
+      X = make_float2(er + (w.x * di + w.y * dr), ei + (w.y * di - w.x * dr));
+    }
+    X.x *= g.scale;
+    X.y *= g.scale;
+    if (layout_bnf) o[t * F + k] = X;
+    else o[(int64_t)k * g.n_frames + t] = X;
+  }
+}
+
+// ---------------------------------------------------------------- inverse
+
+struct istft_geometry {
+  int n, h, hop, bins, fpb, span; // span: output samples a block owns
+  int64_t n_frames, length, off, full;
+  float scale; // 1 / (n * forward_scale)
+};
+
+__device__ __forceinline__ float envelope_at(const float *window, int64_t p, int n, int hop, int64_t n_frames) {
+  int64_t f_hi = p / hop;
+  if (f_hi > n_frames - 1) f_hi = n_frames - 1;
+  int64_t f_lo = p - n + 1 <= 0 ? 0 : (p - n + 1 + hop - 1) / hop;
+  float env = 0.f;
+  for (int64_t f = f_lo; f <= f_hi; ++f) {
+    float w = __ldg(&window[p - f * hop]);
+    env += w * w;
+  }
+  return env;
+}
+
+__global__ void istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
+                             pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
+                             const float *__restrict__ window, int layout_bnf) {
+  extern __shared__ float2 smem[];
+  const int h = g.h, n = g.n, hop = g.hop, fpb = g.fpb, F = g.bins;
+  float2 *a = smem, *b = smem + fpb * h;
+  float *acc = reinterpret_cast<float *>(smem + 2 * fpb * h); // span floats
+  const int64_t item = blockIdx.y;
+  const int64_t p0 = g.off + (int64_t)blockIdx.x * g.span; // first padded position owned
+  const int64_t p1 = min(p0 + g.span, g.off + g.length);
+  const float2 *sb = spec + item * (int64_t)F * g.n_frames;
+  // frames touching [p0, p1)
+  int64_t f_first = p0 - n + 1 <= 0 ? 0 : (p0 - n + 1 + hop - 1) / hop;
+  int64_t f_last = min((p1 - 1) / hop, g.n_frames - 1);
+  for (int i = threadIdx.x; i < g.span; i += blockDim.x) acc[i] = 0.f;
+  for (int64_t fb = f_first; fb <= f_last; fb += fpb) {
+    __syncthreads(); // acc zeroed / previous batch consumed
+    int cnt = (int)min((int64_t)fpb, f_last - fb + 1);
+    // pre-process: Z_k = (X_k + conj X_{h-k}) + i (X_k - conj X_{h-k}) conj(W^k)
+    for (int idx = threadIdx.x; idx < fpb * h; idx += blockDim.x) {
+      int f, k;
+      if (layout_bnf) {
+        f = idx / h;
+        k = idx - f * h;
+      } else {
+        k = idx / fpb;
+        f = idx - k * fpb;
+      }
+      float2 Z = make_float2(0.f, 0.f);
+      if (f < cnt) {
+        int64_t t = fb + f;
+        float2 xa, xb;
+        if (layout_bnf) {
+          xa = __ldg(&sb[t * F + k]);
+          xb = __ldg(&sb[t * F + (h - k)]);
+        } else {
+          xa = __ldg(&sb[(int64_t)k * g.n_frames + t]);
+          xb = __ldg(&sb[(int64_t)(h - k) * g.n_frames + t]);
+        }
+        if (k == 0) { // DC and Nyquist are real
+          xa.y = 0.f;
+          xb.y = 0.f;
+        }
+        float er = xa.x + xb.x, ei = xa.y - xb.y, dr = xa.x - xb.x, di = xa.y + xb.y;
+        float2 w = __ldg(&rtw[k]);
+        float wr = w.x, wi = -w.y; // conj(W^k)
+        float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
+        Z = make_float2(er - oi, ei + or_);
+      }
+      a[f * h + k] = Z;
+    }
+    __syncthreads();
+    float2 *z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
+    // overlap-add: each owned sample sums its frames of this batch in order
+    const float *zs = reinterpret_cast<const float *>(z); // frame f sample j at zs[f * n + j]
+    for (int i = threadIdx.x; i < (int)(p1 - p0); i += blockDim.x) {
+      int64_t p = p0 + i;
+      float s = acc[i];
+      for (int f = 0; f < cnt; ++f) {
+        int64_t j = p - (fb + f) * hop;
+        if (j >= 0 && j < n) s += zs[f * n + j] * __ldg(&window[j]) * g.scale;
+      }
+      acc[i] = s;
+    }
+  }
+  __syncthreads();
+  float *o = out + item * g.length;
+  for (int i = threadIdx.x; i < (int)(p1 - p0); i += blockDim.x) {
+    int64_t p = p0 + i;
+    float v = 0.f;
+    if (p < g.full) {
+      float env = envelope_at(window, p, n, hop, g.n_frames);
+      v = env > 1e-11f ? acc[i] / env : 0.f;
+    }
+    o[p - g.off] = v;
+  }
+}
+
+// ---------------------------------------------------------------- host side
+
+struct cuda_plan_data {
+  int device;
+  float2 *tw, *rtw;
+  float *window;
+  pass_table pt;
+};
+
+static spectro_status cuda_error(cudaError_t e, const char *what) {
+  return spectro_error(SPECTRO_ERR_DEVICE, "CUDA error in %s: %s (%s)", what, cudaGetErrorString(e),
+                       cudaGetErrorName(e));
+}
+
+#define CUDA_TRY(expr, what)                                                                        \
+  do {                                                                                              \
+    cudaError_t e_ = (expr);                                                                        \
+    if (e_ != cudaSuccess) return cuda_error(e_, what);                                             \
+  } while (0)
+
+extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan) {
+  const int64_t n = plan->n_fft;
+  if (n % 2 != 0 || n < 4 || n > 4096) return 0;
+  const cfft *half = plan->fft->half;
+  if (half->nfactors == 0) return 0;
+  for (int f = 0; f < half->nfactors; ++f)
+    if (half->factors[f] > 5) return 0;
+  return half->nfactors <= MAX_PASSES;
+}
+
+// The plan's tables on the current device, uploaded on first use.
+static spectro_status device_data(const spectro_stft_plan *cplan, cuda_plan_data **out) {
+  spectro_stft_plan *plan = (spectro_stft_plan *)cplan;
+  int device = 0;
+  CUDA_TRY(cudaGetDevice(&device), "cudaGetDevice");
+  RETURN_IF(device < 0 || device >= SPECTRO_MAX_DEVICES, SPECTRO_ERR_DEVICE, "device %d is beyond the %d supported",
+            device, SPECTRO_MAX_DEVICES);
+  pthread_mutex_lock(&plan->lock);
+  cuda_plan_data *d = (cuda_plan_data *)plan->cuda[device];
+  pthread_mutex_unlock(&plan->lock);
+  if (d) {
+    *out = d;
+    return SPECTRO_OK;
+  }
+  const cfft *half = plan->fft->half;
+  const int64_t h = half->n;
+  size_t ntw = 0;
+  pass_table pt = {};
+  int64_t l1 = 1;
+  for (int f = 0; f < half->nfactors; ++f) {
+    int64_t ip = half->factors[f], ido = h / (l1 * ip);
+    pt.ip[f] = (int)ip;
+    pt.tw_offset[f] = (int)ntw;
+    ntw += (size_t)((ip - 1) * (ido - 1));
+    l1 *= ip;
+  }
+  pt.count = half->nfactors;
+  d = (cuda_plan_data *)spectro_alloc(sizeof *d);
+  RETURN_IF(d == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for CUDA plan data");
+  d->device = device;
+  d->pt = pt;
+  d->tw = d->rtw = NULL;
+  d->window = NULL;
+  cudaError_t e = cudaMalloc(&d->tw, sizeof(float2) * (ntw + 1));
+  if (e == cudaSuccess) e = cudaMalloc(&d->rtw, sizeof(float2) * (size_t)(h + 1));
+  if (e == cudaSuccess) e = cudaMalloc(&d->window, sizeof(float) * (size_t)plan->n_fft);
+  if (e == cudaSuccess && ntw) e = cudaMemcpy(d->tw, half->tw_f, sizeof(float2) * ntw, cudaMemcpyHostToDevice);
+  if (e == cudaSuccess) e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
+  if (e == cudaSuccess)
+    e = cudaMemcpy(d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);
+  if (e != cudaSuccess) {
+    cudaFree(d->tw);
+    cudaFree(d->rtw);
+    cudaFree(d->window);
+    spectro_free(d);
+    return cuda_error(e, "uploading the plan");
+  }
+  pthread_mutex_lock(&plan->lock);
+  if (plan->cuda[device] == NULL) {
+    plan->cuda[device] = d;
+  } else { // another thread won the race
+    cudaFree(d->tw);
+    cudaFree(d->rtw);
+    cudaFree(d->window);
+    spectro_free(d);
+    d = (cuda_plan_data *)plan->cuda[device];
+  }
+  pthread_mutex_unlock(&plan->lock);
+  *out = d;
+  return SPECTRO_OK;
+}
+
+extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
+  for (int i = 0; i < SPECTRO_MAX_DEVICES; ++i) {
+    cuda_plan_data *d = (cuda_plan_data *)plan->cuda[i];
+    if (!d) continue;
+    int current = 0;
+    cudaGetDevice(&current);
+    cudaSetDevice(d->device);
+    cudaFree(d->tw);
+    cudaFree(d->rtw);
+    cudaFree(d->window);
+    cudaSetDevice(current);
+    spectro_free(d);
+    plan->cuda[i] = NULL;
+  }
+}
+
+static int frames_per_block(int h, int extra_bytes) {
+  int fpb = (SMEM_BYTES - extra_bytes) / (int)(2 * sizeof(float2) * h);
+  if (fpb > 8) fpb = 8;
+  return fpb < 1 ? 1 : fpb;
+}
+
+extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const float *signal, int64_t batch,
+                                            int64_t length, int64_t n_frames, void *out, spectro_layout layout,
+                                            void *stream) {
+  cuda_plan_data *d;
+  spectro_status st = device_data(plan, &d);
+  if (st != SPECTRO_OK) return st;
+  stft_geometry g;
+  g.n = (int)plan->n_fft;
+  g.h = g.n / 2;
+  g.hop = (int)plan->hop;
+  g.bins = (int)plan->bins;
+  g.pad_left = (int)plan->fr.pad_left;
+  g.reflect = plan->fr.center && plan->fr.pad_mode == SPECTRO_PAD_REFLECT;
+  g.length = length;
+  g.n_frames = n_frames;
+  g.scale = (float)plan->forward_scale;
+  g.fpb = frames_per_block(g.h, 0);
+  RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
+  dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
+  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * g.h;
+  stft_forward_kernel<<<grid, 256, smem, (cudaStream_t)stream>>>(signal, (float2 *)out, g, d->pt, d->tw, d->rtw,
+                                                                 d->window, layout == SPECTRO_LAYOUT_BNF);
+  CUDA_TRY(cudaGetLastError(), "the STFT kernel launch");
+  return SPECTRO_OK;
+}
+
+extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const void *spec, int64_t batch,
+                                            int64_t n_frames, spectro_layout layout, int64_t length, float *out,
+                                            void *stream) {
+  cuda_plan_data *d;
+  spectro_status st = device_data(plan, &d);
+  if (st != SPECTRO_OK) return st;
+  istft_geometry g;
+  g.n = (int)plan->n_fft;
+  g.h = g.n / 2;
+  g.hop = (int)plan->hop;
+  g.bins = (int)plan->bins;
+  g.n_frames = n_frames;
+  g.length = length;
+  g.off = plan->fr.pad_left;
+  g.full = (int64_t)plan->n_fft + plan->hop * (n_frames - 1);
+  g.scale = (float)(1.0 / ((double)plan->n_fft * plan->forward_scale));
+  // each block owns a run of samples about 8 hops long (at least 1024)
+  g.span = g.hop * 8 > 1024 ? g.hop * 8 : 1024;
+  if (g.span > 4096) g.span = 4096;
+  g.fpb = frames_per_block(g.h, (int)(g.span * sizeof(float)));
+  RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
+  dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
+  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * g.h + sizeof(float) * (size_t)g.span;
+  istft_kernel<<<grid, 256, smem, (cudaStream_t)stream>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw,
+                                                          d->window, layout == SPECTRO_LAYOUT_BNF);
+  CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
+  return SPECTRO_OK;
+}

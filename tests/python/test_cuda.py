@@ -1,0 +1,153 @@
+"""The CUDA backend (skipped without a GPU): against the CPU backend (float64
+reference) and torch on the same device tensors, every framing rule and
+layout, graph replay, non-default streams, outputs fully overwritten."""
+import numpy as np
+import pytest
+
+import spectro
+from spectro import _spectro
+from conftest import rel_l2
+
+torch = pytest.importorskip("torch")
+if not (torch.cuda.is_available() and _spectro.cuda_available()):
+    pytest.skip("no CUDA device or spectro built without CUDA", allow_module_level=True)
+
+DEV = torch.device("cuda")
+RULES = [dict(), dict(center_pad_mode="constant"), dict(center_pad_mode="constant", center_tail_pad="minimal"),
+         dict(center=False)]
+
+
+@pytest.mark.parametrize("n_fft,hop", [(512, 128), (400, 160), (1000, 250), (1024, 256), (2048, 512), (4096, 1024),
+                                       (64, 16), (2048, 441)])
+@pytest.mark.parametrize("rule", range(4))
+@pytest.mark.parametrize("layout", ["bfn", "bnf"])
+def test_stft_matches_cpu(rng, n_fft, hop, rule, layout):
+    t = spectro.SpectralTransform(n_fft, hop, **RULES[rule])
+    x = rng.standard_normal((3, 7 * n_fft + 33)).astype(np.float32)
+    ref = t.stft(x.astype(np.float64), output_layout=layout)
+    got = t.stft(torch.from_numpy(x).to(DEV), output_layout=layout)
+    assert got.dtype == torch.complex64 and got.device.type == "cuda"
+    assert tuple(got.shape) == ref.shape
+    assert rel_l2(got.cpu().numpy(), ref) <= 1e-6
+
+
+@pytest.mark.parametrize("shape", [(20000,), (2, 20000), (2, 3, 20000)])
+def test_shapes_and_torch_parity(rng, shape):
+    x = torch.randn(shape, device=DEV)
+    t = spectro.SpectralTransform(1024, 256)
+    z = t.stft(x)
+    w = torch.hann_window(1024, device=DEV)
+    ref = torch.stft(x.reshape(-1, shape[-1]).double(), 1024, 256, window=w.double(), return_complex=True)
+    assert rel_l2(z.reshape(ref.shape).cpu().numpy(), ref.cpu().numpy()) <= 1e-6
+    y = t.istft(z, length=shape[-1])
+    assert tuple(y.shape) == tuple(shape) if len(shape) > 1 else (1, shape[0])
+    # round trip no worse than torch's own on the same input
+    yt = torch.istft(torch.stft(x.reshape(-1, shape[-1]), 1024, 256, window=w, return_complex=True), 1024, 256,
+                     window=w, length=shape[-1])
+    e_ours = rel_l2(y.reshape(yt.shape).cpu().numpy(), x.reshape(yt.shape).cpu().numpy())
+    e_torch = rel_l2(yt.cpu().numpy(), x.reshape(yt.shape).cpu().numpy())
+    assert e_ours <= 1.1 * e_torch
+
+
+@pytest.mark.parametrize("n_fft,hop", [(512, 128), (400, 100), (1024, 256), (2048, 512), (4096, 1024), (2048, 441)])
+@pytest.mark.parametrize("rule", [0, 1, 3])
+@pytest.mark.parametrize("layout", ["bfn", "bnf"])
+@pytest.mark.parametrize("length_delta", [0, -37, 500])
+def test_istft_matches_cpu(rng, n_fft, hop, rule, layout, length_delta):
+    t = spectro.SpectralTransform(n_fft, hop, **RULES[rule])
+    T = 9 * n_fft + 11
+    x = rng.standard_normal((2, T))
+    z = t.stft(x, output_layout=layout)
+    length = T + length_delta
+    with np.errstate(all="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ref = t.istft(z, length=length, input_layout=layout)
+            got = t.istft(torch.from_numpy(z.astype(np.complex64)).to(DEV), length=length, input_layout=layout)
+    assert tuple(got.shape) == ref.shape
+    m = min(T, length) if rule != 3 else min(T, length) - n_fft  # center=False: envelope 0 at the edges
+    lo = 0 if rule != 3 else n_fft
+    assert rel_l2(got.cpu().numpy()[:, lo:m], ref[:, lo:m]) <= 1e-6
+
+
+def test_minimal_tail_and_coverage_checks(rng):
+    t = spectro.SpectralTransform(2048, 441, center_pad_mode="constant", center_tail_pad="minimal")
+    x = torch.randn(2, 30000, device=DEV)
+    z = t.stft(x)
+    with pytest.raises(ValueError, match="length"):
+        t.istft(z)
+    y = t.istft(z, length=30000)
+    assert rel_l2(y.cpu().numpy(), x.cpu().numpy()) <= 1e-6
+    g = spectro.SpectralTransform(512, 300, 256)
+    zg = g.stft(torch.randn(8000, device=DEV))
+    with pytest.raises(RuntimeError, match="hop_length"):
+        g.istft(zg, torch_like=True)
+
+
+def test_unsupported_size_and_dtype():
+    t = spectro.SpectralTransform(1323, 441)
+    with pytest.raises(ValueError, match="n_fft=1323"):
+        t.stft(torch.randn(20000, device=DEV))
+    with pytest.raises(TypeError, match="float32"):
+        spectro.SpectralTransform(512, 128).stft(torch.randn(4000, device=DEV, dtype=torch.float64))
+    with pytest.raises(ValueError, match="contiguous"):
+        spectro.SpectralTransform(512, 128).stft(torch.randn(4000, 2, device=DEV).t())
+
+
+def test_output_fully_overwritten_and_streams():
+    t = spectro.SpectralTransform(1024, 256)
+    x = torch.randn(4, 48000, device=DEV)
+    n = t.num_frames(48000)
+    out = torch.full((4, 513, n), float("nan"), dtype=torch.complex64, device=DEV)
+    t._plan.stft_cuda(x.data_ptr(), out.data_ptr(), 4, 48000, "bfn", torch.cuda.current_stream().cuda_stream)
+    assert torch.isfinite(torch.view_as_real(out)).all()
+    yout = torch.full((4, 48000), float("nan"), device=DEV)
+    t._plan.istft_cuda(out.data_ptr(), yout.data_ptr(), 4, n, "bfn", 48000, False, False,
+                       torch.cuda.current_stream().cuda_stream)
+    assert torch.isfinite(yout).all()
+    ref = t.stft(x)
+    s = torch.cuda.Stream()
+    with torch.cuda.stream(s):
+        z = t.stft(x)
+        y = t.istft(z, length=48000)
+    s.synchronize()
+    assert torch.equal(z, ref)
+    assert rel_l2(y.cpu().numpy(), x.cpu().numpy()) <= 1e-6
+
+
+def test_graph_replay_equals_eager():
+    t = spectro.SpectralTransform(512, 128)
+    x = torch.randn(2, 16000, device=DEV)
+    eager_z = t.stft(x)
+    eager_y = t.istft(eager_z, length=16000)
+    static_x = x.clone()
+    s = torch.cuda.Stream()
+    s.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(s):  # warm-up on the capture stream
+        t.istft(t.stft(static_x), length=16000)
+    torch.cuda.current_stream().wait_stream(s)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        gz = t.stft(static_x)
+        gy = t.istft(gz, length=16000)
+    for _ in range(3):
+        graph.replay()
+    torch.cuda.synchronize()
+    assert torch.equal(gz, eager_z)
+    assert torch.equal(gy, eager_y)
+    static_x.copy_(x * 2)
+    graph.replay()
+    torch.cuda.synchronize()
+    assert rel_l2(gz.cpu().numpy(), 2 * eager_z.cpu().numpy()) <= 1e-6
+
+
+def test_cupy_arrays(rng):
+    cupy = pytest.importorskip("cupy")
+    x = rng.standard_normal((2, 20000)).astype(np.float32)
+    t = spectro.SpectralTransform(1024, 256)
+    z = t.stft(cupy.asarray(x))
+    assert isinstance(z, cupy.ndarray)
+    assert rel_l2(cupy.asnumpy(z), t.stft(x.astype(np.float64))) <= 1e-6
+    y = t.istft(z, length=20000)
+    assert rel_l2(cupy.asnumpy(y), x) <= 1e-6
