@@ -88,7 +88,7 @@ static const flag_spec flags[] = {
    "mix channels down (mean); otherwise channels are the batch axis", NULL},
   {"resample-quality", NULL, 0, C_FEAT, K_CHOICE, OPT(resample_quality), NAN, 0, qualities, "Q",
    "libsoxr quality recipe", NULL},
-  {"jobs", NULL, 'j', C_ALL, K_INT, OPT(jobs), 1, 0, NULL, "N", "files processed in parallel", NULL},
+  {"jobs", NULL, 'j', C_FEAT, K_INT, OPT(jobs), 1, 0, NULL, "N", "files processed in parallel", NULL},
   {"shard", NULL, 0, C_ALL, K_SHARD, 0, NAN, 0, NULL, "I/N",
    "process only files whose index in the sorted list % N == I", "all files"},
   {"threads", NULL, 0, C_FEAT, K_INT, OPT(threads), 0, 0, NULL, "N",
@@ -140,6 +140,7 @@ static const flag_spec flags[] = {
 };
 /* clang-format on */
 #define N_FLAGS (sizeof flags / sizeof flags[0])
+#define HELP_WIDTH 100
 
 static const char *const command_names[CMD_COUNT] = {"info", "mel", "logmel", "mfcc", "stft"};
 static const char *const command_summaries[CMD_COUNT] = {
@@ -373,26 +374,49 @@ static void default_text(const cli_options *d, const flag_spec *f, char *buf, si
   }
 }
 
+/* Prints `text` from column `indent`, wrapped at HELP_WIDTH columns. */
+static void print_wrapped(FILE *out, const char *text, int indent) {
+  int col = indent;
+  while (*text) {
+    while (*text == ' ') ++text;
+    size_t word = strcspn(text, " ");
+    if (col > indent && col + 1 + (int)word > HELP_WIDTH) {
+      fprintf(out, "\n%*s", indent, "");
+      col = indent;
+    }
+    if (col > indent) {
+      fputc(' ', out);
+      ++col;
+    }
+    fwrite(text, 1, word, out);
+    col += (int)word;
+    text += word;
+  }
+  fputc('\n', out);
+}
+
 static void flag_usage(FILE *out, const cli_options *d, const flag_spec *f) {
-  char left[96], def[96], extra[96] = "";
+  char left[96], def[96], text[640];
   if (f->kind == K_BOOL)
     snprintf(left, sizeof left, "--%s%s", strcmp(f->name, "mono") && strcmp(f->name, "quiet") ? "[no-]" : "",
              f->name);
   else snprintf(left, sizeof left, "--%s %s", f->name, f->metavar);
   if (f->short_name) {
-    char tmp[96];
-    snprintf(tmp, sizeof tmp, "-%c, %s", f->short_name, left);
-    memcpy(left, tmp, sizeof left);
+    char tmp[sizeof left];
+    snprintf(tmp, sizeof tmp, "%s", left);
+    snprintf(left, sizeof left, "-%c, %.80s", f->short_name, tmp);
   }
-  if (f->alias) snprintf(extra, sizeof extra, " (alias --%s)", f->alias);
-  default_text(d, f, def, sizeof def);
-  fprintf(out, "  %-28s %s%s", left, f->help, extra);
+  int n = snprintf(text, sizeof text, "%s", f->help);
+  if (f->alias) n += snprintf(text + n, sizeof text - (size_t)n, " (alias --%s)", f->alias);
   if (f->kind == K_CHOICE) {
     char list[256];
     choice_list(f->choices, list, sizeof list);
-    fprintf(out, "; %s", list);
+    n += snprintf(text + n, sizeof text - (size_t)n, "; %s", list);
   }
-  fprintf(out, def[0] ? " [default: %s]\n" : "\n", def);
+  default_text(d, f, def, sizeof def);
+  if (def[0]) snprintf(text + n, sizeof text - (size_t)n, " [default: %s]", def);
+  fprintf(out, "  %-28s ", left);
+  print_wrapped(out, text, 31);
 }
 
 static void command_usage(FILE *out, cli_command cmd) {

@@ -114,6 +114,49 @@ __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int 
   }
 }
 
+// The same pass with every size known at compile time (powers of two):
+// index arithmetic becomes shifts and masks.
+template <int IP, int IDO, int L1, int H>
+__device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, int fpb, const float2 *tw, float s) {
+  constexpr int per_frame = H / IP;
+  for (int idx = threadIdx.x; idx < fpb * per_frame; idx += blockDim.x) {
+    int f = idx / per_frame, r = idx % per_frame;
+    int k = r / IDO, i = r % IDO;
+    const float2 *c = cc + f * H;
+    float2 *o = ch + f * H;
+    float2 x[IP];
+#pragma unroll
+    for (int j = 0; j < IP; ++j) x[j] = c[i + IDO * (j + IP * k)];
+    butterfly<IP>(x, s);
+    o[i + IDO * k] = x[0];
+#pragma unroll
+    for (int m = 1; m < IP; ++m) {
+      float2 y = x[m];
+      if (IDO > 1 && i > 0) {
+        float2 w = __ldg(&tw[(m - 1) * (IDO - 1) + (i - 1)]);
+        w.y *= s;
+        y = make_float2(x[m].x * w.x - x[m].y * w.y, x[m].x * w.y + x[m].y * w.x);
+      }
+      o[i + IDO * (k + L1 * m)] = y;
+    }
+  }
+}
+
+// All passes for h = H (a power of two): radix 4 while possible, then 2,
+// the CPU plan's factor order, so its twiddle table applies unchanged.
+template <int H, int L1>
+__device__ float2 *fft_pow2(float2 *a, float2 *b, int fpb, const float2 *tw, float s) {
+  if constexpr (L1 >= H) {
+    return a;
+  } else {
+    constexpr int IP = ((H / L1) % 4 == 0) ? 4 : 2;
+    constexpr int IDO = H / (L1 * IP);
+    stockham_pass_c<IP, IDO, L1, H>(a, b, fpb, tw, s);
+    __syncthreads();
+    return fft_pow2<H, L1 * IP>(b, a, fpb, tw + (IP - 1) * (IDO - 1), s);
+  }
+}
+
 // Runs every pass; returns the buffer that holds the result.
 __device__ float2 *fft_shared(float2 *a, float2 *b, int h, int fpb, const pass_table &pt, const float2 *tw, float s) {
   int l1 = 1;
@@ -146,11 +189,13 @@ __device__ __forceinline__ float load_sample(const float *x, int64_t i, int64_t 
   return __ldg(&x[i]);
 }
 
+// H > 0: h = H, a power of two known at compile time; H = 0: any h.
+template <int H>
 __global__ void stft_forward_kernel(const float *__restrict__ signal, float2 *__restrict__ out, stft_geometry g,
                                     pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                                     const float *__restrict__ window, int layout_bnf) {
   extern __shared__ float2 smem[];
-  const int h = g.h, fpb = g.fpb;
+  const int h = H > 0 ? H : g.h, fpb = g.fpb;
   float2 *a = smem, *b = smem + fpb * h;
   const int64_t batch_item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb;
@@ -168,9 +213,11 @@ __global__ void stft_forward_kernel(const float *__restrict__ signal, float2 *__
     a[idx] = v;
   }
   __syncthreads();
-  float2 *z = fft_shared(a, b, h, fpb, pt, tw, -1.f);
+  float2 *z;
+  if constexpr (H > 0) z = fft_pow2<H, 1>(a, b, fpb, tw, -1.f);
+  else z = fft_shared(a, b, h, fpb, pt, tw, -1.f);
   // untangle the real spectrum and store it: bins 0..h
-  const int F = g.bins;
+  const int F = h + 1;
   float2 *o = out + batch_item * (int64_t)F * g.n_frames;
   for (int idx = threadIdx.x; idx < fpb * F; idx += blockDim.x) {
     int f, k;
@@ -222,11 +269,12 @@ __device__ __forceinline__ float envelope_at(const float *window, int64_t p, int
   return env;
 }
 
+template <int H>
 __global__ void istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                              const float *__restrict__ window, int layout_bnf) {
   extern __shared__ float2 smem[];
-  const int h = g.h, n = g.n, hop = g.hop, fpb = g.fpb, F = g.bins;
+  const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = g.fpb, F = h + 1;
   float2 *a = smem, *b = smem + fpb * h;
   float *acc = reinterpret_cast<float *>(smem + 2 * fpb * h); // span floats
   const int64_t item = blockIdx.y;
@@ -274,7 +322,9 @@ __global__ void istft_kernel(const float2 *__restrict__ spec, float *__restrict_
       a[f * h + k] = Z;
     }
     __syncthreads();
-    float2 *z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
+    float2 *z;
+    if constexpr (H > 0) z = fft_pow2<H, 1>(a, b, fpb, tw, 1.f);
+    else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
     // overlap-add: each owned sample sums its frames of this batch in order
     const float *zs = reinterpret_cast<const float *>(z); // frame f sample j at zs[f * n + j]
     for (int i = threadIdx.x; i < (int)(p1 - p0); i += blockDim.x) {
@@ -434,8 +484,20 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * g.h;
-  stft_forward_kernel<<<grid, 256, smem, (cudaStream_t)stream>>>(signal, (float2 *)out, g, d->pt, d->tw, d->rtw,
-                                                                 d->window, layout == SPECTRO_LAYOUT_BNF);
+  const int bnf = layout == SPECTRO_LAYOUT_BNF;
+  cudaStream_t s = (cudaStream_t)stream;
+#define FWD(HH) stft_forward_kernel<HH><<<grid, 256, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw, d->rtw, d->window, bnf)
+  switch (g.h) {
+  case 32: FWD(32); break;
+  case 64: FWD(64); break;
+  case 128: FWD(128); break;
+  case 256: FWD(256); break;
+  case 512: FWD(512); break;
+  case 1024: FWD(1024); break;
+  case 2048: FWD(2048); break;
+  default: FWD(0); break;
+  }
+#undef FWD
   CUDA_TRY(cudaGetLastError(), "the STFT kernel launch");
   return SPECTRO_OK;
 }
@@ -456,15 +518,33 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   g.off = plan->fr.pad_left;
   g.full = (int64_t)plan->n_fft + plan->hop * (n_frames - 1);
   g.scale = (float)(1.0 / ((double)plan->n_fft * plan->forward_scale));
-  // each block owns a run of samples about 8 hops long (at least 1024)
-  g.span = g.hop * 8 > 1024 ? g.hop * 8 : 1024;
-  if (g.span > 4096) g.span = 4096;
+  // Each block owns a run of samples: long enough that the frames it shares
+  // with its neighbours (computed twice) stay a small part, short enough to
+  // give every multiprocessor several blocks.
+  static int sms = 0;
+  if (sms == 0 && cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, d->device) != cudaSuccess) sms = 132;
+  int64_t want = (batch * length + 4 * sms - 1) / (4 * sms);
+  want = (want + g.hop - 1) / g.hop * g.hop;
+  int64_t lo = g.hop * 4 > 512 ? g.hop * 4 : 512;
+  g.span = (int)(want < lo ? lo : want > 4096 ? 4096 : want);
   g.fpb = frames_per_block(g.h, (int)(g.span * sizeof(float)));
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * g.h + sizeof(float) * (size_t)g.span;
-  istft_kernel<<<grid, 256, smem, (cudaStream_t)stream>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw,
-                                                          d->window, layout == SPECTRO_LAYOUT_BNF);
+  const int bnf = layout == SPECTRO_LAYOUT_BNF;
+  cudaStream_t s = (cudaStream_t)stream;
+#define INV(HH) istft_kernel<HH><<<grid, 256, smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window, bnf)
+  switch (g.h) {
+  case 32: INV(32); break;
+  case 64: INV(64); break;
+  case 128: INV(128); break;
+  case 256: INV(256); break;
+  case 512: INV(512); break;
+  case 1024: INV(1024); break;
+  case 2048: INV(2048); break;
+  default: INV(0); break;
+  }
+#undef INV
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
   return SPECTRO_OK;
 }
