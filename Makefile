@@ -62,8 +62,8 @@ gpu-check:
 	cmake --build build-gpu -j $(JOBS)
 	cd build-gpu && ctest --output-on-failure
 	SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh $(GPU_PY)
-	PYTHONPATH=python SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python
-	PYTHONPATH=python $(GPU_PY) bench/bench_cuda.py
+	PYTHONPATH=python:$$PYTHONPATH SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python
+	PYTHONPATH=python:$$PYTHONPATH $(GPU_PY) bench/bench_cuda.py
 
 install: build
 	cmake --install $(BUILD)
