@@ -114,16 +114,23 @@ static void free_item(batch_item *it) {
   free(it->error);
 }
 
+/* Duplicates (a file given twice, or also found in a folder) count once;
+ * the list must be sorted. */
+static void drop_duplicates(batch_list *list) {
+  size_t kept = 0;
+  for (size_t i = 0; i < list->count; ++i) {
+    if (kept > 0 && strcmp(list->items[i].input, list->items[kept - 1].input) == 0) free_item(&list->items[i]);
+    else list->items[kept++] = list->items[i];
+  }
+  list->count = kept;
+}
+
 void batch_select_shard(batch_list *list, int index, int count) {
   if (list->count > 1) qsort(list->items, list->count, sizeof *list->items, by_input);
-  size_t kept = 0, unique = 0;
+  drop_duplicates(list);
+  size_t kept = 0;
   for (size_t i = 0; i < list->count; ++i) {
-    /* duplicates (a file given twice, or also found in a folder) count once */
-    if (i > 0 && strcmp(list->items[i].input, list->items[i - 1].input) == 0) {
-      free_item(&list->items[i]);
-      continue;
-    }
-    if (unique++ % (size_t)count == (size_t)index) list->items[kept++] = list->items[i];
+    if (i % (size_t)count == (size_t)index) list->items[kept++] = list->items[i];
     else free_item(&list->items[i]);
   }
   list->count = kept;

@@ -458,8 +458,10 @@ extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
   }
 }
 
-static int frames_per_block(int h, int extra_bytes) {
-  int fpb = (SMEM_BYTES - extra_bytes) / (int)(2 * sizeof(float2) * h);
+#define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
+
+static int frames_per_block(int h, int extra_bytes, int budget) {
+  int fpb = (budget - extra_bytes) / (int)(2 * sizeof(float2) * h);
   if (fpb > 8) fpb = 8;
   return fpb < 1 ? 1 : fpb;
 }
@@ -480,7 +482,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   g.length = length;
   g.n_frames = n_frames;
   g.scale = (float)plan->forward_scale;
-  g.fpb = frames_per_block(g.h, 0);
+  g.fpb = frames_per_block(g.h, 0, SMEM_BYTES);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * g.h;
@@ -527,13 +529,19 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   want = (want + g.hop - 1) / g.hop * g.hop;
   int64_t lo = g.hop * 4 > 512 ? g.hop * 4 : 512;
   g.span = (int)(want < lo ? lo : want > 4096 ? 4096 : want);
-  g.fpb = frames_per_block(g.h, (int)(g.span * sizeof(float)));
+  g.fpb = frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * g.h + sizeof(float) * (size_t)g.span;
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
-#define INV(HH) istft_kernel<HH><<<grid, 256, smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window, bnf)
+#define INV(HH)                                                                                      \
+  do {                                                                                               \
+    if (smem > 48 * 1024)                                                                            \
+      CUDA_TRY(cudaFuncSetAttribute(istft_kernel<HH>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem), \
+               "raising the iSTFT kernel's shared memory");                                          \
+    istft_kernel<HH><<<grid, 256, smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window, bnf); \
+  } while (0)
   switch (g.h) {
   case 32: INV(32); break;
   case 64: INV(64); break;
