@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,9 @@ const char *feature_array_name(cli_command cmd) { return cmd == CMD_INFO ? "info
 static int is_stft(const feature_engine *e) { return e->opt->cmd == CMD_STFT; }
 
 static void library_error(char *err, size_t cap, spectro_status st) {
-  snprintf(err, cap, "%s: %s", spectro_status_string(st), spectro_last_error());
+  const char *detail = spectro_last_error();
+  if (detail[0] == '\0' && st == SPECTRO_ERR_OUT_OF_MEMORY) detail = "the parameters need more memory than there is";
+  snprintf(err, cap, "%s: %s", spectro_status_string(st), detail);
 }
 
 /* ---------------------------------------------------------------- configs */
@@ -73,15 +76,27 @@ static void scaling_config(cli_command cmd, const feature_params *fp, spectro_fr
   }
 }
 
+/* The framing alone, so that a bad n_fft / hop / window is reported by the
+ * library before a (possibly huge) dense filterbank is allocated. */
+static spectro_status check_framing(const spectro_stft_config *c) {
+  spectro_stft_plan *probe = NULL;
+  spectro_status st = spectro_stft_plan_create(c, &probe);
+  spectro_stft_plan_destroy(probe);
+  return st;
+}
+
 static spectro_status make_frontend(const cli_options *opt, double rate, spectro_frontend_plan **plan) {
   const feature_params *fp = &opt->fp;
   spectro_frontend_config c;
   spectro_frontend_config_init(&c, fp->n_fft, 1);
   stft_config(fp, &c.stft);
+  spectro_status st = check_framing(&c.stft);
+  if (st != SPECTRO_OK) return st;
   int64_t bins = fp->n_fft / 2 + 1;
+  if ((uint64_t)fp->n_mels > SIZE_MAX / sizeof(double) / (uint64_t)bins) return SPECTRO_ERR_OUT_OF_MEMORY;
   double *fb = malloc((size_t)bins * (size_t)fp->n_mels * sizeof *fb);
   if (fb == NULL) return SPECTRO_ERR_OUT_OF_MEMORY;
-  spectro_status st = spectro_mel_filterbank(bins, rate, fp->n_mels, fp->f_min, resolved_f_max(fp, rate),
+  st = spectro_mel_filterbank(bins, rate, fp->n_mels, fp->f_min, resolved_f_max(fp, rate),
                                              (spectro_mel_scale)fp->mel_scale, (spectro_mel_norm)fp->norm,
                                              (spectro_freq_grid)fp->freq_grid, fb);
   if (st == SPECTRO_OK) {
@@ -166,13 +181,24 @@ int feature_engine_prepare(feature_engine *e, double rate, char *err, size_t cap
 
 /* ---------------------------------------------------------------- compute */
 
+/* channels * rows * frames * per floats, or NULL when that does not fit. */
+static float *alloc_output(const feature_output *o, int64_t per) {
+  uint64_t n = (uint64_t)per;
+  const int64_t dims[3] = {o->channels, o->rows, o->frames};
+  for (int i = 0; i < 3; ++i) {
+    if (dims[i] < 0 || (dims[i] > 0 && n > SIZE_MAX / sizeof(float) / (uint64_t)dims[i])) return NULL;
+    n *= (uint64_t)dims[i];
+  }
+  return malloc(n ? (size_t)n * sizeof(float) : 1);
+}
+
 static int compute_stft(const spectro_stft_plan *plan, const audio_buffer *a, feature_output *o, char *err,
                         size_t cap) {
   spectro_status st = spectro_stft_frames(plan, a->frames, &o->frames);
   if (st != SPECTRO_OK) goto fail;
   o->rows = spectro_stft_bins(plan);
   o->complex_values = 1;
-  o->data = malloc((size_t)(2 * o->channels * o->rows * o->frames) * sizeof(float));
+  o->data = alloc_output(o, 2);
   if (o->data == NULL) {
     snprintf(err, cap, "out of memory for the STFT");
     return -1;
@@ -189,7 +215,7 @@ static int compute_frontend(const spectro_frontend_plan *plan, int mode, const a
   spectro_status st = spectro_frontend_frames(plan, a->frames, &o->frames);
   if (st != SPECTRO_OK) goto fail;
   o->rows = spectro_frontend_features(plan);
-  o->data = malloc((size_t)(o->channels * o->rows * o->frames) * sizeof(float));
+  o->data = alloc_output(o, 1);
   if (o->data == NULL) {
     snprintf(err, cap, "out of memory for the features");
     return -1;

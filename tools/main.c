@@ -15,6 +15,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,11 +66,21 @@ static int is_existing_non_directory(const char *path) {
   return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
+static int is_directory(const char *path) {
+  struct stat st;
+  return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /* Single input: -o is the file (its extension tells the format). */
 static int single_destinations(const cli_options *opt, batch_item *it, out_format *fmt) {
   const char *cmd = command_name(opt->cmd);
   if (opt->output) {
     *fmt = format_from_path(opt->output);
+    if (*fmt != FMT_NONE && opt->format != FMT_NONE && *fmt != opt->format) {
+      fprintf(stderr, "spectro %s: --format %s: disagrees with -o '%s'\n", cmd, format_extension(opt->format),
+              opt->output);
+      return -1;
+    }
     if (*fmt == FMT_NONE) *fmt = opt->format;
     if (*fmt == FMT_NONE) {
       fprintf(stderr, "spectro %s: -o: cannot tell the output format of '%s' (use .npy, .npz, .csv or .png, or --format)\n",
@@ -140,10 +151,10 @@ static int process_file(void *ctx, batch_item *it, char *err, size_t cap) {
   if (audio_read(it->input, &a, err, cap) != 0) return -1;
   it->audio_seconds = (double)a.frames / a.sample_rate;
   if (opt->mono) audio_mix_to_mono(&a);
+  int failed = opt->sample_rate > 0 &&
+               audio_resample(&a, opt->sample_rate, (unsigned long)opt->resample_quality, err, cap) != 0;
   feature_output o;
-  int failed = (opt->sample_rate > 0 && audio_resample(&a, opt->sample_rate, (unsigned long)opt->resample_quality,
-                                                        err, cap) != 0) ||
-               feature_compute(rc->engine, &a, &o, err, cap) != 0;
+  if (!failed) failed = feature_compute(rc->engine, &a, &o, err, cap) != 0;
   audio_free(&a);
   if (failed) return -1;
   output_request req = {it->output, rc->format, it->png, rc->make_dirs};
@@ -166,11 +177,19 @@ static int configure_threads(const cli_options *opt) {
   return 0;
 }
 
-/* With an explicit --sr the plan can be made before any file is read, so
- * bad combinations (f_max above Nyquist, ...) are usage errors. */
+/* The plan is made before any file is read, so bad combinations of flags
+ * are usage errors rather than one failure per file.  Without --sr the
+ * check runs at a nominal rate high enough for --f-min / --f-max; only the
+ * Nyquist limit of each file's own rate is left to the files. */
 static int check_parameters(const cli_options *opt, feature_engine *engine) {
+  double rate = opt->sample_rate;
+  if (rate <= 0) {
+    rate = 48000.0;
+    if (!isnan(opt->fp.f_max) && 2 * opt->fp.f_max > rate) rate = 2 * ceil(opt->fp.f_max);
+    if (2 * (opt->fp.f_min + 1) > rate) rate = 2 * (ceil(opt->fp.f_min) + 1);
+  }
   char err[512];
-  if (opt->sample_rate > 0 && feature_engine_prepare(engine, opt->sample_rate, err, sizeof err) != 0) {
+  if (feature_engine_prepare(engine, rate, err, sizeof err) != 0) {
     fprintf(stderr, "spectro %s: invalid parameters: %s\n", command_name(opt->cmd), err);
     return -1;
   }
@@ -184,6 +203,7 @@ static void print_summary(const batch_report *r) {
 }
 
 static int run_features(const cli_options *opt, batch_list *list) {
+  if (is_directory(opt->output)) list->folder_mode = 1; /* -o an existing directory: mirror names into it */
   run_context ctx = {opt, NULL, FMT_NONE, list->folder_mode};
   int bad = list->folder_mode ? folder_destinations(opt, list, &ctx.format)
                               : (list->count ? single_destinations(opt, &list->items[0], &ctx.format) : 0);

@@ -234,10 +234,8 @@ static void set_defaults(cli_options *opt, cli_command cmd) {
 
 /* ---------------------------------------------------------------- errors */
 
-static void flag_error(cli_command cmd, const char *flag, const char *fmt, const char *value) {
-  fprintf(stderr, "spectro %s: %s: ", command_name(cmd), flag);
-  fprintf(stderr, fmt, value);
-  fputc('\n', stderr);
+static void flag_error(cli_command cmd, const char *flag, const char *message) {
+  fprintf(stderr, "spectro %s: %s: %s\n", command_name(cmd), flag, message);
 }
 
 static void choice_list(const choice *c, char *buf, size_t cap) {
@@ -274,11 +272,16 @@ static int below_min(const flag_spec *f, double v) {
   return f->min_exclusive ? !(v > f->min) : !(v >= f->min);
 }
 
-static const char *range_text(const flag_spec *f, int integer) {
-  static const char *const texts[2][2] = {{"expected a number >= %g", "expected a number > %g"},
-                                          {"expected an integer >= %g", "expected an integer > %g"}};
-  return isnan(f->min) ? (integer ? "expected an integer" : "expected a number")
-                       : texts[integer][f->min_exclusive];
+static void range_error(const cli_options *opt, const flag_spec *f, const char *flag, const char *value) {
+  int integer = f->kind == K_I64 || f->kind == K_INT;
+  const char *what = integer ? "an integer" : "a number";
+  const char *none = f->kind == K_F64_NONE ? " or 'none'" : "";
+  char msg[300];
+  if (isnan(f->min)) snprintf(msg, sizeof msg, "expected %s%s (got '%s')", what, none, value);
+  else
+    snprintf(msg, sizeof msg, "expected %s %s %g%s%s (got '%s')", what, f->min_exclusive ? ">" : ">=", f->min,
+             f->kind == K_INT ? " and <= 1000000" : "", none, value);
+  flag_error(opt->cmd, flag, msg);
 }
 
 static int set_number(cli_options *opt, const flag_spec *f, const char *flag, const char *value) {
@@ -293,10 +296,7 @@ static int set_number(cli_options *opt, const flag_spec *f, const char *flag, co
   int bad = integer ? parse_i64(value, &iv) : parse_f64(value, &v);
   if (integer) v = (double)iv;
   if (bad || below_min(f, v) || (f->kind == K_INT && iv > 1000000)) {
-    char fmt[160];
-    snprintf(fmt, sizeof fmt, range_text(f, integer), f->min);
-    strncat(fmt, f->kind == K_F64_NONE ? " or 'none' (got '%s')" : " (got '%s')", sizeof fmt - strlen(fmt) - 1);
-    flag_error(opt->cmd, flag, fmt, value);
+    range_error(opt, f, flag, value);
     return -1;
   }
   if (f->kind == K_I64) *(int64_t *)field = iv;
@@ -311,10 +311,10 @@ static int set_choice(cli_options *opt, const flag_spec *f, const char *flag, co
       *(int *)((char *)opt + f->offset) = c->value;
       return 0;
     }
-  char list[256], fmt[320];
+  char list[256], msg[400];
   choice_list(f->choices, list, sizeof list);
-  snprintf(fmt, sizeof fmt, "expected one of %s (got '%%s')", list);
-  flag_error(opt->cmd, flag, fmt, value);
+  snprintf(msg, sizeof msg, "expected one of %s (got '%s')", list, value);
+  flag_error(opt->cmd, flag, msg);
   return -1;
 }
 
@@ -331,7 +331,9 @@ static int set_shard(cli_options *opt, const char *flag, const char *value) {
       return 0;
     }
   }
-  flag_error(opt->cmd, flag, "expected I/N with 0 <= I < N, e.g. 0/4 (got '%s')", value);
+  char msg[200];
+  snprintf(msg, sizeof msg, "expected I/N with 0 <= I < N, e.g. 0/4 (got '%s')", value);
+  flag_error(opt->cmd, flag, msg);
   return -1;
 }
 
@@ -503,7 +505,9 @@ static int parse_flag(cli_options *opt, int argc, char **argv, int *i) {
   }
   if (f->kind == K_BOOL) {
     if (inline_value) {
-      flag_error(opt->cmd, arg, "takes no value (use --%s or --no-%s)", f->name);
+      char msg[160];
+      snprintf(msg, sizeof msg, "takes no value (use --%s or --no-%s)", f->name, f->name);
+      flag_error(opt->cmd, arg, msg);
       return 2;
     }
     *(int *)((char *)opt + f->offset) = !negated;
@@ -511,7 +515,9 @@ static int parse_flag(cli_options *opt, int argc, char **argv, int *i) {
   }
   if (inline_value == NULL) {
     if (*i + 1 >= argc) {
-      flag_error(opt->cmd, arg, "needs a value (%s)", f->metavar);
+      char msg[80];
+      snprintf(msg, sizeof msg, "needs a value (%s)", f->metavar);
+      flag_error(opt->cmd, arg, msg);
       return 2;
     }
     inline_value = argv[++*i];

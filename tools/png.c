@@ -17,7 +17,8 @@ enum {
   PANEL_MAX_W = 8192,
   PANEL_MIN_H = 128,
   PANEL_MAX_H = 1024,
-  PANEL_GAP = 6,
+  PLOT_MAX_H = 4096, /* all channel panels together: many channels get lower panels */
+  PANEL_FLOOR_H = 32,
   TICK = 4,
   GLYPH_W = 5,
   GLYPH_H = 7,
@@ -138,16 +139,18 @@ typedef struct tick {
 
 typedef struct layout {
   int scale; /* font magnification */
-  int panel_w, panel_h;
+  int panel_w, panel_h, gap; /* gap: between channel panels */
   int left, top, right, bottom, width, height;
   tick xt[MAX_TICKS], yt[MAX_TICKS];
   int nx, ny;
   char vmax_label[LABEL_MAX], vmin_label[LABEL_MAX];
 } layout;
 
+/* n pixels stretched by a whole factor towards lo, or reduced to hi. */
 static int stretched(int64_t n, int lo, int hi) {
-  if (n > hi) return hi;
+  if (n >= hi) return hi;
   int64_t factor = (lo + n - 1) / n;
+  if (factor * n > hi) factor = hi / n;
   return (int)(n * (factor > 1 ? factor : 1));
 }
 
@@ -243,9 +246,12 @@ static int widest(const tick *t, int n, int scale) {
 static void compute_layout(const picture *p, layout *L) {
   memset(L, 0, sizeof *L);
   L->panel_w = stretched(p->frames, PANEL_MIN_W, PANEL_MAX_W);
-  L->panel_h = stretched(p->rows, PANEL_MIN_H, PANEL_MAX_H);
-  int plot_h = (int)p->channels * L->panel_h + (int)(p->channels - 1) * PANEL_GAP;
-  L->scale = plot_h >= 600 ? 2 : 1;
+  int64_t share = PLOT_MAX_H / p->channels;
+  int max_h = share < PANEL_FLOOR_H ? PANEL_FLOOR_H : share > PANEL_MAX_H ? PANEL_MAX_H : (int)share;
+  L->panel_h = stretched(p->rows, max_h < PANEL_MIN_H ? max_h : PANEL_MIN_H, max_h);
+  L->scale = (int)p->channels * L->panel_h >= 600 ? 2 : 1;
+  L->gap = GLYPH_H * L->scale + 3; /* room for the edge labels of two neighbouring panels */
+  int plot_h = (int)p->channels * L->panel_h + (int)(p->channels - 1) * L->gap;
   double min_px = (GLYPH_H + 8) * L->scale;
   if (rows_are_linear(p)) linear_row_ticks(p, L, min_px);
   else mel_row_ticks(p, L, min_px);
@@ -354,7 +360,7 @@ static void render(canvas *cv, const picture *p, const layout *L) {
   fill_rect(cv, 0, 0, cv->w, cv->h, WHITE);
   int plot_h = L->height - L->top - L->bottom;
   for (int64_t c = 0; c < p->channels; ++c)
-    draw_panel(cv, p, L, cmap, c, L->top + (int)c * (L->panel_h + PANEL_GAP));
+    draw_panel(cv, p, L, cmap, c, L->top + (int)c * (L->panel_h + L->gap));
   draw_time_axis(cv, L, L->top + plot_h);
   if (p->row_label) draw_text(cv, 4, L->top - GLYPH_H * L->scale - 4, p->row_label, L->scale);
   draw_colour_bar(cv, p, L, cmap, plot_h);

@@ -13,14 +13,18 @@
 // them in a fixed order, divides by the window envelope and writes each
 // output sample once: no atomics, no second pass, deterministic.
 //
-// The twiddle tables and the window are the CPU plan's (float), copied to the
-// device once per plan and device.  Sizes: n_fft even with n_fft / 2 made of
+// Twiddles (computed in double for the GPU's pass order) and the window are
+// copied to the device once per plan and device.  Sizes: n_fft even with n_fft / 2 made of
 // the factors 2, 3, 4, 5 and n_fft <= 4096; others return
 // SPECTRO_ERR_UNSUPPORTED.
 #include <cuda_runtime.h>
 
 #include <math.h>
 #include <stdint.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 
 extern "C" {
 #include "../core/core.h"
@@ -69,6 +73,23 @@ __device__ __forceinline__ void butterfly(float2 *x, float s) {
     x[0] = make_float2(x[0].x + t.x, x[0].y + t.y);
     x[1] = make_float2(a.x - s3 * d.y, a.y + s3 * d.x);
     x[2] = make_float2(a.x + s3 * d.y, a.y - s3 * d.x);
+  } else if (IP == 8) {
+    // two DFT4s (even / odd inputs) joined by w8^m
+    float2 e[4] = {x[0], x[2], x[4], x[6]}, o[4] = {x[1], x[3], x[5], x[7]};
+    butterfly<4>(e, s);
+    butterfly<4>(o, s);
+    const float c = 0.70710678118654752440f;
+    float2 w1 = make_float2(c * (o[1].x - s * o[1].y), c * (o[1].y + s * o[1].x)); // (c + s c i) o1
+    float2 w2 = make_float2(-s * o[2].y, s * o[2].x);                               // (s i) o2
+    float2 w3 = make_float2(c * (-o[3].x - s * o[3].y), c * (-o[3].y + s * o[3].x)); // (-c + s c i) o3
+    x[0] = make_float2(e[0].x + o[0].x, e[0].y + o[0].y);
+    x[4] = make_float2(e[0].x - o[0].x, e[0].y - o[0].y);
+    x[1] = make_float2(e[1].x + w1.x, e[1].y + w1.y);
+    x[5] = make_float2(e[1].x - w1.x, e[1].y - w1.y);
+    x[2] = make_float2(e[2].x + w2.x, e[2].y + w2.y);
+    x[6] = make_float2(e[2].x - w2.x, e[2].y - w2.y);
+    x[3] = make_float2(e[3].x + w3.x, e[3].y + w3.y);
+    x[7] = make_float2(e[3].x - w3.x, e[3].y - w3.y);
   } else { // 5
     const float c51 = 0.30901699437494742410f, s51 = 0.95105651629515357212f * s;
     const float c52 = -0.80901699437494742410f, s52 = 0.58778525229247312917f * s;
@@ -142,14 +163,14 @@ __device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, in
   }
 }
 
-// All passes for h = H (a power of two): radix 4 while possible, then 2,
-// the CPU plan's factor order, so its twiddle table applies unchanged.
+// All passes for h = H (a power of two): radix 8 while possible, then 4 or 2
+// (gpu_factors() builds the twiddle table in this order).
 template <int H, int L1>
 __device__ float2 *fft_pow2(float2 *a, float2 *b, int fpb, const float2 *tw, float s) {
   if constexpr (L1 >= H) {
     return a;
   } else {
-    constexpr int IP = ((H / L1) % 4 == 0) ? 4 : 2;
+    constexpr int IP = ((H / L1) % 8 == 0) ? 8 : ((H / L1) % 4 == 0) ? 4 : 2;
     constexpr int IDO = H / (L1 * IP);
     stockham_pass_c<IP, IDO, L1, H>(a, b, fpb, tw, s);
     __syncthreads();
@@ -167,6 +188,7 @@ __device__ float2 *fft_shared(float2 *a, float2 *b, int h, int fpb, const pass_t
     case 2: stockham_pass<2>(a, b, h, fpb, ido, l1, t, s); break;
     case 3: stockham_pass<3>(a, b, h, fpb, ido, l1, t, s); break;
     case 4: stockham_pass<4>(a, b, h, fpb, ido, l1, t, s); break;
+    case 8: stockham_pass<8>(a, b, h, fpb, ido, l1, t, s); break;
     default: stockham_pass<5>(a, b, h, fpb, ido, l1, t, s); break;
     }
     __syncthreads();
@@ -396,18 +418,42 @@ static spectro_status device_data(const spectro_stft_plan *cplan, cuda_plan_data
   }
   const cfft *half = plan->fft->half;
   const int64_t h = half->n;
-  size_t ntw = 0;
+  // Passes: powers of two take radix 8 first (fewer passes through shared
+  // memory than the CPU's radix-4 order); other sizes keep the CPU factors.
   pass_table pt = {};
+  if ((h & (h - 1)) == 0) {
+    int64_t rem = h;
+    while (rem > 1) {
+      int ip = rem % 8 == 0 ? 8 : rem % 4 == 0 ? 4 : 2;
+      pt.ip[pt.count++] = ip;
+      rem /= ip;
+    }
+  } else {
+    for (int f = 0; f < half->nfactors; ++f) pt.ip[pt.count++] = (int)half->factors[f];
+  }
+  size_t ntw = 0;
   int64_t l1 = 1;
-  for (int f = 0; f < half->nfactors; ++f) {
-    int64_t ip = half->factors[f], ido = h / (l1 * ip);
-    pt.ip[f] = (int)ip;
+  for (int f = 0; f < pt.count; ++f) {
+    int64_t ip = pt.ip[f], ido = h / (l1 * ip);
     pt.tw_offset[f] = (int)ntw;
     ntw += (size_t)((ip - 1) * (ido - 1));
     l1 *= ip;
   }
-  pt.count = half->nfactors;
+  // twiddles cos/sin(2 pi m l1 i / h) in double, stored as float2
+  float2 *host_tw = (float2 *)spectro_alloc_array(ntw + 1, sizeof(float2));
+  RETURN_IF(host_tw == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for CUDA twiddles");
+  l1 = 1;
+  for (int f = 0; f < pt.count; ++f) {
+    int64_t ip = pt.ip[f], ido = h / (l1 * ip);
+    for (int64_t m = 1; m < ip; ++m)
+      for (int64_t i = 1; i < ido; ++i) {
+        double a = 2.0 * M_PI * (double)((m * l1 * i) % h) / (double)h;
+        host_tw[pt.tw_offset[f] + (m - 1) * (ido - 1) + (i - 1)] = make_float2((float)cos(a), (float)sin(a));
+      }
+    l1 *= ip;
+  }
   d = (cuda_plan_data *)spectro_alloc(sizeof *d);
+  if (d == NULL) spectro_free(host_tw);
   RETURN_IF(d == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for CUDA plan data");
   d->device = device;
   d->pt = pt;
@@ -416,7 +462,8 @@ static spectro_status device_data(const spectro_stft_plan *cplan, cuda_plan_data
   cudaError_t e = cudaMalloc(&d->tw, sizeof(float2) * (ntw + 1));
   if (e == cudaSuccess) e = cudaMalloc(&d->rtw, sizeof(float2) * (size_t)(h + 1));
   if (e == cudaSuccess) e = cudaMalloc(&d->window, sizeof(float) * (size_t)plan->n_fft);
-  if (e == cudaSuccess && ntw) e = cudaMemcpy(d->tw, half->tw_f, sizeof(float2) * ntw, cudaMemcpyHostToDevice);
+  if (e == cudaSuccess && ntw) e = cudaMemcpy(d->tw, host_tw, sizeof(float2) * ntw, cudaMemcpyHostToDevice);
+  spectro_free(host_tw);
   if (e == cudaSuccess) e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
   if (e == cudaSuccess)
     e = cudaMemcpy(d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);

@@ -490,6 +490,15 @@ def test_png_as_the_only_output(tmp_path, cmd):
     assert all_files(tmp_path) == ["short.png", "short.wav"]
 
 
+def test_png_of_many_channels_stays_bounded(tmp_path):
+    wav = write(tmp_path / "multi.wav", channels=8, seconds=0.5)
+    png = tmp_path / "multi.png"
+    run("stft", wav, "--png", png, check_rc=0)  # 1025 bins per channel
+    height, width, _ = read_png(png).shape
+    assert 8 * 400 <= height <= 4096 + 8 * 20 + 100
+    assert not (tmp_path / "multi.stft.npy").exists()  # --png alone asks only for the picture
+
+
 # ---------------------------------------------------------------- bad input
 
 def _bad_files(tmp_path):
@@ -505,12 +514,17 @@ def _bad_files(tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("not audio\n")
     too_short = write(tmp_path / "blip.wav", sr=16000, seconds=0.01, channels=1)
+    # a well-formed RIFF/WAVE whose codec (0x2000, AC-3) libsndfile does not decode
+    fmt_chunk = struct.pack("<HHIIHH", 0x2000, 2, 48000, 192000, 4, 16)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt_chunk)) + fmt_chunk + b"data" + struct.pack("<I", 4000)
+    codec = tmp_path / "ac3.wav"
+    codec.write_bytes(b"RIFF" + struct.pack("<I", len(body) + 4000) + body + bytes(4000))
     return dict(random=random_bytes, truncated=truncated, empty_audio=empty_audio, zero_bytes=zero_bytes,
-                text=text, too_short=too_short)
+                text=text, too_short=too_short, unsupported_codec=codec)
 
 
 @pytest.mark.parametrize("kind", ["missing", "random", "truncated", "empty_audio", "zero_bytes", "text",
-                                  "too_short"])
+                                  "too_short", "unsupported_codec"])
 def test_bad_input_file(tmp_path, kind):
     files = _bad_files(tmp_path)
     path = tmp_path / "does-not-exist.wav" if kind == "missing" else files[kind]
@@ -544,7 +558,8 @@ BAD_FLAGS = [
     (["--shard", "2/2"], "--shard"), (["--shard", "x"], "--shard"), (["--jobs", "0"], "--jobs"),
     (["--threads", "100000"], "--threads"), (["--sr", "0"], "--sr"), (["--output-scale", "bel"], "--output-scale"),
     (["--bogus"], "--bogus"), (["--center=yes"], "--center"), (["--format", "wav"], "--format"),
-    (["-o", "out.xyz"], "-o"), (["--sr", "8000", "--f-max", "6000"], "f_max"), (["--n-fft"], "--n-fft"),
+    (["-o", "out.xyz"], "-o"), (["-o", "out.npy", "--format", "csv"], "--format"), (["--sr", "8000", "--f-max", "6000"], "f_max"),
+    (["--center-tail-pad", "minimal"], "center_tail_pad"), (["--n-fft", "100000000"], "n_fft"), (["--n-fft"], "--n-fft"),
 ]
 
 
@@ -642,6 +657,12 @@ def test_several_files_without_o_write_next_to_them(tmp_path):
     b = write(tmp_path / "d" / "b.flac", seconds=0.3)
     run("stft", a, b, "--n-fft", "256", check_rc=0)
     assert (tmp_path / "a.stft.npy").is_file() and (tmp_path / "d" / "b.stft.npy").is_file()
+
+
+def test_single_file_into_an_existing_directory(stereo, tmp_path):
+    (tmp_path / "feats").mkdir()
+    run("mel", stereo, "-o", tmp_path / "feats", "-q", check_rc=0)
+    assert all_files(tmp_path / "feats") == ["stereo.npy"]
 
 
 def test_folder_with_bad_files_goes_on(tmp_path):
