@@ -66,6 +66,7 @@ static int is_existing_non_directory(const char *path) {
   return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
+
 static int is_directory(const char *path) {
   struct stat st;
   return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -101,12 +102,15 @@ static int folder_destinations(const cli_options *opt, batch_list *list, out_for
   const char *cmd = command_name(opt->cmd);
   const char *dirs[2] = {opt->output, opt->png};
   const char *names[2] = {"-o", "--png"};
-  for (int k = 0; k < 2; ++k)
-    if (dirs[k] && is_existing_non_directory(dirs[k])) {
+  for (int k = 0; k < 2; ++k) {
+    /* "out.npy" for many inputs is a mistake, not a wish for a folder of that name */
+    int looks_like_file = dirs[k] && format_from_path(dirs[k]) != FMT_NONE && !is_directory(dirs[k]);
+    if (dirs[k] && (is_existing_non_directory(dirs[k]) || looks_like_file)) {
       fprintf(stderr, "spectro %s: %s: '%s' is not a directory (with several inputs or a folder, %s names a directory)\n",
               cmd, names[k], dirs[k], names[k]);
       return -1;
     }
+  }
   *fmt = opt->format ? opt->format : FMT_NPY;
   for (size_t i = 0; i < list->count; ++i) {
     batch_item *it = &list->items[i];

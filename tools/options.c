@@ -94,7 +94,7 @@ static const flag_spec flags[] = {
   {"threads", NULL, 0, C_FEAT, K_INT, OPT(threads), 0, 0, NULL, "N",
    "library threads per call (spectro_set_num_threads; 0: CPUs / jobs)", NULL},
   {"device", NULL, 0, C_FEAT, K_CHOICE, OPT(device_cuda), NAN, 0, devices, "DEV", "compute device", NULL},
-  {"quiet", NULL, 'q', C_ALL, K_BOOL, OPT(quiet), NAN, 0, NULL, NULL,
+  {"quiet", NULL, 'q', C_FEAT, K_BOOL, OPT(quiet), NAN, 0, NULL, NULL,
    "no progress, log or summary lines (errors are still printed)", NULL},
   /* STFT framing: SpectralTransform / the frontends' keywords */
   {"n-fft", NULL, 0, C_FEAT, K_I64, FP(n_fft), 1, 0, NULL, "N", "FFT size", NULL},
@@ -399,9 +399,7 @@ static void print_wrapped(FILE *out, const char *text, int indent) {
 
 static void flag_usage(FILE *out, const cli_options *d, const flag_spec *f) {
   char left[96], def[96], text[640];
-  if (f->kind == K_BOOL)
-    snprintf(left, sizeof left, "--%s%s", strcmp(f->name, "mono") && strcmp(f->name, "quiet") ? "[no-]" : "",
-             f->name);
+  if (f->kind == K_BOOL) snprintf(left, sizeof left, "--[no-]%s", f->name);
   else snprintf(left, sizeof left, "--%s %s", f->name, f->metavar);
   if (f->short_name) {
     char tmp[sizeof left];

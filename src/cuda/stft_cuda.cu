@@ -33,7 +33,7 @@ extern "C" {
 }
 
 #define MAX_PASSES 24
-#define SMEM_BYTES 32768 // per block: two ping-pong frame buffers
+#define SMEM_BYTES 40960 // per block: two ping-pong frame buffers (forward)
 
 struct pass_table {
   int count;
@@ -48,6 +48,13 @@ struct stft_geometry {
 };
 
 // ---------------------------------------------------------------- FFT passes
+
+// Shared-memory index with one pad slot per 8 complex values: the Stockham
+// passes read and write with power-of-two strides, which without padding
+// land many threads of a warp in the same bank (16-way at stride 8).
+__device__ __forceinline__ int PAD(int a) { return a + (a >> 3); }
+// Frame stride in the shared buffers, padded.
+__host__ __device__ __forceinline__ int padded_frame(int h) { return h + (h >> 3) + 1; }
 
 // One Stockham pass of radix ip over FPB frames of h points in shared memory
 // (pocketfft's indexing, as in cfft_impl.h):
@@ -111,17 +118,17 @@ __device__ __forceinline__ void butterfly(float2 *x, float s) {
 template <int IP>
 __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int ido, int l1, const float2 *tw,
                               float s) {
-  const int per_frame = h / IP;
+  const int per_frame = h / IP, hp = padded_frame(h);
   for (int idx = threadIdx.x; idx < fpb * per_frame; idx += blockDim.x) {
     int f = idx / per_frame, r = idx - f * per_frame;
     int k = r / ido, i = r - k * ido;
-    const float2 *c = cc + f * h;
-    float2 *o = ch + f * h;
+    const float2 *c = cc + f * hp;
+    float2 *o = ch + f * hp;
     float2 x[IP];
 #pragma unroll
-    for (int j = 0; j < IP; ++j) x[j] = c[i + ido * (j + IP * k)];
+    for (int j = 0; j < IP; ++j) x[j] = c[PAD(i + ido * (j + IP * k))];
     butterfly<IP>(x, s);
-    o[i + ido * k] = x[0];
+    o[PAD(i + ido * k)] = x[0];
 #pragma unroll
     for (int m = 1; m < IP; ++m) {
       float2 y = x[m];
@@ -130,7 +137,7 @@ __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int 
         w.y *= s;
         y = make_float2(x[m].x * w.x - x[m].y * w.y, x[m].x * w.y + x[m].y * w.x);
       }
-      o[i + ido * (k + l1 * m)] = y;
+      o[PAD(i + ido * (k + l1 * m))] = y;
     }
   }
 }
@@ -139,17 +146,17 @@ __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int 
 // index arithmetic becomes shifts and masks.
 template <int IP, int IDO, int L1, int H>
 __device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, int fpb, const float2 *tw, float s) {
-  constexpr int per_frame = H / IP;
+  constexpr int per_frame = H / IP, HP = H + (H >> 3) + 1;
   for (int idx = threadIdx.x; idx < fpb * per_frame; idx += blockDim.x) {
     int f = idx / per_frame, r = idx % per_frame;
     int k = r / IDO, i = r % IDO;
-    const float2 *c = cc + f * H;
-    float2 *o = ch + f * H;
+    const float2 *c = cc + f * HP;
+    float2 *o = ch + f * HP;
     float2 x[IP];
 #pragma unroll
-    for (int j = 0; j < IP; ++j) x[j] = c[i + IDO * (j + IP * k)];
+    for (int j = 0; j < IP; ++j) x[j] = c[PAD(i + IDO * (j + IP * k))];
     butterfly<IP>(x, s);
-    o[i + IDO * k] = x[0];
+    o[PAD(i + IDO * k)] = x[0];
 #pragma unroll
     for (int m = 1; m < IP; ++m) {
       float2 y = x[m];
@@ -158,7 +165,7 @@ __device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, in
         w.y *= s;
         y = make_float2(x[m].x * w.x - x[m].y * w.y, x[m].x * w.y + x[m].y * w.x);
       }
-      o[i + IDO * (k + L1 * m)] = y;
+      o[PAD(i + IDO * (k + L1 * m))] = y;
     }
   }
 }
@@ -217,8 +224,8 @@ __global__ void stft_forward_kernel(const float *__restrict__ signal, float2 *__
                                     pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                                     const float *__restrict__ window, int layout_bnf) {
   extern __shared__ float2 smem[];
-  const int h = H > 0 ? H : g.h, fpb = g.fpb;
-  float2 *a = smem, *b = smem + fpb * h;
+  const int h = H > 0 ? H : g.h, fpb = g.fpb, hp = padded_frame(h);
+  float2 *a = smem, *b = smem + fpb * hp;
   const int64_t batch_item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb;
   const float *x = signal + batch_item * g.length;
@@ -232,7 +239,7 @@ __global__ void stft_forward_kernel(const float *__restrict__ signal, float2 *__
       v.x = load_sample(x, p, g.length, g.reflect) * __ldg(&window[2 * k]);
       v.y = load_sample(x, p + 1, g.length, g.reflect) * __ldg(&window[2 * k + 1]);
     }
-    a[idx] = v;
+    a[f * hp + PAD(k)] = v;
   }
   __syncthreads();
   float2 *z;
@@ -252,13 +259,13 @@ __global__ void stft_forward_kernel(const float *__restrict__ signal, float2 *__
     }
     int64_t t = t0 + f;
     if (t >= g.n_frames) continue;
-    const float2 *zf = z + f * h;
+    const float2 *zf = z + f * hp;
     float2 X;
     if (k == 0 || k == h) {
       float2 z0 = zf[0];
       X = make_float2(k == 0 ? z0.x + z0.y : z0.x - z0.y, 0.f);
     } else {
-      float2 za = zf[k], zb = zf[h - k];
+      float2 za = zf[PAD(k)], zb = zf[PAD(h - k)];
       float er = 0.5f * (za.x + zb.x), ei = 0.5f * (za.y - zb.y);
       float dr = 0.5f * (za.x - zb.x), di = 0.5f * (za.y + zb.y);
       float2 w = __ldg(&rtw[k]); // (cos, -sin)
@@ -296,9 +303,9 @@ __global__ void istft_kernel(const float2 *__restrict__ spec, float *__restrict_
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                              const float *__restrict__ window, int layout_bnf) {
   extern __shared__ float2 smem[];
-  const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = g.fpb, F = h + 1;
-  float2 *a = smem, *b = smem + fpb * h;
-  float *acc = reinterpret_cast<float *>(smem + 2 * fpb * h); // span floats
+  const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = g.fpb, F = h + 1, hp = padded_frame(h);
+  float2 *a = smem, *b = smem + fpb * hp;
+  float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp); // span floats
   const int64_t item = blockIdx.y;
   const int64_t p0 = g.off + (int64_t)blockIdx.x * g.span; // first padded position owned
   const int64_t p1 = min(p0 + g.span, g.off + g.length);
@@ -341,20 +348,23 @@ __global__ void istft_kernel(const float2 *__restrict__ spec, float *__restrict_
         float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
         Z = make_float2(er - oi, ei + or_);
       }
-      a[f * h + k] = Z;
+      a[f * hp + PAD(k)] = Z;
     }
     __syncthreads();
     float2 *z;
     if constexpr (H > 0) z = fft_pow2<H, 1>(a, b, fpb, tw, 1.f);
     else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
-    // overlap-add: each owned sample sums its frames of this batch in order
-    const float *zs = reinterpret_cast<const float *>(z); // frame f sample j at zs[f * n + j]
+    // overlap-add: each owned sample sums its frames of this batch in order;
+    // frame f's sample j is the real (j even) or imaginary part of z_{j/2}
     for (int i = threadIdx.x; i < (int)(p1 - p0); i += blockDim.x) {
       int64_t p = p0 + i;
       float s = acc[i];
       for (int f = 0; f < cnt; ++f) {
-        int64_t j = p - (fb + f) * hop;
-        if (j >= 0 && j < n) s += zs[f * n + j] * __ldg(&window[j]) * g.scale;
+        int j = (int)(p - (fb + f) * hop);
+        if (j >= 0 && j < n) {
+          float2 v = z[f * hp + PAD(j >> 1)];
+          s += ((j & 1) ? v.y : v.x) * __ldg(&window[j]) * g.scale;
+        }
       }
       acc[i] = s;
     }
@@ -508,7 +518,7 @@ extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
 static int frames_per_block(int h, int extra_bytes, int budget) {
-  int fpb = (budget - extra_bytes) / (int)(2 * sizeof(float2) * h);
+  int fpb = (budget - extra_bytes) / (int)(2 * sizeof(float2) * padded_frame(h));
   if (fpb > 8) fpb = 8;
   return fpb < 1 ? 1 : fpb;
 }
@@ -532,7 +542,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   g.fpb = frames_per_block(g.h, 0, SMEM_BYTES);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
-  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * g.h;
+  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
 #define FWD(HH) stft_forward_kernel<HH><<<grid, 256, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw, d->rtw, d->window, bnf)
@@ -579,7 +589,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   g.fpb = frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
-  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * g.h + sizeof(float) * (size_t)g.span;
+  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h) + sizeof(float) * (size_t)g.span;
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
 #define INV(HH)                                                                                      \

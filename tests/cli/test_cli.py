@@ -692,6 +692,9 @@ def test_folder_output_must_be_a_directory(tmp_path):
     (tmp_path / "taken").write_text("x")
     proc = run("mel", tmp_path / "in", "-o", tmp_path / "taken")
     assert proc.returncode == 2 and "-o" in proc.stderr and len(error_lines(proc)) == 1
+    proc = run("mel", tmp_path / "in", "--png", tmp_path / "pic.png")  # a file name for many pictures
+    assert proc.returncode == 2 and "--png" in proc.stderr and len(error_lines(proc)) == 1
+    assert not (tmp_path / "pic.png").exists()
 
 
 def test_empty_folder(tmp_path):
