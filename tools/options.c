@@ -531,8 +531,9 @@ static int validate(cli_options *opt) {
     fprintf(stderr, "spectro %s: no input files (see spectro %s --help)\n", cmd, cmd);
     return 2;
   }
-  if (opt->device_cuda) {
-    fprintf(stderr, "spectro %s: --device cuda: CUDA backend not built\n", cmd);
+  if (opt->device_cuda) { /* the tool has no device path yet, whatever the library has */
+    fprintf(stderr, "spectro %s: --device cuda: CUDA backend not built%s\n", cmd,
+            spectro_cuda_available() ? " into the command-line tool yet (the library has one; use --device cpu)" : "");
     return 2;
   }
   if (opt->cmd == CMD_INFO) return 0;

@@ -20,7 +20,4 @@ typedef struct picture {
 /* Returns 0, or -1 with a one-line reason in err. */
 int picture_write_png(FILE *f, const picture *p, char *err, size_t cap);
 
-/* The size picture_write_png will produce (for callers and tests). */
-void picture_size(const picture *p, int *width, int *height);
-
 #endif

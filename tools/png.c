@@ -243,22 +243,19 @@ static int widest(const tick *t, int n, int scale) {
   return w;
 }
 
-static void compute_layout(const picture *p, layout *L) {
-  memset(L, 0, sizeof *L);
+/* Panel sizes: one pixel per frame and row, within the PANEL_* bounds;
+ * many channels share PLOT_MAX_H. */
+static void panel_sizes(const picture *p, layout *L) {
   L->panel_w = stretched(p->frames, PANEL_MIN_W, PANEL_MAX_W);
   int64_t share = PLOT_MAX_H / p->channels;
   int max_h = share < PANEL_FLOOR_H ? PANEL_FLOOR_H : share > PANEL_MAX_H ? PANEL_MAX_H : (int)share;
   L->panel_h = stretched(p->rows, max_h < PANEL_MIN_H ? max_h : PANEL_MIN_H, max_h);
   L->scale = (int)p->channels * L->panel_h >= 600 ? 2 : 1;
   L->gap = GLYPH_H * L->scale + 3; /* room for the edge labels of two neighbouring panels */
-  int plot_h = (int)p->channels * L->panel_h + (int)(p->channels - 1) * L->gap;
-  double min_px = (GLYPH_H + 8) * L->scale;
-  if (rows_are_linear(p)) linear_row_ticks(p, L, min_px);
-  else mel_row_ticks(p, L, min_px);
-  time_ticks(p, L);
-  int decibels = p->value_label && p->value_label[0];
-  value_label(p->vmax, decibels, L->vmax_label);
-  value_label(p->vmin, decibels, L->vmin_label);
+}
+
+/* Margins sized to the labels they hold. */
+static void margins(const picture *p, layout *L) {
   int label_h = GLYPH_H * L->scale;
   int y_label_w = widest(L->yt, L->ny, L->scale);
   int row_label_w = text_width(p->row_label ? p->row_label : "", L->scale);
@@ -272,15 +269,21 @@ static void compute_layout(const picture *p, layout *L) {
   L->right = BAR_GAP + BAR_W + 4 + bar_labels + 4;
   int unit_room = (L->nx ? text_width(L->xt[L->nx - 1].label, L->scale) / 2 : 0) + 3 * ADVANCE * L->scale;
   if (L->right < unit_room) L->right = unit_room; /* the "s" after the last time label */
-  L->width = L->left + L->panel_w + L->right;
-  L->height = L->top + plot_h + L->bottom;
 }
 
-void picture_size(const picture *p, int *width, int *height) {
-  layout L;
-  compute_layout(p, &L);
-  *width = L.width;
-  *height = L.height;
+static void compute_layout(const picture *p, layout *L) {
+  memset(L, 0, sizeof *L);
+  panel_sizes(p, L);
+  double min_px = (GLYPH_H + 8) * L->scale;
+  if (rows_are_linear(p)) linear_row_ticks(p, L, min_px);
+  else mel_row_ticks(p, L, min_px);
+  time_ticks(p, L);
+  int decibels = p->value_label && p->value_label[0];
+  value_label(p->vmax, decibels, L->vmax_label);
+  value_label(p->vmin, decibels, L->vmin_label);
+  margins(p, L);
+  L->width = L->left + L->panel_w + L->right;
+  L->height = L->top + (int)p->channels * L->panel_h + (int)(p->channels - 1) * L->gap + L->bottom;
 }
 
 /* ---------------------------------------------------------------- drawing */

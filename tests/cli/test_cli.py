@@ -582,7 +582,8 @@ def test_bad_mfcc_flags(stereo):
 def test_cuda_device_is_not_built(stereo):
     proc = run("stft", stereo, "--device", "cuda")
     assert proc.returncode == 2
-    assert error_lines(proc) == ["spectro stft: --device cuda: CUDA backend not built"]
+    lines = error_lines(proc)
+    assert len(lines) == 1 and lines[0].startswith("spectro stft: --device cuda: CUDA backend not built")
 
 
 def test_no_inputs_and_unknown_command():
