@@ -8,17 +8,22 @@ PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 VENV_PY   := .venv/bin/python
 
-.PHONY: all build test test-c test-asan test-python python demo bench bench-check gpu-check install clean env
+.PHONY: all build test test-c test-asan test-python python demo bench bench-check gpu-check install clean env env-build
 
 all: build
 
 env:
 	@scripts/setup_env.sh
 
+# Only the Debian packages the C build needs (libsndfile, libsoxr, libpng for
+# the command-line tool), so `make demo` works on a fresh machine too.
+env-build:
+	@SPECTRO_SETUP_ONLY_DEBS=1 scripts/setup_env.sh
+
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) > /dev/null
 
-build: $(BUILD)/CMakeCache.txt
+build: env-build $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 test-c: build
@@ -37,12 +42,18 @@ python: env build
 	@test -n "$$(ls python/spectro/_spectro*.so 2>/dev/null)" || { echo "python extension failed to build" >&2; exit 1; }
 
 test-python: python
-	PYTHONPATH=python SPECTRO_REQUIRE_REFERENCES=$${SPECTRO_REQUIRE_REFERENCES:-$$( [ "$${SPECTRO_OFFLINE:-0}" = 1 ] && echo 0 || echo 1)} $(VENV_PY) -m pytest -q tests/python
+	PYTHONPATH=python SPECTRO_CLI=$(BUILD)/spectro SPECTRO_REQUIRE_REFERENCES=$${SPECTRO_REQUIRE_REFERENCES:-$$( [ "$${SPECTRO_OFFLINE:-0}" = 1 ] && echo 0 || echo 1)} $(VENV_PY) -m pytest -q tests/python tests/cli
 
 test: env test-c test-asan test-python
 
+# The main job on the bundled clip: a mel spectrogram picture and a features
+# file from the command-line tool, and the C API's STFT round trip.
 demo: build
+	@mkdir -p demo-out
+	./$(BUILD)/spectro mel examples/data/pluck.wav -o demo-out/pluck.mel.npy --png demo-out/pluck.mel.png
+	./$(BUILD)/spectro mfcc examples/data/pluck.wav -o demo-out/pluck.mfcc.csv
 	./$(BUILD)/stft_demo examples/data/pluck.wav
+	@echo "demo: wrote demo-out/pluck.mel.png (mel spectrogram), demo-out/pluck.mel.npy and demo-out/pluck.mfcc.csv"
 
 bench: build python
 	PYTHONPATH=python $(VENV_PY) bench/bench_stft.py $(BENCH_ARGS)
@@ -69,4 +80,4 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) python/build python/spectro/_spectro*.so
+	rm -rf $(BUILD) $(ASAN_BUILD) build-gpu demo-out python/build python/spectro/_spectro*.so

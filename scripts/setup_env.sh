@@ -3,7 +3,8 @@
 #   - Debian packages (when missing and running as root): cmake, a compiler,
 #     python3-dev/venv, and the reference libraries torch and torchaudio
 #     (Debian's builds: the PyPI torch wheel pulls gigabytes of CUDA libraries),
-#     and alsa-utils for its real voice recordings (/usr/share/sounds/alsa).
+#     alsa-utils for its real voice recordings (/usr/share/sounds/alsa), and
+#     libsndfile / libsoxr / libpng (the command-line tool) with sox (its tests).
 #   - a virtual environment .venv on the system python, seeing Debian's numpy,
 #     scipy, torch and torchaudio, with librosa and pytest from PyPI.
 # SPECTRO_OFFLINE=1 skips every download and uses what is already there (the
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 PY=/usr/bin/python3
 DEBS=(cmake gcc make pkg-config python3 python3-dev python3-venv python3-numpy python3-scipy
-      python3-torch python3-torchaudio alsa-utils)
+      python3-torch python3-torchaudio alsa-utils libsndfile1-dev libsoxr-dev libpng-dev sox)
 
 if [ "${SPECTRO_OFFLINE:-0}" != 1 ]; then
   missing=()
@@ -32,6 +33,8 @@ if [ "${SPECTRO_OFFLINE:-0}" != 1 ]; then
     fi
   fi
 fi
+
+[ "${SPECTRO_SETUP_ONLY_DEBS:-0}" = 1 ] && exit 0
 
 [ -x "$PY" ] || PY=$(command -v python3)
 if [ ! -x .venv/bin/python ]; then

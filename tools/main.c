@@ -14,7 +14,6 @@
 #include "options.h"
 #include "output.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
