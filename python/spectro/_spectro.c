@@ -246,6 +246,35 @@ static PyObject *Plan_window_into(PlanObject *self, PyObject *arg) {
   Py_RETURN_NONE;
 }
 
+/* The buffers of a forward call: x is a real signal [..., T] (float32,
+ * float64 or int16), out a writable result.  Sets the dtypes, T and the
+ * flattened batch.  0 on success (release both views after), -1 with an
+ * exception set (nothing to release). */
+static int signal_buffers(PyObject *xo, PyObject *oo, Py_buffer *x, Py_buffer *out, int *xd, int *od,
+                          elem_kind *ok, int64_t *T, int64_t *batch) {
+  if (get_buffer(xo, x, 0, "x") != 0) return -1;
+  if (get_buffer(oo, out, 1, "out") != 0) {
+    PyBuffer_Release(x);
+    return -1;
+  }
+  elem_kind xk;
+  *xd = buffer_dtype(x, &xk);
+  *od = buffer_dtype(out, ok);
+  if (*xd < 0 || xk != KIND_REAL) {
+    PyErr_Format(PyExc_TypeError, "x must be float32, float64 or int16 (got buffer format '%s')", format_name(x));
+  } else if (x->ndim < 1) {
+    PyErr_SetString(PyExc_ValueError, "x must have at least one dimension [..., T]");
+  } else {
+    *T = x->shape[x->ndim - 1];
+    *batch = 1;
+    for (int i = 0; i < x->ndim - 1; ++i) *batch *= x->shape[i];
+    return 0;
+  }
+  PyBuffer_Release(x);
+  PyBuffer_Release(out);
+  return -1;
+}
+
 /* stft(x, out, layout): x [..., T] real; out [..., F, N] or [..., N, F]. */
 static PyObject *Plan_stft(PlanObject *self, PyObject *args) {
   PyObject *xo, *oo;
@@ -255,25 +284,11 @@ static PyObject *Plan_stft(PlanObject *self, PyObject *args) {
   spectro_layout layout;
   if (parse_layout(layout_s, "output_layout", &layout) != 0) return NULL;
   Py_buffer x, out;
-  if (get_buffer(xo, &x, 0, "x") != 0) return NULL;
-  if (get_buffer(oo, &out, 1, "out") != 0) {
-    PyBuffer_Release(&x);
-    return NULL;
-  }
+  int xd, od;
+  elem_kind ok;
+  int64_t T, batch;
+  if (signal_buffers(xo, oo, &x, &out, &xd, &od, &ok, &T, &batch) != 0) return NULL;
   PyObject *result = NULL;
-  elem_kind xk, ok;
-  int xd = buffer_dtype(&x, &xk), od = buffer_dtype(&out, &ok);
-  if (xd < 0 || xk != KIND_REAL) {
-    PyErr_Format(PyExc_TypeError, "x must be float32, float64 or int16 (got buffer format '%s')",
-                 format_name(&x));
-    goto done;
-  }
-  if (x.ndim < 1) {
-    PyErr_SetString(PyExc_ValueError, "x must have at least one dimension [..., T]");
-    goto done;
-  }
-  int64_t T = x.shape[x.ndim - 1], batch = 1;
-  for (int i = 0; i < x.ndim - 1; ++i) batch *= x.shape[i];
   int64_t frames;
   spectro_status st = spectro_stft_frames(self->plan, T, &frames);
   if (st != SPECTRO_OK) {
@@ -558,24 +573,11 @@ static PyObject *Frontend_execute(FrontendObject *self, PyObject *args) {
   if (!PyArg_ParseTuple(args, "OOL", &xo, &oo, &group)) return NULL;
   if (self->plan == NULL) return PyErr_Format(PyExc_RuntimeError, "FrontendPlan was not initialised");
   Py_buffer x, out;
-  if (get_buffer(xo, &x, 0, "x") != 0) return NULL;
-  if (get_buffer(oo, &out, 1, "out") != 0) {
-    PyBuffer_Release(&x);
-    return NULL;
-  }
+  int xd, od;
+  elem_kind ok;
+  int64_t T, batch;
+  if (signal_buffers(xo, oo, &x, &out, &xd, &od, &ok, &T, &batch) != 0) return NULL;
   PyObject *result = NULL;
-  elem_kind xk, ok;
-  int xd = buffer_dtype(&x, &xk), od = buffer_dtype(&out, &ok);
-  if (xd < 0 || xk != KIND_REAL) {
-    PyErr_Format(PyExc_TypeError, "x must be float32, float64 or int16 (got buffer format '%s')", format_name(&x));
-    goto done;
-  }
-  if (x.ndim < 1) {
-    PyErr_SetString(PyExc_ValueError, "x must have at least one dimension [..., T]");
-    goto done;
-  }
-  int64_t T = x.shape[x.ndim - 1], batch = 1;
-  for (int i = 0; i < x.ndim - 1; ++i) batch *= x.shape[i];
   int64_t frames;
   spectro_status st = spectro_frontend_frames(self->plan, T, &frames);
   if (st != SPECTRO_OK) {
