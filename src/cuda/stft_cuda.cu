@@ -33,6 +33,7 @@ extern "C" {
 }
 
 #define MAX_PASSES 24
+#define THREADS 256 // threads per block, a compile-time stride for every loop
 #define SMEM_BYTES 40960 // per block: two ping-pong frame buffers (forward)
 
 struct pass_table {
@@ -119,7 +120,7 @@ template <int IP>
 __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int ido, int l1, const float2 *tw,
                               float s) {
   const int per_frame = h / IP, hp = padded_frame(h);
-  for (int idx = threadIdx.x; idx < fpb * per_frame; idx += blockDim.x) {
+  for (int idx = threadIdx.x; idx < fpb * per_frame; idx += THREADS) {
     int f = idx / per_frame, r = idx - f * per_frame;
     int k = r / ido, i = r - k * ido;
     const float2 *c = cc + f * hp;
@@ -144,10 +145,11 @@ __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int 
 
 // The same pass with every size known at compile time (powers of two):
 // index arithmetic becomes shifts and masks.
-template <int IP, int IDO, int L1, int H>
-__device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, int fpb, const float2 *tw, float s) {
+template <int IP, int IDO, int L1, int H, int FPB>
+__device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, const float2 *tw, float s) {
+  constexpr int fpb = FPB;
   constexpr int per_frame = H / IP, HP = H + (H >> 3) + 1;
-  for (int idx = threadIdx.x; idx < fpb * per_frame; idx += blockDim.x) {
+  for (int idx = threadIdx.x; idx < fpb * per_frame; idx += THREADS) {
     int f = idx / per_frame, r = idx % per_frame;
     int k = r / IDO, i = r % IDO;
     const float2 *c = cc + f * HP;
@@ -172,16 +174,16 @@ __device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, in
 
 // All passes for h = H (a power of two): radix 8 while possible, then 4 or 2
 // (gpu_factors() builds the twiddle table in this order).
-template <int H, int L1>
-__device__ float2 *fft_pow2(float2 *a, float2 *b, int fpb, const float2 *tw, float s) {
+template <int H, int FPB, int L1>
+__device__ float2 *fft_pow2(float2 *a, float2 *b, const float2 *tw, float s) {
   if constexpr (L1 >= H) {
     return a;
   } else {
     constexpr int IP = ((H / L1) % 8 == 0) ? 8 : ((H / L1) % 4 == 0) ? 4 : 2;
     constexpr int IDO = H / (L1 * IP);
-    stockham_pass_c<IP, IDO, L1, H>(a, b, fpb, tw, s);
+    stockham_pass_c<IP, IDO, L1, H, FPB>(a, b, tw, s);
     __syncthreads();
-    return fft_pow2<H, L1 * IP>(b, a, fpb, tw + (IP - 1) * (IDO - 1), s);
+    return fft_pow2<H, FPB, L1 * IP>(b, a, tw + (IP - 1) * (IDO - 1), s);
   }
 }
 
@@ -218,37 +220,44 @@ __device__ __forceinline__ float load_sample(const float *x, int64_t i, int64_t 
   return __ldg(&x[i]);
 }
 
-// H > 0: h = H, a power of two known at compile time; H = 0: any h.
-template <int H>
-__global__ void stft_forward_kernel(const float *__restrict__ signal, float2 *__restrict__ out, stft_geometry g,
+// H > 0: h = H, a power of two, and FPB frames per block, known at compile
+// time (index arithmetic becomes shifts); H = 0: any h, g.fpb frames.
+template <int H, int FPB>
+__global__ void __launch_bounds__(THREADS) stft_forward_kernel(const float *__restrict__ signal, float2 *__restrict__ out, stft_geometry g,
                                     pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                                     const float *__restrict__ window, int layout_bnf) {
   extern __shared__ float2 smem[];
-  const int h = H > 0 ? H : g.h, fpb = g.fpb, hp = padded_frame(h);
+  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h);
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t batch_item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb;
   const float *x = signal + batch_item * g.length;
   // load: frame f, complex point k <- (x[2k] w[2k], x[2k+1] w[2k+1])
-  for (int idx = threadIdx.x; idx < fpb * h; idx += blockDim.x) {
+  for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
     int f = idx / h, k = idx - f * h;
     int64_t t = t0 + f;
     float2 v = make_float2(0.f, 0.f);
     if (t < g.n_frames) {
-      int64_t p = t * g.hop - g.pad_left + 2 * k;
-      v.x = load_sample(x, p, g.length, g.reflect) * __ldg(&window[2 * k]);
-      v.y = load_sample(x, p + 1, g.length, g.reflect) * __ldg(&window[2 * k + 1]);
+      int64_t start = t * g.hop - g.pad_left, p = start + 2 * k;
+      float2 w = __ldg(reinterpret_cast<const float2 *>(window) + k);
+      if (start >= 0 && start + 2 * h <= g.length) { // the whole frame is inside: no padding rule
+        v.x = __ldg(&x[p]) * w.x;
+        v.y = __ldg(&x[p + 1]) * w.y;
+      } else {
+        v.x = load_sample(x, p, g.length, g.reflect) * w.x;
+        v.y = load_sample(x, p + 1, g.length, g.reflect) * w.y;
+      }
     }
     a[f * hp + PAD(k)] = v;
   }
   __syncthreads();
   float2 *z;
-  if constexpr (H > 0) z = fft_pow2<H, 1>(a, b, fpb, tw, -1.f);
+  if constexpr (H > 0) z = fft_pow2<H, FPB, 1>(a, b, tw, -1.f);
   else z = fft_shared(a, b, h, fpb, pt, tw, -1.f);
   // untangle the real spectrum and store it: bins 0..h
   const int F = h + 1;
   float2 *o = out + batch_item * (int64_t)F * g.n_frames;
-  for (int idx = threadIdx.x; idx < fpb * F; idx += blockDim.x) {
+  for (int idx = threadIdx.x; idx < fpb * F; idx += THREADS) {
     int f, k;
     if (layout_bnf) {
       f = idx / F;
@@ -298,12 +307,13 @@ __device__ __forceinline__ float envelope_at(const float *window, int64_t p, int
   return env;
 }
 
-template <int H>
-__global__ void istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
+template <int H, int FPB>
+__global__ void __launch_bounds__(THREADS) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                              const float *__restrict__ window, int layout_bnf) {
   extern __shared__ float2 smem[];
-  const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = g.fpb, F = h + 1, hp = padded_frame(h);
+  const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
+            hp = padded_frame(h);
   float2 *a = smem, *b = smem + fpb * hp;
   float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp); // span floats
   const int64_t item = blockIdx.y;
@@ -313,12 +323,12 @@ __global__ void istft_kernel(const float2 *__restrict__ spec, float *__restrict_
   // frames touching [p0, p1)
   int64_t f_first = p0 - n + 1 <= 0 ? 0 : (p0 - n + 1 + hop - 1) / hop;
   int64_t f_last = min((p1 - 1) / hop, g.n_frames - 1);
-  for (int i = threadIdx.x; i < g.span; i += blockDim.x) acc[i] = 0.f;
+  for (int i = threadIdx.x; i < g.span; i += THREADS) acc[i] = 0.f;
   for (int64_t fb = f_first; fb <= f_last; fb += fpb) {
     __syncthreads(); // acc zeroed / previous batch consumed
     int cnt = (int)min((int64_t)fpb, f_last - fb + 1);
     // pre-process: Z_k = (X_k + conj X_{h-k}) + i (X_k - conj X_{h-k}) conj(W^k)
-    for (int idx = threadIdx.x; idx < fpb * h; idx += blockDim.x) {
+    for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
       int f, k;
       if (layout_bnf) {
         f = idx / h;
@@ -352,16 +362,17 @@ __global__ void istft_kernel(const float2 *__restrict__ spec, float *__restrict_
     }
     __syncthreads();
     float2 *z;
-    if constexpr (H > 0) z = fft_pow2<H, 1>(a, b, fpb, tw, 1.f);
+    if constexpr (H > 0) z = fft_pow2<H, FPB, 1>(a, b, tw, 1.f);
     else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
     // overlap-add: each owned sample sums its frames of this batch in order;
     // frame f's sample j is the real (j even) or imaginary part of z_{j/2}
-    for (int i = threadIdx.x; i < (int)(p1 - p0); i += blockDim.x) {
-      int64_t p = p0 + i;
+    const int base = (int)(p0 - fb * hop); // sample i of this block is sample base + i of frame fb
+    for (int i = threadIdx.x; i < (int)(p1 - p0); i += THREADS) {
       float s = acc[i];
-      for (int f = 0; f < cnt; ++f) {
-        int j = (int)(p - (fb + f) * hop);
-        if (j >= 0 && j < n) {
+      int j = base + i;
+#pragma unroll
+      for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
+        if (f < cnt && j >= 0 && j < n) {
           float2 v = z[f * hp + PAD(j >> 1)];
           s += ((j & 1) ? v.y : v.x) * __ldg(&window[j]) * g.scale;
         }
@@ -371,7 +382,7 @@ __global__ void istft_kernel(const float2 *__restrict__ spec, float *__restrict_
   }
   __syncthreads();
   float *o = out + item * g.length;
-  for (int i = threadIdx.x; i < (int)(p1 - p0); i += blockDim.x) {
+  for (int i = threadIdx.x; i < (int)(p1 - p0); i += THREADS) {
     int64_t p = p0 + i;
     float v = 0.f;
     if (p < g.full) {
@@ -517,6 +528,14 @@ extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
 
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
+// Frames per block for power-of-two h: the table the kernels are compiled
+// for (8, 8, 8, 8, 4, 2, 1 for h = 32 .. 2048).
+static int pow2_fpb(int h, int extra_bytes, int budget) {
+  (void)extra_bytes;
+  (void)budget;
+  return h <= 256 ? 8 : h == 512 ? 4 : h == 1024 ? 2 : 1;
+}
+
 static int frames_per_block(int h, int extra_bytes, int budget) {
   int fpb = (budget - extra_bytes) / (int)(2 * sizeof(float2) * padded_frame(h));
   if (fpb > 8) fpb = 8;
@@ -539,22 +558,27 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   g.length = length;
   g.n_frames = n_frames;
   g.scale = (float)plan->forward_scale;
-  g.fpb = frames_per_block(g.h, 0, SMEM_BYTES);
+  g.fpb = (g.h & (g.h - 1)) == 0 ? pow2_fpb(g.h, 0, SMEM_BYTES) : frames_per_block(g.h, 0, SMEM_BYTES);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
-#define FWD(HH) stft_forward_kernel<HH><<<grid, 256, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw, d->rtw, d->window, bnf)
-  switch (g.h) {
-  case 32: FWD(32); break;
-  case 64: FWD(64); break;
-  case 128: FWD(128); break;
-  case 256: FWD(256); break;
-  case 512: FWD(512); break;
-  case 1024: FWD(1024); break;
-  case 2048: FWD(2048); break;
-  default: FWD(0); break;
+#define FWD(HH, FF)                                                                                  \
+  stft_forward_kernel<HH, FF><<<grid, THREADS, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw, d->rtw, d->window, bnf)
+  if (g.fpb == pow2_fpb(g.h, 0, SMEM_BYTES)) {
+    switch (g.h) {
+    case 32: FWD(32, 8); break;
+    case 64: FWD(64, 8); break;
+    case 128: FWD(128, 8); break;
+    case 256: FWD(256, 8); break;
+    case 512: FWD(512, 4); break;
+    case 1024: FWD(1024, 2); break;
+    case 2048: FWD(2048, 1); break;
+    default: FWD(0, 0); break;
+    }
+  } else {
+    FWD(0, 0);
   }
 #undef FWD
   CUDA_TRY(cudaGetLastError(), "the STFT kernel launch");
@@ -586,28 +610,29 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   want = (want + g.hop - 1) / g.hop * g.hop;
   int64_t lo = g.hop * 4 > 512 ? g.hop * 4 : 512;
   g.span = (int)(want < lo ? lo : want > 4096 ? 4096 : want);
-  g.fpb = frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
+  g.fpb = (g.h & (g.h - 1)) == 0 ? pow2_fpb(g.h, 0, 0)
+                                  : frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h) + sizeof(float) * (size_t)g.span;
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
-#define INV(HH)                                                                                      \
+#define INV(HH, FF)                                                                                  \
   do {                                                                                               \
     if (smem > 48 * 1024)                                                                            \
-      CUDA_TRY(cudaFuncSetAttribute(istft_kernel<HH>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem), \
+      CUDA_TRY(cudaFuncSetAttribute(istft_kernel<HH, FF>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem), \
                "raising the iSTFT kernel's shared memory");                                          \
-    istft_kernel<HH><<<grid, 256, smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window, bnf); \
+    istft_kernel<HH, FF><<<grid, THREADS, smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window, bnf); \
   } while (0)
-  switch (g.h) {
-  case 32: INV(32); break;
-  case 64: INV(64); break;
-  case 128: INV(128); break;
-  case 256: INV(256); break;
-  case 512: INV(512); break;
-  case 1024: INV(1024); break;
-  case 2048: INV(2048); break;
-  default: INV(0); break;
+  switch (g.fpb == 8 || g.fpb == 4 || g.fpb == 2 || g.fpb == 1 ? g.h : 0) {
+  case 32: INV(32, 8); break;
+  case 64: INV(64, 8); break;
+  case 128: INV(128, 8); break;
+  case 256: INV(256, 8); break;
+  case 512: INV(512, 4); break;
+  case 1024: INV(1024, 2); break;
+  case 2048: INV(2048, 1); break;
+  default: INV(0, 0); break;
   }
 #undef INV
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
