@@ -116,6 +116,28 @@ __device__ __forceinline__ void butterfly(float2 *x, float s) {
   }
 }
 
+// Butterfly (i, k) of a pass, shared by the run-time and compile-time
+// passes (inlined, so compile-time sizes fold into shifts).
+template <int IP>
+__device__ __forceinline__ void pass_butterfly(const float2 *c, float2 *o, int i, int k, int ido, int l1,
+                                               const float2 *tw, float s) {
+  float2 x[IP];
+#pragma unroll
+  for (int j = 0; j < IP; ++j) x[j] = c[PAD(i + ido * (j + IP * k))];
+  butterfly<IP>(x, s);
+  o[PAD(i + ido * k)] = x[0];
+#pragma unroll
+  for (int m = 1; m < IP; ++m) {
+    float2 y = x[m];
+    if (ido > 1 && i > 0) {
+      float2 w = __ldg(&tw[(m - 1) * (ido - 1) + (i - 1)]);
+      w.y *= s;
+      y = make_float2(x[m].x * w.x - x[m].y * w.y, x[m].x * w.y + x[m].y * w.x);
+    }
+    o[PAD(i + ido * (k + l1 * m))] = y;
+  }
+}
+
 template <int IP>
 __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int ido, int l1, const float2 *tw,
                               float s) {
@@ -123,23 +145,7 @@ __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int 
   for (int idx = threadIdx.x; idx < fpb * per_frame; idx += THREADS) {
     int f = idx / per_frame, r = idx - f * per_frame;
     int k = r / ido, i = r - k * ido;
-    const float2 *c = cc + f * hp;
-    float2 *o = ch + f * hp;
-    float2 x[IP];
-#pragma unroll
-    for (int j = 0; j < IP; ++j) x[j] = c[PAD(i + ido * (j + IP * k))];
-    butterfly<IP>(x, s);
-    o[PAD(i + ido * k)] = x[0];
-#pragma unroll
-    for (int m = 1; m < IP; ++m) {
-      float2 y = x[m];
-      if (i > 0) {
-        float2 w = __ldg(&tw[(m - 1) * (ido - 1) + (i - 1)]);
-        w.y *= s;
-        y = make_float2(x[m].x * w.x - x[m].y * w.y, x[m].x * w.y + x[m].y * w.x);
-      }
-      o[PAD(i + ido * (k + l1 * m))] = y;
-    }
+    pass_butterfly<IP>(cc + f * hp, ch + f * hp, i, k, ido, l1, tw, s);
   }
 }
 
@@ -147,28 +153,10 @@ __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int 
 // index arithmetic becomes shifts and masks.
 template <int IP, int IDO, int L1, int H, int FPB>
 __device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, const float2 *tw, float s) {
-  constexpr int fpb = FPB;
   constexpr int per_frame = H / IP, HP = H + (H >> 3) + 1;
-  for (int idx = threadIdx.x; idx < fpb * per_frame; idx += THREADS) {
+  for (int idx = threadIdx.x; idx < FPB * per_frame; idx += THREADS) {
     int f = idx / per_frame, r = idx % per_frame;
-    int k = r / IDO, i = r % IDO;
-    const float2 *c = cc + f * HP;
-    float2 *o = ch + f * HP;
-    float2 x[IP];
-#pragma unroll
-    for (int j = 0; j < IP; ++j) x[j] = c[PAD(i + IDO * (j + IP * k))];
-    butterfly<IP>(x, s);
-    o[PAD(i + IDO * k)] = x[0];
-#pragma unroll
-    for (int m = 1; m < IP; ++m) {
-      float2 y = x[m];
-      if (IDO > 1 && i > 0) {
-        float2 w = __ldg(&tw[(m - 1) * (IDO - 1) + (i - 1)]);
-        w.y *= s;
-        y = make_float2(x[m].x * w.x - x[m].y * w.y, x[m].x * w.y + x[m].y * w.x);
-      }
-      o[PAD(i + IDO * (k + L1 * m))] = y;
-    }
+    pass_butterfly<IP>(cc + f * HP, ch + f * HP, r % IDO, r / IDO, IDO, L1, tw, s);
   }
 }
 
