@@ -135,6 +135,10 @@ def run_c_bench(quick: bool, reps: int | None, seed: int) -> dict:
     cc = os.environ.get("CC", "gcc")
     cmd = [cc, "-O3", "-march=native", "-I", str(ROOT / "include"), str(ROOT / "bench" / "fftw_stft.c"),
            str(lib), "-lfftw3f", "-lm", "-lpthread", "-o", str(exe)]
+    if (BUILD / "libspectro_cuda.a").exists():  # a CUDA build: the library needs the CUDA runtime
+        cuda = Path(os.environ.get("CUDA_HOME", "/usr/local/cuda"))
+        cmd[-2:-2] = [f"-L{cuda / 'lib64'}", f"-L{cuda / 'targets/x86_64-linux/lib'}", "-lcudart_static", "-ldl",
+                      "-lrt", "-lstdc++"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         detail = (r.stderr or r.stdout).strip() or f"{cc} exited with status {r.returncode}"
