@@ -8,7 +8,7 @@ PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 VENV_PY   := .venv/bin/python
 
-.PHONY: all build test test-c test-asan test-python python demo bench bench-check gpu-check install clean env env-build
+.PHONY: all build test test-c test-asan test-python python demo bench bench-check gpu-check fuzz install clean env env-build
 
 all: build
 
@@ -75,6 +75,17 @@ gpu-check:
 	SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh $(GPU_PY)
 	PYTHONPATH=python:$$PYTHONPATH SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python
 	PYTHONPATH=python:$$PYTHONPATH $(GPU_PY) bench/bench_cuda.py
+
+# libFuzzer + ASan/UBSan on the public entry points (clang; not part of CI).
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS = $(filter-out src/cuda/%,$(wildcard src/*.c src/*/*.c))
+fuzz:
+	@mkdir -p build-fuzz
+	for t in stft frontend; do \
+	  clang -O1 -g -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -Iinclude tests/fuzz/fuzz_$$t.c $(FUZZ_SRCS) -lm -lpthread -o build-fuzz/fuzz_$$t && \
+	  SPECTRO_AUTOTUNE=0 ./build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=512 -rss_limit_mb=4096 || exit 1; \
+	done
 
 install: build
 	cmake --install $(BUILD)
