@@ -355,7 +355,10 @@ __global__ void __launch_bounds__(THREADS) istft_kernel(const float2 *__restrict
     // overlap-add: each owned sample sums its frames of this batch in order;
     // frame f's sample j is the real (j even) or imaginary part of z_{j/2}
     const int base = (int)(p0 - fb * hop); // sample i of this block is sample base + i of frame fb
-    for (int i = threadIdx.x; i < (int)(p1 - p0); i += THREADS) {
+    // only the samples this batch of frames reaches
+    const int i_lo = (int)max((int64_t)0, fb * hop - p0);
+    const int i_hi = (int)min(p1 - p0, (fb + cnt - 1) * hop + n - p0);
+    for (int i = i_lo + threadIdx.x; i < i_hi; i += THREADS) {
       float s = acc[i];
       int j = base + i;
 #pragma unroll
