@@ -19,6 +19,8 @@
 // SPECTRO_ERR_UNSUPPORTED.
 #include <cuda_runtime.h>
 
+#include <type_traits>
+
 #include <math.h>
 #include <stdint.h>
 
@@ -519,12 +521,26 @@ extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
 
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
-// Frames per block for power-of-two h: the table the kernels are compiled
-// for (8, 8, 8, 8, 4, 2, 1 for h = 32 .. 2048).
-static int pow2_fpb(int h, int extra_bytes, int budget) {
-  (void)extra_bytes;
-  (void)budget;
-  return h <= 256 ? 8 : h == 512 ? 4 : h == 1024 ? 2 : 1;
+// Frames per block for a power-of-two h, the value the kernels are compiled
+// with (0 for other sizes: frames per block then come at run time).
+__host__ __device__ constexpr int pow2_frames(int h) {
+  return (h & (h - 1)) != 0 || h == 0 ? 0 : h <= 256 ? 8 : h == 512 ? 4 : h == 1024 ? 2 : 1;
+}
+
+// Calls launch(std::integral_constant<int, H>) with H = h for the power-of-two
+// sizes compiled with known sizes, H = 0 (the run-time kernels) otherwise.
+template <class Launch>
+static void launch_by_size(int h, Launch launch) {
+  switch (h) {
+  case 32: launch(std::integral_constant<int, 32>{}); break;
+  case 64: launch(std::integral_constant<int, 64>{}); break;
+  case 128: launch(std::integral_constant<int, 128>{}); break;
+  case 256: launch(std::integral_constant<int, 256>{}); break;
+  case 512: launch(std::integral_constant<int, 512>{}); break;
+  case 1024: launch(std::integral_constant<int, 1024>{}); break;
+  case 2048: launch(std::integral_constant<int, 2048>{}); break;
+  default: launch(std::integral_constant<int, 0>{}); break;
+  }
 }
 
 static int frames_per_block(int h, int extra_bytes, int budget) {
@@ -549,29 +565,17 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   g.length = length;
   g.n_frames = n_frames;
   g.scale = (float)plan->forward_scale;
-  g.fpb = (g.h & (g.h - 1)) == 0 ? pow2_fpb(g.h, 0, SMEM_BYTES) : frames_per_block(g.h, 0, SMEM_BYTES);
+  g.fpb = pow2_frames(g.h) ? pow2_frames(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
-#define FWD(HH, FF)                                                                                  \
-  stft_forward_kernel<HH, FF><<<grid, THREADS, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw, d->rtw, d->window, bnf)
-  if (g.fpb == pow2_fpb(g.h, 0, SMEM_BYTES)) {
-    switch (g.h) {
-    case 32: FWD(32, 8); break;
-    case 64: FWD(64, 8); break;
-    case 128: FWD(128, 8); break;
-    case 256: FWD(256, 8); break;
-    case 512: FWD(512, 4); break;
-    case 1024: FWD(1024, 2); break;
-    case 2048: FWD(2048, 1); break;
-    default: FWD(0, 0); break;
-    }
-  } else {
-    FWD(0, 0);
-  }
-#undef FWD
+launch_by_size(g.h, [&](auto size) {
+    constexpr int H = decltype(size)::value;
+    stft_forward_kernel<H, pow2_frames(H)><<<grid, THREADS, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw,
+                                                                      d->rtw, d->window, bnf);
+  });
   CUDA_TRY(cudaGetLastError(), "the STFT kernel launch");
   return SPECTRO_OK;
 }
@@ -601,31 +605,22 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   want = (want + g.hop - 1) / g.hop * g.hop;
   int64_t lo = g.hop * 4 > 512 ? g.hop * 4 : 512;
   g.span = (int)(want < lo ? lo : want > 4096 ? 4096 : want);
-  g.fpb = (g.h & (g.h - 1)) == 0 ? pow2_fpb(g.h, 0, 0)
-                                  : frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
+  g.fpb = pow2_frames(g.h) ? pow2_frames(g.h)
+                           : frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h) + sizeof(float) * (size_t)g.span;
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
-#define INV(HH, FF)                                                                                  \
-  do {                                                                                               \
-    if (smem > 48 * 1024)                                                                            \
-      CUDA_TRY(cudaFuncSetAttribute(istft_kernel<HH, FF>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem), \
-               "raising the iSTFT kernel's shared memory");                                          \
-    istft_kernel<HH, FF><<<grid, THREADS, smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window, bnf); \
-  } while (0)
-  switch (g.fpb == 8 || g.fpb == 4 || g.fpb == 2 || g.fpb == 1 ? g.h : 0) {
-  case 32: INV(32, 8); break;
-  case 64: INV(64, 8); break;
-  case 128: INV(128, 8); break;
-  case 256: INV(256, 8); break;
-  case 512: INV(512, 4); break;
-  case 1024: INV(1024, 2); break;
-  case 2048: INV(2048, 1); break;
-  default: INV(0, 0); break;
-  }
-#undef INV
+cudaError_t attr = cudaSuccess;
+  launch_by_size(g.h, [&](auto size) {
+    constexpr int H = decltype(size)::value;
+    auto kernel = istft_kernel<H, pow2_frames(H)>;
+    if (smem > 48 * 1024) attr = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
+    if (attr == cudaSuccess)
+      kernel<<<grid, THREADS, smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window, bnf);
+  });
+  CUDA_TRY(attr, "raising the iSTFT kernel's shared memory");
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
   return SPECTRO_OK;
 }
