@@ -349,6 +349,24 @@ SPECTRO_API spectro_status spectro_frontend_execute(const spectro_frontend_plan 
                                                     spectro_dtype signal_dtype, int64_t batch, int64_t length,
                                                     int64_t top_db_group, void *out);
 
+/* The same frontends on device memory of the current CUDA device (float32
+ * signals, float32 features, same sizes as spectro_stft_execute_cuda),
+ * queued on `cuda_stream` (a cudaStream_t; NULL: the default stream); the
+ * call returns without waiting.  top_db clipping and MFCC with top_db need
+ * device scratch: spectro_frontend_workspace_cuda tells how many bytes (0
+ * when none) and the caller passes that much device memory as `workspace`
+ * (it is overwritten; any alignment of 256 bytes or more).  No host
+ * synchronisation: safe to capture in a CUDA graph once the plan has run on
+ * that device. */
+SPECTRO_API spectro_status spectro_frontend_workspace_cuda(const spectro_frontend_plan *plan, int64_t batch,
+                                                           int64_t length, int64_t top_db_group,
+                                                           size_t *bytes);
+SPECTRO_API spectro_status spectro_frontend_execute_cuda(const spectro_frontend_plan *plan,
+                                                         const void *signal, spectro_dtype signal_dtype,
+                                                         int64_t batch, int64_t length,
+                                                         int64_t top_db_group, void *out, void *workspace,
+                                                         size_t workspace_bytes, void *cuda_stream);
+
 /* ---------------------------------------------------------------- FFT */
 
 /* The built-in FFT, exposed for tests and for callers who need a plain

@@ -31,6 +31,8 @@ struct spectro_frontend_plan {
   int64_t features;
   double top_db; /* NaN: none */
   double *dct;   /* n_dct x bands, with the lifter folded in */
+  pthread_mutex_t lock;            /* guards cuda[] */
+  void *cuda[SPECTRO_MAX_DEVICES]; /* per-device tables (CUDA builds), made on first use */
 };
 
 /* One element of the scaling stage (NaN propagates like torch). */

@@ -3,6 +3,8 @@
 #include "frontend.h"
 
 #include "core/core.h"
+#include "cuda/frontend_cuda.h"
+#include "cuda/stft_cuda.h"
 
 #include <math.h>
 #include <string.h>
@@ -29,6 +31,10 @@ void spectro_frontend_config_init(spectro_frontend_config *c, int64_t n_fft, int
 
 void spectro_frontend_plan_destroy(spectro_frontend_plan *plan) {
   if (plan == NULL) return;
+#if defined(SPECTRO_HAVE_CUDA)
+  cuda_release_frontend(plan);
+#endif
+  pthread_mutex_destroy(&plan->lock);
   spectro_stft_plan_destroy(plan->stft);
   spectro_free(plan->spec.start);
   spectro_free(plan->spec.count);
@@ -121,6 +127,10 @@ spectro_status spectro_frontend_plan_create(const spectro_frontend_config *confi
   spectro_frontend_plan *plan = spectro_alloc(sizeof *plan);
   RETURN_IF(plan == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory creating a frontend plan");
   memset(plan, 0, sizeof *plan);
+  if (pthread_mutex_init(&plan->lock, NULL) != 0) {
+    spectro_free(plan);
+    return spectro_error(SPECTRO_ERR_INTERNAL, "could not create the frontend plan's lock");
+  }
   spectro_status st = spectro_stft_plan_create(&config->stft, &plan->stft);
   if (st != SPECTRO_OK) goto fail;
   const int64_t bins = plan->stft->bins;
@@ -177,22 +187,83 @@ spectro_status spectro_frontend_frames(const spectro_frontend_plan *plan, int64_
   return spectro_stft_frames(plan->stft, length, n_frames);
 }
 
-spectro_status spectro_frontend_execute(const spectro_frontend_plan *plan, const void *signal,
-                                        spectro_dtype signal_dtype, int64_t batch, int64_t length,
-                                        int64_t top_db_group, void *out) {
+/* The checks shared by the CPU and CUDA entry points; *n_frames is set. */
+static spectro_status frontend_check(const spectro_frontend_plan *plan, spectro_dtype signal_dtype, int64_t batch,
+                                     int64_t length, int64_t top_db_group, int64_t *n_frames) {
   RETURN_IF(plan == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "plan is NULL");
   RETURN_IF(signal_dtype != SPECTRO_FLOAT32 && signal_dtype != SPECTRO_FLOAT64 && signal_dtype != SPECTRO_INT16,
             SPECTRO_ERR_DTYPE, "signal dtype must be float32, float64 or int16 (got %d)", (int)signal_dtype);
   RETURN_IF(batch < 0, SPECTRO_ERR_SHAPE, "batch must be >= 0 (got %lld)", (long long)batch);
-  int64_t n_frames;
-  spectro_status st = spectro_stft_frames(plan->stft, length, &n_frames);
+  spectro_status st = spectro_stft_frames(plan->stft, length, n_frames);
   if (st != SPECTRO_OK) return st;
   RETURN_IF(batch > 0 && (top_db_group < 1 || batch % top_db_group != 0), SPECTRO_ERR_INVALID_ARGUMENT,
             "top_db_group must be >= 1 and divide batch=%lld (got %lld)", (long long)batch, (long long)top_db_group);
   RETURN_IF(batch > 0 && (batch > INT64_MAX / 16 / length ||
-                          batch > INT64_MAX / 16 / (plan->features > plan->spec.bands ? plan->features : plan->spec.bands) / n_frames),
+                          batch > INT64_MAX / 16 / (plan->features > plan->spec.bands ? plan->features : plan->spec.bands) / *n_frames),
             SPECTRO_ERR_SHAPE, "batch=%lld with length=%lld is too large", (long long)batch, (long long)length);
-  if (batch == 0) return SPECTRO_OK;
+  return SPECTRO_OK;
+}
+
+spectro_status spectro_frontend_execute(const spectro_frontend_plan *plan, const void *signal,
+                                        spectro_dtype signal_dtype, int64_t batch, int64_t length,
+                                        int64_t top_db_group, void *out) {
+  int64_t n_frames;
+  spectro_status st = frontend_check(plan, signal_dtype, batch, length, top_db_group, &n_frames);
+  if (st != SPECTRO_OK || batch == 0) return st;
   RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");
   return cpu_frontend_execute(plan, signal, signal_dtype, batch, length, n_frames, top_db_group, out);
+}
+
+/* ---------------------------------------------------------------- CUDA */
+
+#if defined(SPECTRO_HAVE_CUDA)
+static spectro_status frontend_check_cuda(const spectro_frontend_plan *plan, spectro_dtype signal_dtype,
+                                          int64_t batch, int64_t length, int64_t top_db_group, int64_t *n_frames) {
+  spectro_status st = frontend_check(plan, signal_dtype, batch, length, top_db_group, n_frames);
+  if (st != SPECTRO_OK) return st;
+  RETURN_IF(signal_dtype != SPECTRO_FLOAT32, SPECTRO_ERR_UNSUPPORTED,
+            "the CUDA frontends take float32 signals (got dtype %d)", (int)signal_dtype);
+  RETURN_IF(!spectro_cuda_supported_size(plan->stft), SPECTRO_ERR_UNSUPPORTED,
+            "the CUDA frontends cover even n_fft <= 4096 whose half has factors 2, 3, 5 (got n_fft=%lld)",
+            (long long)plan->stft->n_fft);
+  return SPECTRO_OK;
+}
+#endif
+
+spectro_status spectro_frontend_workspace_cuda(const spectro_frontend_plan *plan, int64_t batch, int64_t length,
+                                               int64_t top_db_group, size_t *bytes) {
+  RETURN_IF(bytes == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "bytes is NULL");
+  *bytes = 0;
+#if defined(SPECTRO_HAVE_CUDA)
+  int64_t n_frames;
+  spectro_status st = frontend_check_cuda(plan, SPECTRO_FLOAT32, batch, length, top_db_group, &n_frames);
+  if (st != SPECTRO_OK || batch == 0) return st;
+  *bytes = cuda_frontend_workspace(plan, batch, n_frames, top_db_group);
+  return SPECTRO_OK;
+#else
+  (void)plan, (void)batch, (void)length, (void)top_db_group;
+  return spectro_error(SPECTRO_ERR_UNSUPPORTED, "spectro was built without the CUDA backend (SPECTRO_CUDA=OFF)");
+#endif
+}
+
+spectro_status spectro_frontend_execute_cuda(const spectro_frontend_plan *plan, const void *signal,
+                                             spectro_dtype signal_dtype, int64_t batch, int64_t length,
+                                             int64_t top_db_group, void *out, void *workspace,
+                                             size_t workspace_bytes, void *cuda_stream) {
+#if defined(SPECTRO_HAVE_CUDA)
+  int64_t n_frames;
+  spectro_status st = frontend_check_cuda(plan, signal_dtype, batch, length, top_db_group, &n_frames);
+  if (st != SPECTRO_OK || batch == 0) return st;
+  RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");
+  size_t need = cuda_frontend_workspace(plan, batch, n_frames, top_db_group);
+  RETURN_IF(workspace_bytes < need || (need > 0 && workspace == NULL), SPECTRO_ERR_INVALID_ARGUMENT,
+            "workspace must be >= %zu bytes of device memory for this call (got %zu bytes at %p); see "
+            "spectro_frontend_workspace_cuda",
+            need, workspace_bytes, workspace);
+  return cuda_frontend_execute(plan, signal, batch, length, n_frames, top_db_group, out, workspace, cuda_stream);
+#else
+  (void)plan, (void)signal, (void)signal_dtype, (void)batch, (void)length, (void)top_db_group, (void)out;
+  (void)workspace, (void)workspace_bytes, (void)cuda_stream;
+  return spectro_error(SPECTRO_ERR_UNSUPPORTED, "spectro was built without the CUDA backend (SPECTRO_CUDA=OFF)");
+#endif
 }

@@ -599,6 +599,33 @@ done:
   return result;
 }
 
+/* workspace_cuda(batch, length, top_db_group) -> bytes of device scratch */
+static PyObject *Frontend_workspace_cuda(FrontendObject *self, PyObject *args) {
+  long long batch, length, group;
+  if (!PyArg_ParseTuple(args, "LLL", &batch, &length, &group)) return NULL;
+  if (self->plan == NULL) return PyErr_Format(PyExc_RuntimeError, "FrontendPlan was not initialised");
+  size_t bytes = 0;
+  spectro_status st = spectro_frontend_workspace_cuda(self->plan, batch, length, group, &bytes);
+  if (st != SPECTRO_OK) return raise_status(st);
+  return PyLong_FromSize_t(bytes);
+}
+
+/* execute_cuda(in_ptr, out_ptr, batch, length, top_db_group, ws_ptr, ws_bytes, stream):
+ * device pointers (the Python layer checked dtype, shape and contiguity). */
+static PyObject *Frontend_execute_cuda(FrontendObject *self, PyObject *args) {
+  unsigned long long in_ptr, out_ptr, ws_ptr, ws_bytes, stream;
+  long long batch, length, group;
+  if (!PyArg_ParseTuple(args, "KKLLLKKK", &in_ptr, &out_ptr, &batch, &length, &group, &ws_ptr, &ws_bytes, &stream))
+    return NULL;
+  if (self->plan == NULL) return PyErr_Format(PyExc_RuntimeError, "FrontendPlan was not initialised");
+  spectro_status st;
+  Py_BEGIN_ALLOW_THREADS st = spectro_frontend_execute_cuda(
+      self->plan, (const void *)(uintptr_t)in_ptr, SPECTRO_FLOAT32, batch, length, group, (void *)(uintptr_t)out_ptr,
+      (void *)(uintptr_t)ws_ptr, (size_t)ws_bytes, (void *)(uintptr_t)stream);
+  Py_END_ALLOW_THREADS if (st != SPECTRO_OK) return raise_status(st);
+  Py_RETURN_NONE;
+}
+
 static PyObject *Frontend_get_features(FrontendObject *self, void *closure) {
   (void)closure;
   return PyLong_FromLongLong(self->features);
@@ -607,6 +634,10 @@ static PyObject *Frontend_get_features(FrontendObject *self, void *closure) {
 static PyMethodDef Frontend_methods[] = {
     {"frames", (PyCFunction)Frontend_frames, METH_O, "frames(length) -> number of frames"},
     {"execute", (PyCFunction)Frontend_execute, METH_VARARGS, "execute(x, out, top_db_group) -> frames"},
+    {"workspace_cuda", (PyCFunction)Frontend_workspace_cuda, METH_VARARGS,
+     "workspace_cuda(batch, length, top_db_group) -> bytes of device scratch"},
+    {"execute_cuda", (PyCFunction)Frontend_execute_cuda, METH_VARARGS,
+     "execute_cuda(in_ptr, out_ptr, batch, length, top_db_group, ws_ptr, ws_bytes, stream)"},
     {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef Frontend_getset[] = {{"features", (getter)Frontend_get_features, NULL, "outputs per frame", NULL},

@@ -3,14 +3,13 @@ filterbank builders they use.  Every frontend runs as one C plan: STFT,
 |X|^power, sparse filterbank, scaling [, DCT], fused per block of frames."""
 from __future__ import annotations
 
-import functools
 import math
 from typing import Callable, Dict, Optional
 
 import numpy as np
 
 from . import _spectro
-from .transform import _REAL_DTYPES, _check_array
+from .transform import _REAL_DTYPES, _CudaArray, _CudaGraphs, _check_array, _is_cuda_array, _ptr
 from .windows import WINDOW_NAMES, make_window, resolve_fft_params
 
 MEL_SCALES = ("htk", "slaney")
@@ -173,19 +172,72 @@ class _Frontend:
         return plan
 
     @staticmethod
+    def _group(group_mode: str, out_ndim: int, batch: int, lead: tuple) -> int:
+        """Consecutive examples that share one top_db maximum."""
+        if group_mode == "torchaudio_compat":  # torchaudio's packed reshape of the output
+            group = 1 if out_ndim == 2 else batch if out_ndim == 3 else lead[-1]
+        else:
+            group = 1
+        return max(group, 1)
+
+    @staticmethod
     def _run(plan, x, group_mode: str) -> np.ndarray:
+        if _is_cuda_array(x):
+            return _Frontend._run_cuda(plan, x, group_mode)
         x = _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
         frames = plan.frames(x.shape[-1])
         lead = x.shape[:-1]
         out = np.empty(lead + (plan.features, frames),
                        dtype=np.float64 if x.dtype == np.float64 else np.float32)
         batch = int(np.prod(lead)) if lead else 1
-        if group_mode == "torchaudio_compat":  # torchaudio's packed reshape of the output
-            group = 1 if out.ndim == 2 else batch if out.ndim == 3 else lead[-1]
-        else:
-            group = 1
-        plan.execute(x, out, max(group, 1))
+        plan.execute(x, out, _Frontend._group(group_mode, out.ndim, batch, lead))
         return out
+
+    @staticmethod
+    def _run_cuda(plan, x, group_mode: str):
+        """The same on a torch / cupy float32 CUDA array, on the library's
+        current stream; the result is a new array of the same kind."""
+        a = _CudaArray(x, "x", (1, 2, 3), "<f4")
+        T = a.shape[-1]
+        frames = plan.frames(T)
+        lead = a.shape[:-1]
+        batch = math.prod(lead) if lead else 1
+        group = _Frontend._group(group_mode, len(lead) + 2, batch, lead)
+        out = a.empty(lead + (plan.features, frames), False)
+        ws_bytes = plan.workspace_cuda(batch, T, group)
+        ws = a.empty_bytes(ws_bytes)
+        with a.device_guard():
+            plan.execute_cuda(a.ptr, _ptr(out), batch, T, group, _ptr(ws) if ws is not None else 0, ws_bytes,
+                              a.stream)
+        return out
+
+    def _compiled_fn(self, key: tuple, plan, group_mode: str) -> "_CompiledFrontend":
+        fn = self._compiled.get(key)
+        if fn is None:
+            fn = self._compiled[key] = _CompiledFrontend(plan, group_mode)
+        return fn
+
+
+class _CompiledFrontend:
+    """A frontend for a hot loop: numpy arrays run the plan directly; torch
+    CUDA tensors replay one CUDA graph per input shape on the current stream
+    (the result is the graph's output buffer, overwritten by the next call
+    of the same shape: ``.clone()`` it to keep it); cupy arrays run eagerly."""
+
+    __slots__ = ("_plan", "_mode", "_graphs")
+
+    def __init__(self, plan, group_mode: str) -> None:
+        self._plan, self._mode = plan, group_mode
+        self._graphs = _CudaGraphs(lambda a: _Frontend._run_cuda(plan, a, group_mode))
+
+    def __call__(self, x):
+        if _is_cuda_array(x):
+            return self._graphs(x)
+        return _Frontend._run(self._plan, x, self._mode)
+
+    def static_input(self, x):
+        """The CUDA graph's input buffer for tensors shaped like ``x``."""
+        return self._graphs.static_input(x)
 
 
 def _mel_plan_kwargs(fb, power, output_scale, log_mode, log_amin, log_scale, top_db):
@@ -264,13 +316,10 @@ class MelSpectrogramTransform(_Frontend):
     __call__ = mel_spectrogram
 
     def get_compiled(self, output_scale: Optional[str] = None, to_db: Optional[bool] = None):
-        """A callable for fixed-shape hot loops (same results as the eager call)."""
+        """A callable for fixed-shape hot loops (same results as the eager
+        call; on torch CUDA tensors, a CUDA graph per input shape)."""
         scale = self._resolve_scale(output_scale, to_db)
-        fn = self._compiled.get(("mel", scale))
-        if fn is None:
-            plan, mode = self._mel_plan(scale), self.mode
-            fn = self._compiled[("mel", scale)] = functools.partial(self._run, plan, group_mode=mode)
-        return fn
+        return self._compiled_fn(("mel", scale), self._mel_plan(scale), self.mode)
 
 
 class LogMelSpectrogramTransform(MelSpectrogramTransform):
@@ -329,7 +378,8 @@ class MFCCTransform(_Frontend):
     __call__ = mfcc
 
     def get_compiled(self):
-        return functools.partial(self._run, self._mfcc_plan, group_mode=self.mode)
+        """A callable for fixed-shape hot loops (CUDA graphs on torch tensors)."""
+        return self._compiled_fn(("mfcc",), self._mfcc_plan, self.mode)
 
 
 class FilteredSpectrogramTransform(_Frontend):
@@ -372,7 +422,8 @@ class FilteredSpectrogramTransform(_Frontend):
     __call__ = filtered_spectrogram
 
     def get_compiled(self):
-        return functools.partial(self._run, self._fplan, group_mode="per_example")
+        """A callable for fixed-shape hot loops (CUDA graphs on torch tensors)."""
+        return self._compiled_fn(("filtered",), self._fplan, "per_example")
 
 
 def filtered_spectrogram(x: np.ndarray, *, filterbank, **kwargs) -> np.ndarray:

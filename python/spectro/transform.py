@@ -86,6 +86,19 @@ class _CudaArray:
         else:
             raise TypeError(f"{name}: CUDA arrays are taken from torch or cupy (got {type(a).__name__})")
 
+    def empty_bytes(self, n: int):
+        """n bytes of device scratch (None for 0), from the library's allocator."""
+        if n == 0:
+            return None
+        if self.lib == "torch":
+            import torch
+
+            return torch.empty((n,), dtype=torch.uint8, device=self.device)
+        import cupy
+
+        with self.device:
+            return cupy.empty((n,), dtype=cupy.uint8)
+
     def empty(self, shape, complex_out: bool):
         if self.lib == "torch":
             import torch
@@ -102,6 +115,63 @@ class _CudaArray:
 
             return torch.cuda.device(self.device)
         return self.device
+
+
+class _CudaGraphs:
+    """Replays one CUDA graph of ``eager`` per input (shape, strides, dtype,
+    device) of torch CUDA tensors; other inputs run ``eager`` directly.
+
+    The first call with a new shape validates and warms up eagerly on a side
+    stream, then captures the call into a graph reading a static input
+    buffer.  Later calls copy the input there (skipped when the caller passes
+    that buffer: see :meth:`static_input`), replay the graph on the current
+    stream and return the graph's static output tensor, which the next call
+    with the same shape overwrites: ``.clone()`` it to keep it."""
+
+    __slots__ = ("_eager", "_graphs")
+
+    def __init__(self, eager: Callable) -> None:
+        self._eager = eager
+        self._graphs: Dict[tuple, tuple] = {}
+
+    @staticmethod
+    def _key(x) -> tuple:
+        return (tuple(x.shape), tuple(x.stride()), x.dtype, x.device)
+
+    def __call__(self, x):
+        if type(x).__module__.split(".")[0] != "torch":
+            return self._eager(x)
+        entry = self._graphs.get(self._key(x))
+        if entry is None:
+            entry = self._capture(x)
+        static_in, static_out, graph = entry
+        if x.data_ptr() != static_in.data_ptr():
+            static_in.copy_(x)
+        graph.replay()
+        return static_out
+
+    def static_input(self, x):
+        """The graph's input buffer for inputs shaped like ``x`` (captured on
+        first use): write the next input into it to skip the copy."""
+        entry = self._graphs.get(self._key(x))
+        return (entry or self._capture(x))[0]
+
+    def _capture(self, x) -> tuple:
+        import torch
+
+        self._eager(x)  # validates the call and uploads the plan's tables before any capture
+        static_in = x.clone()
+        side = torch.cuda.Stream(device=x.device)
+        side.wait_stream(torch.cuda.current_stream(x.device))
+        with torch.cuda.stream(side):
+            self._eager(static_in)
+        torch.cuda.current_stream(x.device).wait_stream(side)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.device(x.device), torch.cuda.graph(graph):
+            static_out = self._eager(static_in)
+        entry = self._graphs[self._key(x)] = (static_in, static_out, graph)
+        record_cache_event("compiled.cuda_graph.capture")
+        return entry
 
 
 def _ptr(a) -> int:
@@ -285,9 +355,13 @@ class SpectralTransform:
 
     # ------------------------------------------------------------ compiled
     def get_compiled_stft(self, *, output_layout: str = "bfn") -> Callable[[np.ndarray], np.ndarray]:
-        """A callable for a hot loop with repeating shapes: it remembers the
-        output shape of the last input shape and skips the Python-side
-        argument handling (the C core still checks every call)."""
+        """A callable for a hot loop with repeating shapes.  numpy input: it
+        remembers the output shape of the last input shape and skips the
+        Python-side argument handling (the C core still checks every call).
+        torch CUDA tensors: one CUDA graph per input shape, replayed on the
+        current stream; the result is the graph's output buffer, overwritten
+        by the next call of the same shape (``.clone()`` it to keep it).
+        cupy arrays run eagerly."""
         _check_layout(output_layout, "output_layout")
         key = ("stft", output_layout)
         fn = self._compiled.get(key)
@@ -407,19 +481,26 @@ class SpectralTransform:
 
 
 class _CompiledSTFT:
-    __slots__ = ("_t", "_layout", "_key", "_shape")
+    """Compiled STFT: numpy arrays skip the Python-side checks after the
+    first call of a shape; torch CUDA tensors replay a CUDA graph per shape
+    (see _CudaGraphs: the result is the graph's output buffer)."""
+
+    __slots__ = ("_t", "_layout", "_key", "_shape", "_graphs")
 
     def __init__(self, transform: SpectralTransform, layout: str) -> None:
         self._t = transform
         self._layout = layout
         self._key = None
         self._shape = None
+        self._graphs = _CudaGraphs(lambda a: transform._stft_cuda(a, layout))
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         if (type(x) is np.ndarray and (x.shape, x.dtype) == self._key and x.flags.c_contiguous):
             out = np.empty(*self._shape)
             self._t._plan.stft(x, out, self._layout)
             return out
+        if _is_cuda_array(x):
+            return self._graphs(x)
         _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
         shape = self._t._stft_shape(x, self._layout)
         out = np.empty(*shape)
@@ -429,14 +510,17 @@ class _CompiledSTFT:
 
 
 class _CompiledISTFT:
-    __slots__ = ("_t", "_length", "_validate", "_quiet", "_layout", "_key", "_shape")
+    __slots__ = ("_t", "_length", "_validate", "_quiet", "_layout", "_key", "_shape", "_graphs")
 
     def __init__(self, transform, length, validate, quiet, layout) -> None:
         self._t, self._length, self._validate, self._quiet, self._layout = transform, length, validate, quiet, layout
         self._key = None
         self._shape = None
+        self._graphs = _CudaGraphs(lambda a: transform._istft_cuda(a, length, validate, quiet, layout))
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
+        if _is_cuda_array(z):
+            return self._graphs(z)
         if not (type(z) is np.ndarray and (z.shape, z.dtype) == self._key and z.flags.c_contiguous):
             _check_array(z, "z", (2, 3, 4), _COMPLEX_DTYPES, "complex64 or complex128")
             n = self._t._istft_length(z, self._length, self._layout)

@@ -17,197 +17,16 @@
 // copied to the device once per plan and device.  Sizes: n_fft even with n_fft / 2 made of
 // the factors 2, 3, 4, 5 and n_fft <= 4096; others return
 // SPECTRO_ERR_UNSUPPORTED.
-#include <cuda_runtime.h>
-
-#include <type_traits>
+#include "fft_smem.cuh"
 
 #include <math.h>
-#include <stdint.h>
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
 
 extern "C" {
-#include "../core/core.h"
-#include "../stft_plan.h"
 #include "stft_cuda.h"
-}
-
-#define MAX_PASSES 24
-#define THREADS 256 // threads per block, a compile-time stride for every loop
-#define SMEM_BYTES 40960 // per block: two ping-pong frame buffers (forward)
-
-struct pass_table {
-  int count;
-  int ip[MAX_PASSES];
-  int tw_offset[MAX_PASSES]; // float2 units into the twiddle table
-};
-
-struct stft_geometry {
-  int n, h, hop, bins, pad_left, reflect, fpb;
-  int64_t length, n_frames;
-  float scale;
-};
-
-// ---------------------------------------------------------------- FFT passes
-
-// Shared-memory index with one pad slot per 8 complex values: the Stockham
-// passes read and write with power-of-two strides, which without padding
-// land many threads of a warp in the same bank (16-way at stride 8).
-__device__ __forceinline__ int PAD(int a) { return a + (a >> 3); }
-// Frame stride in the shared buffers, padded.
-__host__ __device__ __forceinline__ int padded_frame(int h) { return h + (h >> 3) + 1; }
-
-// One Stockham pass of radix ip over FPB frames of h points in shared memory
-// (pocketfft's indexing, as in cfft_impl.h):
-//   in  cc[i + ido (j + ip k)], out ch[i + ido (k + l1 m)] = DFT(x)[m] w^(m l1 i)
-template <int IP>
-__device__ __forceinline__ void butterfly(float2 *x, float s) {
-  if (IP == 2) {
-    float2 a = x[0], b = x[1];
-    x[0] = make_float2(a.x + b.x, a.y + b.y);
-    x[1] = make_float2(a.x - b.x, a.y - b.y);
-  } else if (IP == 4) {
-    float2 t0 = make_float2(x[0].x + x[2].x, x[0].y + x[2].y), t1 = make_float2(x[0].x - x[2].x, x[0].y - x[2].y);
-    float2 t2 = make_float2(x[1].x + x[3].x, x[1].y + x[3].y), t3 = make_float2(x[1].x - x[3].x, x[1].y - x[3].y);
-    float2 u = make_float2(-s * t3.y, s * t3.x);
-    x[0] = make_float2(t0.x + t2.x, t0.y + t2.y);
-    x[2] = make_float2(t0.x - t2.x, t0.y - t2.y);
-    x[1] = make_float2(t1.x + u.x, t1.y + u.y);
-    x[3] = make_float2(t1.x - u.x, t1.y - u.y);
-  } else if (IP == 3) {
-    const float c3 = -0.5f, s3 = 0.86602540378443864676f * s;
-    float2 t = make_float2(x[1].x + x[2].x, x[1].y + x[2].y), d = make_float2(x[1].x - x[2].x, x[1].y - x[2].y);
-    float2 a = make_float2(x[0].x + c3 * t.x, x[0].y + c3 * t.y);
-    x[0] = make_float2(x[0].x + t.x, x[0].y + t.y);
-    x[1] = make_float2(a.x - s3 * d.y, a.y + s3 * d.x);
-    x[2] = make_float2(a.x + s3 * d.y, a.y - s3 * d.x);
-  } else if (IP == 8) {
-    // two DFT4s (even / odd inputs) joined by w8^m
-    float2 e[4] = {x[0], x[2], x[4], x[6]}, o[4] = {x[1], x[3], x[5], x[7]};
-    butterfly<4>(e, s);
-    butterfly<4>(o, s);
-    const float c = 0.70710678118654752440f;
-    float2 w1 = make_float2(c * (o[1].x - s * o[1].y), c * (o[1].y + s * o[1].x)); // (c + s c i) o1
-    float2 w2 = make_float2(-s * o[2].y, s * o[2].x);                               // (s i) o2
-    float2 w3 = make_float2(c * (-o[3].x - s * o[3].y), c * (-o[3].y + s * o[3].x)); // (-c + s c i) o3
-    x[0] = make_float2(e[0].x + o[0].x, e[0].y + o[0].y);
-    x[4] = make_float2(e[0].x - o[0].x, e[0].y - o[0].y);
-    x[1] = make_float2(e[1].x + w1.x, e[1].y + w1.y);
-    x[5] = make_float2(e[1].x - w1.x, e[1].y - w1.y);
-    x[2] = make_float2(e[2].x + w2.x, e[2].y + w2.y);
-    x[6] = make_float2(e[2].x - w2.x, e[2].y - w2.y);
-    x[3] = make_float2(e[3].x + w3.x, e[3].y + w3.y);
-    x[7] = make_float2(e[3].x - w3.x, e[3].y - w3.y);
-  } else { // 5
-    const float c51 = 0.30901699437494742410f, s51 = 0.95105651629515357212f * s;
-    const float c52 = -0.80901699437494742410f, s52 = 0.58778525229247312917f * s;
-    float2 t1 = make_float2(x[1].x + x[4].x, x[1].y + x[4].y), t4 = make_float2(x[1].x - x[4].x, x[1].y - x[4].y);
-    float2 t2 = make_float2(x[2].x + x[3].x, x[2].y + x[3].y), t3 = make_float2(x[2].x - x[3].x, x[2].y - x[3].y);
-    float2 x0 = x[0];
-    float2 a1 = make_float2(x0.x + c51 * t1.x + c52 * t2.x, x0.y + c51 * t1.y + c52 * t2.y);
-    float2 a2 = make_float2(x0.x + c52 * t1.x + c51 * t2.x, x0.y + c52 * t1.y + c51 * t2.y);
-    float2 b1 = make_float2(-(s51 * t4.y + s52 * t3.y), s51 * t4.x + s52 * t3.x);
-    float2 b2 = make_float2(-(s52 * t4.y - s51 * t3.y), s52 * t4.x - s51 * t3.x);
-    x[0] = make_float2(x0.x + t1.x + t2.x, x0.y + t1.y + t2.y);
-    x[1] = make_float2(a1.x + b1.x, a1.y + b1.y);
-    x[4] = make_float2(a1.x - b1.x, a1.y - b1.y);
-    x[2] = make_float2(a2.x + b2.x, a2.y + b2.y);
-    x[3] = make_float2(a2.x - b2.x, a2.y - b2.y);
-  }
-}
-
-// Butterfly (i, k) of a pass, shared by the run-time and compile-time
-// passes (inlined, so compile-time sizes fold into shifts).
-template <int IP>
-__device__ __forceinline__ void pass_butterfly(const float2 *c, float2 *o, int i, int k, int ido, int l1,
-                                               const float2 *tw, float s) {
-  float2 x[IP];
-#pragma unroll
-  for (int j = 0; j < IP; ++j) x[j] = c[PAD(i + ido * (j + IP * k))];
-  butterfly<IP>(x, s);
-  o[PAD(i + ido * k)] = x[0];
-#pragma unroll
-  for (int m = 1; m < IP; ++m) {
-    float2 y = x[m];
-    if (ido > 1 && i > 0) {
-      float2 w = __ldg(&tw[(m - 1) * (ido - 1) + (i - 1)]);
-      w.y *= s;
-      y = make_float2(x[m].x * w.x - x[m].y * w.y, x[m].x * w.y + x[m].y * w.x);
-    }
-    o[PAD(i + ido * (k + l1 * m))] = y;
-  }
-}
-
-template <int IP>
-__device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int ido, int l1, const float2 *tw,
-                              float s) {
-  const int per_frame = h / IP, hp = padded_frame(h);
-  for (int idx = threadIdx.x; idx < fpb * per_frame; idx += THREADS) {
-    int f = idx / per_frame, r = idx - f * per_frame;
-    int k = r / ido, i = r - k * ido;
-    pass_butterfly<IP>(cc + f * hp, ch + f * hp, i, k, ido, l1, tw, s);
-  }
-}
-
-// The same pass with every size known at compile time (powers of two):
-// index arithmetic becomes shifts and masks.
-template <int IP, int IDO, int L1, int H, int FPB>
-__device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, const float2 *tw, float s) {
-  constexpr int per_frame = H / IP, HP = H + (H >> 3) + 1;
-  for (int idx = threadIdx.x; idx < FPB * per_frame; idx += THREADS) {
-    int f = idx / per_frame, r = idx % per_frame;
-    pass_butterfly<IP>(cc + f * HP, ch + f * HP, r % IDO, r / IDO, IDO, L1, tw, s);
-  }
-}
-
-// All passes for h = H (a power of two): radix 8 while possible, then 4 or 2
-// (gpu_factors() builds the twiddle table in this order).
-template <int H, int FPB, int L1>
-__device__ float2 *fft_pow2(float2 *a, float2 *b, const float2 *tw, float s) {
-  if constexpr (L1 >= H) {
-    return a;
-  } else {
-    constexpr int IP = ((H / L1) % 8 == 0) ? 8 : ((H / L1) % 4 == 0) ? 4 : 2;
-    constexpr int IDO = H / (L1 * IP);
-    stockham_pass_c<IP, IDO, L1, H, FPB>(a, b, tw, s);
-    __syncthreads();
-    return fft_pow2<H, FPB, L1 * IP>(b, a, tw + (IP - 1) * (IDO - 1), s);
-  }
-}
-
-// Runs every pass; returns the buffer that holds the result.
-__device__ float2 *fft_shared(float2 *a, float2 *b, int h, int fpb, const pass_table &pt, const float2 *tw, float s) {
-  int l1 = 1;
-  for (int p = 0; p < pt.count; ++p) {
-    int ip = pt.ip[p], ido = h / (l1 * ip);
-    const float2 *t = tw + pt.tw_offset[p];
-    switch (ip) {
-    case 2: stockham_pass<2>(a, b, h, fpb, ido, l1, t, s); break;
-    case 3: stockham_pass<3>(a, b, h, fpb, ido, l1, t, s); break;
-    case 4: stockham_pass<4>(a, b, h, fpb, ido, l1, t, s); break;
-    case 8: stockham_pass<8>(a, b, h, fpb, ido, l1, t, s); break;
-    default: stockham_pass<5>(a, b, h, fpb, ido, l1, t, s); break;
-    }
-    __syncthreads();
-    float2 *x = a;
-    a = b;
-    b = x;
-    l1 *= ip;
-  }
-  return a;
-}
-
-// ---------------------------------------------------------------- forward
-
-__device__ __forceinline__ float load_sample(const float *x, int64_t i, int64_t length, int reflect) {
-  if (i < 0 || i >= length) {
-    if (!reflect) return 0.f;
-    if (i < 0) i = -i;
-    if (i >= length) i = 2 * (length - 1) - i;
-  }
-  return __ldg(&x[i]);
 }
 
 // H > 0: h = H, a power of two, and FPB frames per block, known at compile
@@ -221,29 +40,7 @@ __global__ void __launch_bounds__(THREADS) stft_forward_kernel(const float *__re
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t batch_item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb;
-  const float *x = signal + batch_item * g.length;
-  // load: frame f, complex point k <- (x[2k] w[2k], x[2k+1] w[2k+1])
-  for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
-    int f = idx / h, k = idx - f * h;
-    int64_t t = t0 + f;
-    float2 v = make_float2(0.f, 0.f);
-    if (t < g.n_frames) {
-      int64_t start = t * g.hop - g.pad_left, p = start + 2 * k;
-      float2 w = __ldg(reinterpret_cast<const float2 *>(window) + k);
-      if (start >= 0 && start + 2 * h <= g.length) { // the whole frame is inside: no padding rule
-        v.x = __ldg(&x[p]) * w.x;
-        v.y = __ldg(&x[p + 1]) * w.y;
-      } else {
-        v.x = load_sample(x, p, g.length, g.reflect) * w.x;
-        v.y = load_sample(x, p + 1, g.length, g.reflect) * w.y;
-      }
-    }
-    a[f * hp + PAD(k)] = v;
-  }
-  __syncthreads();
-  float2 *z;
-  if constexpr (H > 0) z = fft_pow2<H, FPB, 1>(a, b, tw, -1.f);
-  else z = fft_shared(a, b, h, fpb, pt, tw, -1.f);
+  float2 *z = forward_frames<H, FPB>(signal + batch_item * g.length, a, b, g, t0, pt, tw, window);
   // untangle the real spectrum and store it: bins 0..h
   const int F = h + 1;
   float2 *o = out + batch_item * (int64_t)F * g.n_frames;
@@ -258,18 +55,7 @@ __global__ void __launch_bounds__(THREADS) stft_forward_kernel(const float *__re
     }
     int64_t t = t0 + f;
     if (t >= g.n_frames) continue;
-    const float2 *zf = z + f * hp;
-    float2 X;
-    if (k == 0 || k == h) {
-      float2 z0 = zf[0];
-      X = make_float2(k == 0 ? z0.x + z0.y : z0.x - z0.y, 0.f);
-    } else {
-      float2 za = zf[PAD(k)], zb = zf[PAD(h - k)];
-      float er = 0.5f * (za.x + zb.x), ei = 0.5f * (za.y - zb.y);
-      float dr = 0.5f * (za.x - zb.x), di = 0.5f * (za.y + zb.y);
-      float2 w = __ldg(&rtw[k]); // (cos, -sin)
-      X = make_float2(er + (w.x * di + w.y * dr), ei + (w.y * di - w.x * dr));
-    }
+    float2 X = untangle(z + f * hp, k, h, rtw);
     X.x *= g.scale;
     X.y *= g.scale;
     if (layout_bnf) o[t * F + k] = X;
@@ -388,23 +174,10 @@ __global__ void __launch_bounds__(THREADS) istft_kernel(const float2 *__restrict
 
 // ---------------------------------------------------------------- host side
 
-struct cuda_plan_data {
-  int device;
-  float2 *tw, *rtw;
-  float *window;
-  pass_table pt;
-};
-
-static spectro_status cuda_error(cudaError_t e, const char *what) {
+spectro_status cuda_error_status(cudaError_t e, const char *what) {
   return spectro_error(SPECTRO_ERR_DEVICE, "CUDA error in %s: %s (%s)", what, cudaGetErrorString(e),
                        cudaGetErrorName(e));
 }
-
-#define CUDA_TRY(expr, what)                                                                        \
-  do {                                                                                              \
-    cudaError_t e_ = (expr);                                                                        \
-    if (e_ != cudaSuccess) return cuda_error(e_, what);                                             \
-  } while (0)
 
 extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan) {
   const int64_t n = plan->n_fft;
@@ -416,8 +189,7 @@ extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan) {
   return half->nfactors <= MAX_PASSES;
 }
 
-// The plan's tables on the current device, uploaded on first use.
-static spectro_status device_data(const spectro_stft_plan *cplan, cuda_plan_data **out) {
+spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data **out) {
   spectro_stft_plan *plan = (spectro_stft_plan *)cplan;
   int device = 0;
   CUDA_TRY(cudaGetDevice(&device), "cudaGetDevice");
@@ -486,7 +258,7 @@ static spectro_status device_data(const spectro_stft_plan *cplan, cuda_plan_data
     cudaFree(d->rtw);
     cudaFree(d->window);
     spectro_free(d);
-    return cuda_error(e, "uploading the plan");
+    return cuda_error_status(e, "uploading the plan");
   }
   pthread_mutex_lock(&plan->lock);
   if (plan->cuda[device] == NULL) {
@@ -521,57 +293,19 @@ extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
 
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
-// Frames per block for a power-of-two h, the value the kernels are compiled
-// with (0 for other sizes: frames per block then come at run time).
-__host__ __device__ constexpr int pow2_frames(int h) {
-  return (h & (h - 1)) != 0 || h == 0 ? 0 : h <= 256 ? 8 : h == 512 ? 4 : h == 1024 ? 2 : 1;
-}
-
-// Calls launch(std::integral_constant<int, H>) with H = h for the power-of-two
-// sizes compiled with known sizes, H = 0 (the run-time kernels) otherwise.
-template <class Launch>
-static void launch_by_size(int h, Launch launch) {
-  switch (h) {
-  case 32: launch(std::integral_constant<int, 32>{}); break;
-  case 64: launch(std::integral_constant<int, 64>{}); break;
-  case 128: launch(std::integral_constant<int, 128>{}); break;
-  case 256: launch(std::integral_constant<int, 256>{}); break;
-  case 512: launch(std::integral_constant<int, 512>{}); break;
-  case 1024: launch(std::integral_constant<int, 1024>{}); break;
-  case 2048: launch(std::integral_constant<int, 2048>{}); break;
-  default: launch(std::integral_constant<int, 0>{}); break;
-  }
-}
-
-static int frames_per_block(int h, int extra_bytes, int budget) {
-  int fpb = (budget - extra_bytes) / (int)(2 * sizeof(float2) * padded_frame(h));
-  if (fpb > 8) fpb = 8;
-  return fpb < 1 ? 1 : fpb;
-}
-
 extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const float *signal, int64_t batch,
                                             int64_t length, int64_t n_frames, void *out, spectro_layout layout,
                                             void *stream) {
   cuda_plan_data *d;
-  spectro_status st = device_data(plan, &d);
+  spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
-  stft_geometry g;
-  g.n = (int)plan->n_fft;
-  g.h = g.n / 2;
-  g.hop = (int)plan->hop;
-  g.bins = (int)plan->bins;
-  g.pad_left = (int)plan->fr.pad_left;
-  g.reflect = plan->fr.center && plan->fr.pad_mode == SPECTRO_PAD_REFLECT;
-  g.length = length;
-  g.n_frames = n_frames;
-  g.scale = (float)plan->forward_scale;
-  g.fpb = pow2_frames(g.h) ? pow2_frames(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
+  stft_geometry g = forward_geometry(plan, length, n_frames);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
-launch_by_size(g.h, [&](auto size) {
+  launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
     stft_forward_kernel<H, pow2_frames(H)><<<grid, THREADS, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw,
                                                                       d->rtw, d->window, bnf);
@@ -584,7 +318,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
                                             int64_t n_frames, spectro_layout layout, int64_t length, float *out,
                                             void *stream) {
   cuda_plan_data *d;
-  spectro_status st = device_data(plan, &d);
+  spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
   istft_geometry g;
   g.n = (int)plan->n_fft;
@@ -612,7 +346,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h) + sizeof(float) * (size_t)g.span;
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
-cudaError_t attr = cudaSuccess;
+  cudaError_t attr = cudaSuccess;
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
     auto kernel = istft_kernel<H, pow2_frames(H)>;

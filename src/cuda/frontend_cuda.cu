@@ -1,0 +1,344 @@
+// CUDA execution of frontend plans: signal in, features out.
+//
+// The frontend kernel is the forward STFT kernel with its "store the
+// spectrum" step replaced: each block untangles its frames' spectra into
+// |X|^power in shared memory, projects them on the sparse banded filterbank,
+// scales (log / dB / log10(x+1)) and writes only the band values.  MFCC
+// without top_db also applies the DCT + lifter in the same block, so only
+// the coefficients reach global memory.
+//
+// top_db needs the maximum of a whole example (or of a packed group of
+// examples): the kernel folds each block's maximum into one word per group
+// with an atomic max on an order-preserving integer encoding (max is
+// order-independent, so the result is deterministic), and a light second
+// kernel clips (mel / filtered) or clips and applies the DCT (MFCC).  No
+// host synchronisation anywhere: the sequence is graph-capturable.
+#include "fft_smem.cuh"
+
+#include <math.h>
+
+extern "C" {
+#include "../frontend.h"
+#include "frontend_cuda.h"
+}
+
+struct frontend_geometry {
+  int rows, bands, identity, power_kind, scale, log_mode;
+  int n_dct, fused_dct, track_max, group;
+  float power, log_amin, log_scale, db_mult, db_amin, db_offset;
+};
+
+// Float -> unsigned with the same order (any non-NaN value > 0).
+__device__ __forceinline__ unsigned order_encode(float f) {
+  unsigned u = __float_as_uint(f);
+  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+__device__ __forceinline__ float order_decode(unsigned u) {
+  return __uint_as_float((u & 0x80000000u) ? (u & 0x7fffffffu) : ~u);
+}
+
+__device__ __forceinline__ float power_value(const frontend_geometry &fg, float p) {
+  return fg.power_kind == 0 ? p : fg.power_kind == 1 ? sqrtf(p) : powf(p, 0.5f * fg.power);
+}
+
+// As frontend_scale_value (src/frontend.h), in float.
+__device__ __forceinline__ float scale_value(const frontend_geometry &fg, float v) {
+  switch (fg.scale) {
+  case SPECTRO_SCALE_LOG:
+    if (fg.log_mode == SPECTRO_LOG_ADD) return logf(v + fg.log_amin);
+    if (fg.log_mode == SPECTRO_LOG_LOG1P) return log1pf(fg.log_scale * v);
+    return logf(v < fg.log_amin ? fg.log_amin : v);
+  case SPECTRO_SCALE_DB: return fg.db_mult * log10f(v < fg.db_amin ? fg.db_amin : v) - fg.db_offset;
+  case SPECTRO_SCALE_LOG10_PLUS_ONE: return log10f(v + 1.f);
+  default: return v;
+  }
+}
+
+// out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
+// bands_tab[m] = (first bin, bin count, weight offset) of band m.
+template <int H, int FPB>
+__global__ void __launch_bounds__(THREADS)
+    frontend_kernel(const float *__restrict__ signal, float *__restrict__ out, stft_geometry g, frontend_geometry fg,
+                    pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
+                    const float *__restrict__ window, const int4 *__restrict__ bands_tab,
+                    const float *__restrict__ weights, const float *__restrict__ dct, unsigned *__restrict__ maxes) {
+  extern __shared__ float2 smem[];
+  __shared__ float warp_max[THREADS / 32];
+  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h);
+  float2 *a = smem, *b = smem + fpb * hp;
+  const int64_t item = blockIdx.y;
+  const int64_t t0 = (int64_t)blockIdx.x * fpb, N = g.n_frames;
+  float2 *z = forward_frames<H, FPB>(signal + item * g.length, a, b, g, t0, pt, tw, window);
+  // |X|^power of bins 0 .. rows-1 into the free buffer
+  float *pw = reinterpret_cast<float *>(z == a ? b : a);
+  const int R = fg.rows;
+  for (int idx = threadIdx.x; idx < fpb * R; idx += THREADS) {
+    int f = idx / R, k = idx - f * R;
+    float2 X = untangle(z + f * hp, k, h, rtw);
+    X.x *= g.scale;
+    X.y *= g.scale;
+    pw[f * R + k] = power_value(fg, X.x * X.x + X.y * X.y);
+  }
+  __syncthreads();
+  // projection and scaling; consecutive threads take consecutive frames of a band
+  float *mel = reinterpret_cast<float *>(z); // the spectra are consumed
+  const int M = fg.bands;
+  float *o = out + item * (int64_t)M * N;
+  float lmax = -INFINITY;
+  for (int idx = threadIdx.x; idx < fpb * M; idx += THREADS) {
+    int m = idx / fpb, f = idx - m * fpb;
+    int64_t t = t0 + f;
+    float v;
+    if (fg.identity) {
+      v = pw[f * R + m];
+    } else {
+      int4 bt = __ldg(&bands_tab[m]);
+      const float *src = pw + f * R + bt.x, *w = weights + bt.z;
+      float s = 0.f;
+      for (int j = 0; j < bt.y; ++j) s += __ldg(&w[j]) * src[j];
+      v = s;
+    }
+    v = scale_value(fg, v);
+    if (fg.fused_dct) {
+      mel[f * M + m] = v;
+    } else if (t < N) {
+      o[m * N + t] = v;
+      lmax = fmaxf(lmax, v);
+    }
+  }
+  if (fg.fused_dct) { // DCT-II (lifter folded in) of each frame's scaled bands
+    __syncthreads();
+    const int K = fg.n_dct;
+    float *od = out + item * (int64_t)K * N;
+    for (int idx = threadIdx.x; idx < fpb * K; idx += THREADS) {
+      int k = idx / fpb, f = idx - k * fpb;
+      int64_t t = t0 + f;
+      if (t >= N) continue;
+      const float *c = dct + (int64_t)k * M, *mf = mel + f * M;
+      float s = 0.f;
+      for (int m = 0; m < M; ++m) s += __ldg(&c[m]) * mf[m];
+      od[k * N + t] = s;
+    }
+  }
+  if (fg.track_max) {
+#pragma unroll
+    for (int d = 16; d > 0; d >>= 1) lmax = fmaxf(lmax, __shfl_xor_sync(0xffffffffu, lmax, d));
+    if ((threadIdx.x & 31) == 0) warp_max[threadIdx.x >> 5] = lmax;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+      float mx = warp_max[0];
+      for (int w = 1; w < THREADS / 32; ++w) mx = fmaxf(mx, warp_max[w]);
+      atomicMax(&maxes[item / fg.group], order_encode(mx));
+    }
+  }
+}
+
+// top_db clipping in place: x >= max(group) - top_db.
+__global__ void clip_kernel(float *__restrict__ x, int64_t per_item, int64_t total, const unsigned *__restrict__ maxes,
+                            int group, double top_db) {
+  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += (int64_t)gridDim.x * blockDim.x) {
+    int64_t item = i / per_item;
+    float floor_v = (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db);
+    float v = x[i];
+    x[i] = v < floor_v ? floor_v : v;
+  }
+}
+
+// MFCC second pass: out[b][k][t] = sum_m dct[k][m] clip(mel[b][m][t]);
+// grid (frames / 128, K, batch), threads over frames.
+__global__ void dct_kernel(const float *__restrict__ mel, float *__restrict__ out, int M, int K, int64_t N,
+                           const float *__restrict__ dct, const unsigned *__restrict__ maxes, int group, int clip,
+                           double top_db) {
+  const int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x, item = blockIdx.z;
+  const int k = blockIdx.y;
+  if (t >= N) return;
+  float floor_v = clip ? (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db) : -INFINITY;
+  const float *src = mel + item * (int64_t)M * N + t, *c = dct + (int64_t)k * M;
+  float s = 0.f;
+  for (int m = 0; m < M; ++m) {
+    float v = __ldg(&src[(int64_t)m * N]);
+    if (clip) v = v < floor_v ? floor_v : v;
+    s += __ldg(&c[m]) * v;
+  }
+  out[(item * K + k) * N + t] = s;
+}
+
+// ---------------------------------------------------------------- host side
+
+struct cuda_frontend_data {
+  int device;
+  int4 *bands_tab;
+  float *weights, *dct;
+};
+
+static void free_frontend_data(cuda_frontend_data *d) {
+  cudaFree(d->bands_tab);
+  cudaFree(d->weights);
+  cudaFree(d->dct);
+  spectro_free(d);
+}
+
+static spectro_status frontend_tables(const spectro_frontend_plan *cplan, int device, cuda_frontend_data **out) {
+  spectro_frontend_plan *plan = (spectro_frontend_plan *)cplan;
+  pthread_mutex_lock(&plan->lock);
+  cuda_frontend_data *d = (cuda_frontend_data *)plan->cuda[device];
+  pthread_mutex_unlock(&plan->lock);
+  if (d) {
+    *out = d;
+    return SPECTRO_OK;
+  }
+  const frontend_spec *fs = &plan->spec;
+  const int64_t M = fs->bands, K = plan->config.n_dct;
+  int64_t total = 0;
+  if (!fs->identity) total = fs->offset[M - 1] + fs->count[M - 1];
+  RETURN_IF(total > INT32_MAX || M > INT32_MAX, SPECTRO_ERR_UNSUPPORTED,
+            "the CUDA frontend supports filterbanks of < 2^31 weights (got %lld)", (long long)total);
+  int4 *h_tab = NULL;
+  float *h_w = NULL, *h_dct = NULL;
+  if (!fs->identity) {
+    h_tab = (int4 *)spectro_alloc_array((size_t)M, sizeof(int4));
+    h_w = (float *)spectro_alloc_array((size_t)total + 1, sizeof(float));
+  }
+  if (K > 0) h_dct = (float *)spectro_alloc_array((size_t)(K * M), sizeof(float));
+  d = (cuda_frontend_data *)spectro_alloc(sizeof *d);
+  if (d) *d = cuda_frontend_data{device, NULL, NULL, NULL};
+  if (!d || (!fs->identity && (!h_tab || !h_w)) || (K > 0 && !h_dct)) {
+    spectro_free(h_tab);
+    spectro_free(h_w);
+    spectro_free(h_dct);
+    spectro_free(d);
+    return spectro_error(SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for the CUDA frontend tables");
+  }
+  if (!fs->identity) {
+    for (int64_t m = 0; m < M; ++m) h_tab[m] = make_int4((int)fs->start[m], (int)fs->count[m], (int)fs->offset[m], 0);
+    for (int64_t i = 0; i < total; ++i) h_w[i] = fs->wf[i];
+  }
+  for (int64_t i = 0; i < K * M; ++i) h_dct[i] = (float)plan->dct[i];
+  cudaError_t e = cudaSuccess;
+  if (!fs->identity) {
+    e = cudaMalloc(&d->bands_tab, sizeof(int4) * (size_t)M);
+    if (e == cudaSuccess) e = cudaMalloc(&d->weights, sizeof(float) * (size_t)(total + 1));
+    if (e == cudaSuccess) e = cudaMemcpy(d->bands_tab, h_tab, sizeof(int4) * (size_t)M, cudaMemcpyHostToDevice);
+    if (e == cudaSuccess) e = cudaMemcpy(d->weights, h_w, sizeof(float) * (size_t)(total + 1), cudaMemcpyHostToDevice);
+  }
+  if (e == cudaSuccess && K > 0) {
+    e = cudaMalloc(&d->dct, sizeof(float) * (size_t)(K * M));
+    if (e == cudaSuccess) e = cudaMemcpy(d->dct, h_dct, sizeof(float) * (size_t)(K * M), cudaMemcpyHostToDevice);
+  }
+  spectro_free(h_tab);
+  spectro_free(h_w);
+  spectro_free(h_dct);
+  if (e != cudaSuccess) {
+    free_frontend_data(d);
+    return cuda_error_status(e, "uploading the frontend tables");
+  }
+  pthread_mutex_lock(&plan->lock);
+  if (plan->cuda[device] == NULL) {
+    plan->cuda[device] = d;
+  } else { // another thread won the race
+    free_frontend_data(d);
+    d = (cuda_frontend_data *)plan->cuda[device];
+  }
+  pthread_mutex_unlock(&plan->lock);
+  *out = d;
+  return SPECTRO_OK;
+}
+
+extern "C" void cuda_release_frontend(spectro_frontend_plan *plan) {
+  for (int i = 0; i < SPECTRO_MAX_DEVICES; ++i) {
+    cuda_frontend_data *d = (cuda_frontend_data *)plan->cuda[i];
+    if (!d) continue;
+    int current = 0;
+    cudaGetDevice(&current);
+    cudaSetDevice(d->device);
+    free_frontend_data(d);
+    cudaSetDevice(current);
+    plan->cuda[i] = NULL;
+  }
+}
+
+// Whether the DCT runs inside the frontend kernel: no top_db (the clip
+// needs every block's maximum first) and the frame's bands fit the free
+// shared buffer.
+static int fused_dct(const spectro_frontend_plan *plan) {
+  const int h = (int)(plan->stft->n_fft / 2);
+  return plan->config.n_dct > 0 && isnan(plan->top_db) && plan->spec.bands <= 2 * (int64_t)padded_frame(h);
+}
+
+#define WS_ALIGN 256
+
+extern "C" size_t cuda_frontend_workspace(const spectro_frontend_plan *plan, int64_t batch, int64_t n_frames,
+                                          int64_t group) {
+  size_t bytes = 0;
+  if (!isnan(plan->top_db)) bytes += ((size_t)(batch / group) * sizeof(unsigned) + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+  if (plan->config.n_dct > 0 && !fused_dct(plan)) bytes += (size_t)(batch * plan->spec.bands * n_frames) * sizeof(float);
+  return bytes;
+}
+
+extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *plan, const float *signal, int64_t batch,
+                                                int64_t length, int64_t n_frames, int64_t group, float *out,
+                                                void *workspace, void *stream) {
+  cuda_plan_data *d;
+  spectro_status st = cuda_plan_tables(plan->stft, &d);
+  if (st != SPECTRO_OK) return st;
+  cuda_frontend_data *fd;
+  st = frontend_tables(plan, d->device, &fd);
+  if (st != SPECTRO_OK) return st;
+  RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "the CUDA frontend supports batch <= 65535 (got %lld)",
+            (long long)batch);
+  const frontend_spec *fs = &plan->spec;
+  const int64_t K = plan->config.n_dct;
+  RETURN_IF(K > 65535, SPECTRO_ERR_UNSUPPORTED, "the CUDA MFCC supports n_mfcc <= 65535 (got %lld)", (long long)K);
+  stft_geometry g = forward_geometry(plan->stft, length, n_frames);
+  frontend_geometry fg;
+  fg.rows = (int)fs->rows;
+  fg.bands = (int)fs->bands;
+  fg.identity = fs->identity;
+  fg.power_kind = fs->power_kind;
+  fg.power = (float)fs->power;
+  fg.scale = fs->scale;
+  fg.log_mode = fs->log_mode;
+  fg.log_amin = (float)fs->log_amin;
+  fg.log_scale = (float)fs->log_scale;
+  fg.db_mult = (float)fs->db_mult;
+  fg.db_amin = (float)fs->db_amin;
+  fg.db_offset = (float)fs->db_offset;
+  fg.n_dct = (int)K;
+  fg.fused_dct = fused_dct(plan);
+  const int clip = !isnan(plan->top_db);
+  fg.track_max = clip;
+  fg.group = (int)group;
+  const int mfcc_pass = K > 0 && !fg.fused_dct;
+  unsigned *maxes = NULL;
+  char *ws = (char *)workspace;
+  cudaStream_t s = (cudaStream_t)stream;
+  if (clip) {
+    maxes = (unsigned *)ws;
+    size_t mbytes = (size_t)(batch / group) * sizeof(unsigned);
+    ws += (mbytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+    CUDA_TRY(cudaMemsetAsync(maxes, 0, mbytes, s), "clearing the top_db maxima");
+  }
+  float *dest = mfcc_pass ? (float *)ws : out; // band values, or scratch for the MFCC pass
+  dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
+  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
+  launch_by_size(g.h, [&](auto size) {
+    constexpr int H = decltype(size)::value;
+    frontend_kernel<H, pow2_frames(H)><<<grid, THREADS, smem, s>>>(signal, dest, g, fg, d->pt, d->tw, d->rtw,
+                                                                   d->window, fd->bands_tab, fd->weights, fd->dct,
+                                                                   maxes);
+  });
+  CUDA_TRY(cudaGetLastError(), "the frontend kernel launch");
+  if (mfcc_pass) {
+    dim3 g2((unsigned)((n_frames + 127) / 128), (unsigned)K, (unsigned)batch);
+    dct_kernel<<<g2, 128, 0, s>>>(dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip,
+                                  plan->top_db);
+    CUDA_TRY(cudaGetLastError(), "the MFCC DCT kernel launch");
+  } else if (clip) {
+    int64_t total = batch * fs->bands * n_frames;
+    int64_t blocks = (total + 255) / 256;
+    if (blocks > 8192) blocks = 8192;
+    clip_kernel<<<(unsigned)blocks, 256, 0, s>>>(out, fs->bands * n_frames, total, maxes, (int)group, plan->top_db);
+    CUDA_TRY(cudaGetLastError(), "the top_db clip kernel launch");
+  }
+  return SPECTRO_OK;
+}
