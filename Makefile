@@ -75,6 +75,7 @@ gpu-check:
 	SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh $(GPU_PY)
 	PYTHONPATH=python:$$PYTHONPATH SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python
 	PYTHONPATH=python:$$PYTHONPATH $(GPU_PY) bench/bench_cuda.py
+	PYTHONPATH=python:$$PYTHONPATH $(GPU_PY) bench/bench_cuda_frontends.py
 
 # libFuzzer + ASan/UBSan on the public entry points (clang; not part of CI).
 FUZZ_SECONDS ?= 60
