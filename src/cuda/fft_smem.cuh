@@ -26,9 +26,24 @@ struct pass_table {
 
 struct stft_geometry {
   int n, h, hop, bins, pad_left, reflect, fpb;
+  int pairs; // 1: every interior frame starts on an even sample of an 8-byte aligned signal (float2 loads)
   int64_t length, n_frames;
   float scale;
 };
+
+// The radix of the next Stockham pass for `rem` points still to split.
+// Powers of two: radix 16 and 8 in the fewest passes (1024 = 16 8 8, 2048 =
+// 16 16 8, 256 = 16 16, 512 = 8 8 8); then 4, 2, 5, 3.  The host builds the
+// twiddle table with the same rule.
+__host__ __device__ constexpr int log2_exact(int n) { return n == 1 ? 0 : 1 + log2_exact(n / 2); }
+__host__ __device__ constexpr int next_radix(int rem) {
+  return (rem & (rem - 1)) == 0 && rem >= 16 ? (log2_exact(rem) % 3 == 0 ? 8 : 16)
+         : rem % 8 == 0                      ? 8
+         : rem % 4 == 0                      ? 4
+         : rem % 2 == 0                      ? 2
+         : rem % 5 == 0                      ? 5
+                                             : 3;
+}
 
 // ---------------------------------------------------------------- FFT passes
 
@@ -80,6 +95,35 @@ __device__ __forceinline__ void butterfly(float2 *x, float s) {
     x[6] = make_float2(e[2].x - w2.x, e[2].y - w2.y);
     x[3] = make_float2(e[3].x + w3.x, e[3].y + w3.y);
     x[7] = make_float2(e[3].x - w3.x, e[3].y - w3.y);
+  } else if (IP == 16) {
+    // four DFT4s over x[j + 4 q] (q = 0..3), twiddles w16^(j m), four DFT4s
+    float2 y[4][4];
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+#pragma unroll
+      for (int q = 0; q < 4; ++q) y[j][q] = x[j + 4 * q];
+      butterfly<4>(y[j], s);
+    }
+    const float c1 = 0.92387953251128675613f, s1 = 0.38268343236508977173f, c2 = 0.70710678118654752440f;
+    // w16^e = cos(2 pi e / 16) + s i sin(2 pi e / 16), e = j m for j, m in 1..3
+    const float2 tw16[10] = {make_float2(1.f, 0.f), make_float2(c1, s * s1), make_float2(c2, s * c2),
+                             make_float2(s1, s * c1), make_float2(0.f, s), make_float2(-s1, s * c1),
+                             make_float2(-c2, s * c2), make_float2(-c1, s * s1), make_float2(-1.f, 0.f),
+                             make_float2(-c1, -s * s1)};
+#pragma unroll
+    for (int j = 1; j < 4; ++j)
+#pragma unroll
+      for (int m = 1; m < 4; ++m) {
+        const float2 w = tw16[j * m], v = y[j][m];
+        y[j][m] = make_float2(v.x * w.x - v.y * w.y, v.x * w.y + v.y * w.x);
+      }
+#pragma unroll
+    for (int m = 0; m < 4; ++m) {
+      float2 u[4] = {y[0][m], y[1][m], y[2][m], y[3][m]};
+      butterfly<4>(u, s);
+#pragma unroll
+      for (int r = 0; r < 4; ++r) x[m + 4 * r] = u[r];
+    }
   } else { // 5
     const float c51 = 0.30901699437494742410f, s51 = 0.95105651629515357212f * s;
     const float c52 = -0.80901699437494742410f, s52 = 0.58778525229247312917f * s;
@@ -142,18 +186,17 @@ __device__ __forceinline__ void stockham_pass_c(const float2 *cc, float2 *ch, co
   }
 }
 
-// All passes for h = H (a power of two): radix 8 while possible, then 4 or 2
-// (gpu_factors() builds the twiddle table in this order).
+// All passes for h = H known at compile time, radix order next_radix().
 template <int H, int FPB, int L1>
-__device__ float2 *fft_pow2(float2 *a, float2 *b, const float2 *tw, float s) {
+__device__ float2 *fft_static(float2 *a, float2 *b, const float2 *tw, float s) {
   if constexpr (L1 >= H) {
     return a;
   } else {
-    constexpr int IP = ((H / L1) % 8 == 0) ? 8 : ((H / L1) % 4 == 0) ? 4 : 2;
+    constexpr int IP = next_radix(H / L1);
     constexpr int IDO = H / (L1 * IP);
     stockham_pass_c<IP, IDO, L1, H, FPB>(a, b, tw, s);
     __syncthreads();
-    return fft_pow2<H, FPB, L1 * IP>(b, a, tw + (IP - 1) * (IDO - 1), s);
+    return fft_static<H, FPB, L1 * IP>(b, a, tw + (IP - 1) * (IDO - 1), s);
   }
 }
 
@@ -168,6 +211,7 @@ static __device__ float2 *fft_shared(float2 *a, float2 *b, int h, int fpb, const
     case 3: stockham_pass<3>(a, b, h, fpb, ido, l1, t, s); break;
     case 4: stockham_pass<4>(a, b, h, fpb, ido, l1, t, s); break;
     case 8: stockham_pass<8>(a, b, h, fpb, ido, l1, t, s); break;
+    case 16: stockham_pass<16>(a, b, h, fpb, ido, l1, t, s); break;
     default: stockham_pass<5>(a, b, h, fpb, ido, l1, t, s); break;
     }
     __syncthreads();
@@ -190,6 +234,22 @@ __device__ __forceinline__ float load_sample(const float *x, int64_t i, int64_t 
   return __ldg(&x[i]);
 }
 
+// Complex point k of frame t: samples 2k and 2k + 1, padded by index and
+// windowed (w = window[2k], window[2k + 1]); zero beyond the last frame.
+__device__ __forceinline__ float2 frame_point(const float *__restrict__ x, const stft_geometry &g, int64_t t, int k,
+                                              int h, float2 w) {
+  if (t >= g.n_frames) return make_float2(0.f, 0.f);
+  const int64_t start = t * g.hop - g.pad_left, p = start + 2 * k;
+  if (start >= 0 && start + 2 * h <= g.length) { // the whole frame is inside: no padding rule
+    if (g.pairs) {
+      const float2 s2 = __ldg(reinterpret_cast<const float2 *>(x + p));
+      return make_float2(s2.x * w.x, s2.y * w.y);
+    }
+    return make_float2(__ldg(&x[p]) * w.x, __ldg(&x[p + 1]) * w.y);
+  }
+  return make_float2(load_sample(x, p, g.length, g.reflect) * w.x, load_sample(x, p + 1, g.length, g.reflect) * w.y);
+}
+
 // Loads frames t0 .. t0 + fpb - 1 of one signal into a (padding by index,
 // window on load, sample pairs packed as complex points) and transforms
 // them; returns the buffer that holds the spectra (a or b).
@@ -198,39 +258,42 @@ __device__ __forceinline__ float2 *forward_frames(const float *__restrict__ x, f
                                                   const stft_geometry &g, int64_t t0, const pass_table &pt,
                                                   const float2 *__restrict__ tw, const float *__restrict__ window) {
   const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h);
-  for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
-    int f = idx / h, k = idx - f * h;
-    int64_t t = t0 + f;
-    float2 v = make_float2(0.f, 0.f);
-    if (t < g.n_frames) {
-      int64_t start = t * g.hop - g.pad_left, p = start + 2 * k;
-      float2 w = __ldg(reinterpret_cast<const float2 *>(window) + k);
-      if (start >= 0 && start + 2 * h <= g.length) { // the whole frame is inside: no padding rule
-        v.x = __ldg(&x[p]) * w.x;
-        v.y = __ldg(&x[p + 1]) * w.y;
-      } else {
-        v.x = load_sample(x, p, g.length, g.reflect) * w.x;
-        v.y = load_sample(x, p + 1, g.length, g.reflect) * w.y;
-      }
+  if constexpr (H >= THREADS && H % THREADS == 0) {
+    // a thread owns points k = tid + j THREADS of every frame: the window
+    // pair is read once, and each frame's loads are all issued before the
+    // shared-memory stores
+#pragma unroll
+    for (int j = 0; j < H / THREADS; ++j) {
+      const int k = threadIdx.x + j * THREADS;
+      const float2 w = __ldg(reinterpret_cast<const float2 *>(window) + k);
+      float2 v[FPB];
+#pragma unroll
+      for (int f = 0; f < FPB; ++f) v[f] = frame_point(x, g, t0 + f, k, h, w);
+#pragma unroll
+      for (int f = 0; f < FPB; ++f) a[f * hp + PAD(k)] = v[f];
     }
-    a[f * hp + PAD(k)] = v;
+  } else {
+    for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
+      const int f = idx / h, k = idx - f * h;
+      a[f * hp + PAD(k)] = frame_point(x, g, t0 + f, k, h, __ldg(reinterpret_cast<const float2 *>(window) + k));
+    }
   }
   __syncthreads();
-  if constexpr (H > 0) return fft_pow2<H, FPB, 1>(a, b, tw, -1.f);
+  if constexpr (H > 0) return fft_static<H, FPB, 1>(a, b, tw, -1.f);
   else return fft_shared(a, b, h, fpb, pt, tw, -1.f);
 }
 
 // Bin k (0..h) of the real spectrum from the half-length complex transform
-// zf of one frame.
-__device__ __forceinline__ float2 untangle(const float2 *zf, int k, int h, const float2 *__restrict__ rtw) {
+// zf of one frame; pa = PAD(k), pb = PAD(h - k), w = rtw[k] (any value for
+// k = 0 or h).  Callers hoist pa, pb and w out of their loop over frames.
+__device__ __forceinline__ float2 untangle_at(const float2 *zf, int k, int h, int pa, int pb, float2 w) {
   if (k == 0 || k == h) {
     float2 z0 = zf[0];
     return make_float2(k == 0 ? z0.x + z0.y : z0.x - z0.y, 0.f);
   }
-  float2 za = zf[PAD(k)], zb = zf[PAD(h - k)];
+  float2 za = zf[pa], zb = zf[pb];
   float er = 0.5f * (za.x + zb.x), ei = 0.5f * (za.y - zb.y);
   float dr = 0.5f * (za.x - zb.x), di = 0.5f * (za.y + zb.y);
-  float2 w = __ldg(&rtw[k]); // (cos, -sin)
   return make_float2(er + (w.x * di + w.y * dr), ei + (w.y * di - w.x * dr));
 }
 
@@ -255,14 +318,18 @@ spectro_status cuda_error_status(cudaError_t e, const char *what);
 // The STFT plan's tables on the current device, uploaded on first use.
 spectro_status cuda_plan_tables(const spectro_stft_plan *plan, cuda_plan_data **out);
 
-// Frames per block for a power-of-two h, the value the kernels are compiled
-// with (0 for other sizes: frames per block then come at run time).
-__host__ __device__ constexpr int pow2_frames(int h) {
-  return (h & (h - 1)) != 0 || h == 0 ? 0 : h <= 256 ? 8 : h == 512 ? 4 : h == 1024 ? 2 : 1;
+// Frames per block of the sizes compiled with h known at compile time (the
+// powers of two 32 .. 2048, and 200 and 500: n_fft 400 and 1000); 0 for
+// other sizes, whose frames per block come at run time.
+__host__ __device__ constexpr int static_frames(int h) {
+  return ((h >= 32 && h <= 2048 && (h & (h - 1)) == 0) || h == 200 || h == 500)
+             ? (h <= 256 ? 8 : h <= 512 ? 4 : h <= 1024 ? 2 : 1)
+             : 0;
 }
 
-// Calls launch(std::integral_constant<int, H>) with H = h for the power-of-two
-// sizes compiled with known sizes, H = 0 (the run-time kernels) otherwise.
+// Calls launch(std::integral_constant<int, H>) with H = h for the sizes
+// compiled with h known (static_frames(h) > 0), H = 0 (the run-time
+// kernels) otherwise.
 template <class Launch>
 static void launch_by_size(int h, Launch launch) {
   switch (h) {
@@ -273,6 +340,8 @@ static void launch_by_size(int h, Launch launch) {
   case 512: launch(std::integral_constant<int, 512>{}); break;
   case 1024: launch(std::integral_constant<int, 1024>{}); break;
   case 2048: launch(std::integral_constant<int, 2048>{}); break;
+  case 200: launch(std::integral_constant<int, 200>{}); break;
+  case 500: launch(std::integral_constant<int, 500>{}); break;
   default: launch(std::integral_constant<int, 0>{}); break;
   }
 }
@@ -285,7 +354,8 @@ static inline int frames_per_block(int h, int extra_bytes, int budget) {
 }
 
 // The forward geometry of a plan for one call.
-static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, int64_t length, int64_t n_frames) {
+static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, const float *signal, int64_t length,
+                                             int64_t n_frames) {
   stft_geometry g;
   g.n = (int)plan->n_fft;
   g.h = g.n / 2;
@@ -296,7 +366,8 @@ static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, int6
   g.length = length;
   g.n_frames = n_frames;
   g.scale = (float)plan->forward_scale;
-  g.fpb = pow2_frames(g.h) ? pow2_frames(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
+  g.fpb = static_frames(g.h) ? static_frames(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
+  g.pairs = g.hop % 2 == 0 && g.pad_left % 2 == 0 && length % 2 == 0 && ((uintptr_t)signal & 7) == 0;
   return g;
 }
 

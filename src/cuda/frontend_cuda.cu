@@ -72,12 +72,17 @@ __global__ void __launch_bounds__(THREADS)
   // |X|^power of bins 0 .. rows-1 into the free buffer
   float *pw = reinterpret_cast<float *>(z == a ? b : a);
   const int R = fg.rows;
-  for (int idx = threadIdx.x; idx < fpb * R; idx += THREADS) {
-    int f = idx / R, k = idx - f * R;
-    float2 X = untangle(z + f * hp, k, h, rtw);
-    X.x *= g.scale;
-    X.y *= g.scale;
-    pw[f * R + k] = power_value(fg, X.x * X.x + X.y * X.y);
+  for (int k = threadIdx.x; k < R; k += THREADS) { // a thread keeps one bin for every frame
+    const int pa = PAD(k), pb = PAD(h - k);
+    const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
+#pragma unroll
+    for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
+      if (FPB == 0 && f >= fpb) break;
+      float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
+      X.x *= g.scale;
+      X.y *= g.scale;
+      pw[f * R + k] = power_value(fg, X.x * X.x + X.y * X.y);
+    }
   }
   __syncthreads();
   // projection and scaling; consecutive threads take consecutive frames of a band
@@ -289,7 +294,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   const frontend_spec *fs = &plan->spec;
   const int64_t K = plan->config.n_dct;
   RETURN_IF(K > 65535, SPECTRO_ERR_UNSUPPORTED, "the CUDA MFCC supports n_mfcc <= 65535 (got %lld)", (long long)K);
-  stft_geometry g = forward_geometry(plan->stft, length, n_frames);
+  stft_geometry g = forward_geometry(plan->stft, signal, length, n_frames);
   frontend_geometry fg;
   fg.rows = (int)fs->rows;
   fg.bands = (int)fs->bands;
@@ -323,7 +328,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
-    frontend_kernel<H, pow2_frames(H)><<<grid, THREADS, smem, s>>>(signal, dest, g, fg, d->pt, d->tw, d->rtw,
+    frontend_kernel<H, static_frames(H)><<<grid, THREADS, smem, s>>>(signal, dest, g, fg, d->pt, d->tw, d->rtw,
                                                                    d->window, fd->bands_tab, fd->weights, fd->dct,
                                                                    maxes);
   });

@@ -44,22 +44,27 @@ __global__ void __launch_bounds__(THREADS) stft_forward_kernel(const float *__re
   // untangle the real spectrum and store it: bins 0..h
   const int F = h + 1;
   float2 *o = out + batch_item * (int64_t)F * g.n_frames;
-  for (int idx = threadIdx.x; idx < fpb * F; idx += THREADS) {
-    int f, k;
-    if (layout_bnf) {
-      f = idx / F;
-      k = idx - f * F;
-    } else { // consecutive threads -> consecutive frames of one bin
-      k = idx / fpb;
-      f = idx - k * fpb;
+  const int cnt = (int)min((int64_t)fpb, g.n_frames - t0);
+  if (layout_bnf) { // a thread keeps one bin for every frame; a warp writes consecutive bins
+    for (int k = threadIdx.x; k < F; k += THREADS) {
+      const int pa = PAD(k), pb = PAD(h - k);
+      const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
+      float2 *ok = o + t0 * F + k;
+#pragma unroll
+      for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
+        if (f >= cnt) break;
+        float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
+        ok[(int64_t)f * F] = make_float2(X.x * g.scale, X.y * g.scale);
+      }
     }
-    int64_t t = t0 + f;
-    if (t >= g.n_frames) continue;
-    float2 X = untangle(z + f * hp, k, h, rtw);
-    X.x *= g.scale;
-    X.y *= g.scale;
-    if (layout_bnf) o[t * F + k] = X;
-    else o[(int64_t)k * g.n_frames + t] = X;
+  } else { // consecutive threads take consecutive frames of one bin (coalesced rows)
+    for (int idx = threadIdx.x; idx < fpb * F; idx += THREADS) {
+      const int k = idx / fpb, f = idx - k * fpb;
+      if (f >= cnt) continue;
+      const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
+      float2 X = untangle_at(z + f * hp, k, h, PAD(k), PAD(h - k), w);
+      o[(int64_t)k * g.n_frames + t0 + f] = make_float2(X.x * g.scale, X.y * g.scale);
+    }
   }
 }
 
@@ -138,7 +143,7 @@ __global__ void __launch_bounds__(THREADS) istft_kernel(const float2 *__restrict
     }
     __syncthreads();
     float2 *z;
-    if constexpr (H > 0) z = fft_pow2<H, FPB, 1>(a, b, tw, 1.f);
+    if constexpr (H > 0) z = fft_static<H, FPB, 1>(a, b, tw, 1.f);
     else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
     // overlap-add: each owned sample sums its frames of this batch in order;
     // frame f's sample j is the real (j even) or imaginary part of z_{j/2}
@@ -204,18 +209,14 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   }
   const cfft *half = plan->fft->half;
   const int64_t h = half->n;
-  // Passes: powers of two take radix 8 first (fewer passes through shared
-  // memory than the CPU's radix-4 order); other sizes keep the CPU factors.
+  // Passes: radix 8 first, then 4, 2, 5, 3 (next_radix(), the order the
+  // compile-time kernels unroll): fewer passes through shared memory than
+  // the CPU's radix-4 order.
   pass_table pt = {};
-  if ((h & (h - 1)) == 0) {
-    int64_t rem = h;
-    while (rem > 1) {
-      int ip = rem % 8 == 0 ? 8 : rem % 4 == 0 ? 4 : 2;
-      pt.ip[pt.count++] = ip;
-      rem /= ip;
-    }
-  } else {
-    for (int f = 0; f < half->nfactors; ++f) pt.ip[pt.count++] = (int)half->factors[f];
+  for (int64_t rem = h; rem > 1;) {
+    int ip = next_radix((int)rem);
+    pt.ip[pt.count++] = ip;
+    rem /= ip;
   }
   size_t ntw = 0;
   int64_t l1 = 1;
@@ -299,7 +300,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   cuda_plan_data *d;
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
-  stft_geometry g = forward_geometry(plan, length, n_frames);
+  stft_geometry g = forward_geometry(plan, signal, length, n_frames);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
@@ -307,7 +308,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   cudaStream_t s = (cudaStream_t)stream;
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
-    stft_forward_kernel<H, pow2_frames(H)><<<grid, THREADS, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw,
+    stft_forward_kernel<H, static_frames(H)><<<grid, THREADS, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw,
                                                                       d->rtw, d->window, bnf);
   });
   CUDA_TRY(cudaGetLastError(), "the STFT kernel launch");
@@ -339,7 +340,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   want = (want + g.hop - 1) / g.hop * g.hop;
   int64_t lo = g.hop * 4 > 512 ? g.hop * 4 : 512;
   g.span = (int)(want < lo ? lo : want > 4096 ? 4096 : want);
-  g.fpb = pow2_frames(g.h) ? pow2_frames(g.h)
+  g.fpb = static_frames(g.h) ? static_frames(g.h)
                            : frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
@@ -349,7 +350,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   cudaError_t attr = cudaSuccess;
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
-    auto kernel = istft_kernel<H, pow2_frames(H)>;
+    auto kernel = istft_kernel<H, static_frames(H)>;
     if (smem > 48 * 1024) attr = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
     if (attr == cudaSuccess)
       kernel<<<grid, THREADS, smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window, bnf);

@@ -79,8 +79,9 @@ def test_mfcc_matches_cpu(rng, top_db, mode, cfg, shape_i):
     ref = m(x.astype(np.float64))
     got = m(torch.from_numpy(x).to(DEV)).cpu().numpy()
     assert got.shape == ref.shape
-    # MFCCs are weighted sums of n_mels dB values: scale the dB bound by the DCT row norms
-    assert np.abs(got - ref).max() <= 1e-3 * max(1.0, lifter)
+    # MFCCs are weighted sums of n_mels dB values (1e-3 dB each, times the lifter), plus float32
+    # rounding of that sum, which grows with its magnitude (empty filters sit at -100 dB)
+    assert np.abs(got - ref).max() <= 1e-3 * max(1.0, lifter) + 1e-5 * np.abs(ref).max()
 
 
 @pytest.mark.parametrize("output_scale", ["linear", "log", "db", "log10_plus_one"])
