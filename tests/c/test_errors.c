@@ -170,6 +170,45 @@ int main(void) {
   CHECK_MSG(live_allocs == 0, "%zu allocations leaked on failure paths", live_allocs);
   spectro_set_allocator(NULL);
 
+  /* CUDA frontend entry points: every check that comes before the device */
+  {
+    spectro_frontend_config fc;
+    spectro_frontend_config_init(&fc, 512, 128);
+    fc.scale = SPECTRO_SCALE_DB;
+    fc.top_db = 80.0;
+    spectro_frontend_plan *fp = NULL;
+    CHECK_OK(spectro_frontend_plan_create(&fc, &fp));
+    size_t bytes = 1;
+    float dummy[4];
+    EXPECT_ERR(spectro_frontend_workspace_cuda(fp, 2, 4000, 1, NULL), SPECTRO_ERR_INVALID_ARGUMENT, "bytes");
+    if (spectro_cuda_available()) {
+      EXPECT_ERR(spectro_frontend_workspace_cuda(fp, 3, 4000, 2, &bytes), SPECTRO_ERR_INVALID_ARGUMENT,
+                 "top_db_group");
+      CHECK_OK(spectro_frontend_workspace_cuda(fp, 3, 4000, 3, &bytes));
+      CHECK(bytes >= sizeof(unsigned)); /* one maximum for the packed group */
+      EXPECT_ERR(spectro_frontend_execute_cuda(fp, NULL, SPECTRO_FLOAT32, 3, 4000, 3, dummy, dummy, bytes, NULL),
+                 SPECTRO_ERR_INVALID_ARGUMENT, "signal or out");
+      EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT64, 3, 4000, 3, dummy, dummy, bytes, NULL),
+                 SPECTRO_ERR_UNSUPPORTED, "float32");
+      EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT32, 3, 4000, 3, dummy, NULL, 0, NULL),
+                 SPECTRO_ERR_INVALID_ARGUMENT, "workspace must be >=");
+      EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT32, 3, 4000, 1, dummy, dummy, 1, NULL),
+                 SPECTRO_ERR_INVALID_ARGUMENT, "workspace must be >=");
+      EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT32, -1, 4000, 1, dummy, dummy, 1, NULL),
+                 SPECTRO_ERR_SHAPE, "batch");
+      spectro_frontend_plan *odd = NULL;
+      spectro_frontend_config_init(&fc, 441, 110);
+      CHECK_OK(spectro_frontend_plan_create(&fc, &odd));
+      EXPECT_ERR(spectro_frontend_workspace_cuda(odd, 1, 4000, 1, &bytes), SPECTRO_ERR_UNSUPPORTED, "n_fft=441");
+      spectro_frontend_plan_destroy(odd);
+    } else {
+      EXPECT_ERR(spectro_frontend_workspace_cuda(fp, 3, 4000, 3, &bytes), SPECTRO_ERR_UNSUPPORTED, "CUDA");
+      EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT32, 3, 4000, 3, dummy, dummy, 4, NULL),
+                 SPECTRO_ERR_UNSUPPORTED, "CUDA");
+    }
+    spectro_frontend_plan_destroy(fp);
+  }
+
   CHECK(strcmp(spectro_version(), SPECTRO_VERSION_STRING) == 0);
   CHECK(spectro_version_number() == SPECTRO_VERSION_NUMBER);
   CHECK(strcmp(spectro_status_string(SPECTRO_ERR_SHAPE), "shape mismatch") == 0);
