@@ -255,6 +255,8 @@ spectro_status spectro_frontend_execute_cuda(const spectro_frontend_plan *plan, 
   spectro_status st = frontend_check_cuda(plan, signal_dtype, batch, length, top_db_group, &n_frames);
   if (st != SPECTRO_OK || batch == 0) return st;
   RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");
+  RETURN_IF(((uintptr_t)workspace & 255) != 0, SPECTRO_ERR_INVALID_ARGUMENT,
+            "workspace must be 256-byte aligned device memory (got %p)", workspace);
   size_t need = cuda_frontend_workspace(plan, batch, n_frames, top_db_group);
   RETURN_IF(workspace_bytes < need || (need > 0 && workspace == NULL), SPECTRO_ERR_INVALID_ARGUMENT,
             "workspace must be >= %zu bytes of device memory for this call (got %zu bytes at %p); see "

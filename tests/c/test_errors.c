@@ -186,14 +186,18 @@ int main(void) {
                  "top_db_group");
       CHECK_OK(spectro_frontend_workspace_cuda(fp, 3, 4000, 3, &bytes));
       CHECK(bytes >= sizeof(unsigned)); /* one maximum for the packed group */
-      EXPECT_ERR(spectro_frontend_execute_cuda(fp, NULL, SPECTRO_FLOAT32, 3, 4000, 3, dummy, dummy, bytes, NULL),
+      EXPECT_ERR(spectro_frontend_execute_cuda(fp, NULL, SPECTRO_FLOAT32, 3, 4000, 3, dummy, NULL, bytes, NULL),
                  SPECTRO_ERR_INVALID_ARGUMENT, "signal or out");
       EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT64, 3, 4000, 3, dummy, dummy, bytes, NULL),
                  SPECTRO_ERR_UNSUPPORTED, "float32");
       EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT32, 3, 4000, 3, dummy, NULL, 0, NULL),
                  SPECTRO_ERR_INVALID_ARGUMENT, "workspace must be >=");
-      EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT32, 3, 4000, 1, dummy, dummy, 1, NULL),
+      EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT32, 3, 4000, 1, dummy, (void *)(uintptr_t)256,
+                                               1, NULL),
                  SPECTRO_ERR_INVALID_ARGUMENT, "workspace must be >=");
+      EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT32, 3, 4000, 3, dummy, (void *)(uintptr_t)260,
+                                               bytes, NULL),
+                 SPECTRO_ERR_INVALID_ARGUMENT, "256-byte aligned");
       EXPECT_ERR(spectro_frontend_execute_cuda(fp, dummy, SPECTRO_FLOAT32, -1, 4000, 1, dummy, dummy, 1, NULL),
                  SPECTRO_ERR_SHAPE, "batch");
       spectro_frontend_plan *odd = NULL;
