@@ -508,6 +508,10 @@ class _CompiledSTFT:
         self._key, self._shape = (x.shape, x.dtype), shape
         return out
 
+    def static_input(self, x):
+        """The CUDA graph's input buffer for torch tensors shaped like ``x``."""
+        return self._graphs.static_input(x)
+
 
 class _CompiledISTFT:
     __slots__ = ("_t", "_length", "_validate", "_quiet", "_layout", "_key", "_shape", "_graphs")
@@ -528,6 +532,10 @@ class _CompiledISTFT:
         out = np.empty(*self._shape)
         self._t._plan.istft(z, out, self._layout, self._shape[0][-1], self._validate, self._quiet)
         return out
+
+    def static_input(self, z):
+        """The CUDA graph's input buffer for torch tensors shaped like ``z``."""
+        return self._graphs.static_input(z)
 
 
 # ---------------------------------------------------------------- factory
