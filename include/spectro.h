@@ -117,7 +117,9 @@ SPECTRO_API void spectro_reset_cache_stats(void);
 typedef enum spectro_dtype {
   SPECTRO_FLOAT32 = 0, /* real float; spectra are interleaved complex64 */
   SPECTRO_FLOAT64 = 1, /* real double; spectra are interleaved complex128 */
-  SPECTRO_INT16 = 2    /* PCM input only, scaled by 1/32768, computed in float32 */
+  SPECTRO_INT16 = 2,   /* PCM input only, scaled by 1/32768, computed in float32 */
+  SPECTRO_FLOAT16 = 3, /* IEEE half input, CUDA entry points only, computed in float32 */
+  SPECTRO_BFLOAT16 = 4 /* bfloat16 input, CUDA entry points only, computed in float32 */
 } spectro_dtype;
 
 typedef enum spectro_window {
@@ -231,7 +233,8 @@ SPECTRO_API int spectro_cuda_available(void);
 
 /* The same transforms on device memory of the current CUDA device, queued
  * on `cuda_stream` (a cudaStream_t; NULL for the default stream); the call
- * returns without waiting.  float32 / complex64 only; n_fft even, <= 4096,
+ * returns without waiting.  Signals float32, float16, bfloat16 or int16 (converted
+ * to float32 on load), spectra complex64; n_fft even, <= 4096,
  * with n_fft / 2 made of the factors 2, 3 and 5 (other sizes return
  * SPECTRO_ERR_UNSUPPORTED).  The window-coverage verdict comes from the
  * plan's host-side cache: no device-to-host synchronisation.  Safe to call
@@ -349,8 +352,9 @@ SPECTRO_API spectro_status spectro_frontend_execute(const spectro_frontend_plan 
                                                     spectro_dtype signal_dtype, int64_t batch, int64_t length,
                                                     int64_t top_db_group, void *out);
 
-/* The same frontends on device memory of the current CUDA device (float32
- * signals, float32 features, same sizes as spectro_stft_execute_cuda),
+/* The same frontends on device memory of the current CUDA device (float32,
+ * float16, bfloat16 or int16 signals, float32 features, same sizes as
+ * spectro_stft_execute_cuda),
  * queued on `cuda_stream` (a cudaStream_t; NULL: the default stream); the
  * call returns without waiting.  top_db clipping and MFCC with top_db need
  * device scratch: spectro_frontend_workspace_cuda tells how many bytes (0

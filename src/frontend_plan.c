@@ -191,8 +191,8 @@ spectro_status spectro_frontend_frames(const spectro_frontend_plan *plan, int64_
 static spectro_status frontend_check(const spectro_frontend_plan *plan, spectro_dtype signal_dtype, int64_t batch,
                                      int64_t length, int64_t top_db_group, int64_t *n_frames) {
   RETURN_IF(plan == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "plan is NULL");
-  RETURN_IF(signal_dtype != SPECTRO_FLOAT32 && signal_dtype != SPECTRO_FLOAT64 && signal_dtype != SPECTRO_INT16,
-            SPECTRO_ERR_DTYPE, "signal dtype must be float32, float64 or int16 (got %d)", (int)signal_dtype);
+  RETURN_IF((unsigned)signal_dtype > SPECTRO_BFLOAT16, SPECTRO_ERR_DTYPE,
+            "signal dtype must be float32, float64, int16, float16 or bfloat16 (got %d)", (int)signal_dtype);
   RETURN_IF(batch < 0, SPECTRO_ERR_SHAPE, "batch must be >= 0 (got %lld)", (long long)batch);
   spectro_status st = spectro_stft_frames(plan->stft, length, n_frames);
   if (st != SPECTRO_OK) return st;
@@ -208,6 +208,9 @@ spectro_status spectro_frontend_execute(const spectro_frontend_plan *plan, const
                                         spectro_dtype signal_dtype, int64_t batch, int64_t length,
                                         int64_t top_db_group, void *out) {
   int64_t n_frames;
+  RETURN_IF(signal_dtype == SPECTRO_FLOAT16 || signal_dtype == SPECTRO_BFLOAT16, SPECTRO_ERR_DTYPE,
+            "float16 / bfloat16 signals are taken by the CUDA entry points only (got dtype %d); convert to float32",
+            (int)signal_dtype);
   spectro_status st = frontend_check(plan, signal_dtype, batch, length, top_db_group, &n_frames);
   if (st != SPECTRO_OK || batch == 0) return st;
   RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");
@@ -221,8 +224,8 @@ static spectro_status frontend_check_cuda(const spectro_frontend_plan *plan, spe
                                           int64_t batch, int64_t length, int64_t top_db_group, int64_t *n_frames) {
   spectro_status st = frontend_check(plan, signal_dtype, batch, length, top_db_group, n_frames);
   if (st != SPECTRO_OK) return st;
-  RETURN_IF(signal_dtype != SPECTRO_FLOAT32, SPECTRO_ERR_UNSUPPORTED,
-            "the CUDA frontends take float32 signals (got dtype %d)", (int)signal_dtype);
+  RETURN_IF(signal_dtype == SPECTRO_FLOAT64, SPECTRO_ERR_UNSUPPORTED,
+            "the CUDA frontends take float32, float16, bfloat16 or int16 signals (got float64)");
   RETURN_IF(!spectro_cuda_supported_size(plan->stft), SPECTRO_ERR_UNSUPPORTED,
             "the CUDA frontends cover even n_fft <= 4096 whose half has factors 2, 3, 5 (got n_fft=%lld)",
             (long long)plan->stft->n_fft);
@@ -262,7 +265,8 @@ spectro_status spectro_frontend_execute_cuda(const spectro_frontend_plan *plan, 
             "workspace must be >= %zu bytes of device memory for this call (got %zu bytes at %p); see "
             "spectro_frontend_workspace_cuda",
             need, workspace_bytes, workspace);
-  return cuda_frontend_execute(plan, signal, batch, length, n_frames, top_db_group, out, workspace, cuda_stream);
+  return cuda_frontend_execute(plan, signal, signal_dtype, batch, length, n_frames, top_db_group, out, workspace,
+                               cuda_stream);
 #else
   (void)plan, (void)signal, (void)signal_dtype, (void)batch, (void)length, (void)top_db_group, (void)out;
   (void)workspace, (void)workspace_bytes, (void)cuda_stream;

@@ -20,14 +20,14 @@ spectro_status spectro_stft_execute_cuda(const spectro_stft_plan *plan, const vo
   spectro_status st = stft_check_forward(plan, dtype, batch, length, layout, &n_frames);
   if (st != SPECTRO_OK) return st;
 #if defined(SPECTRO_HAVE_CUDA)
-  RETURN_IF(dtype != SPECTRO_FLOAT32, SPECTRO_ERR_UNSUPPORTED, "the CUDA STFT takes float32 signals (got dtype %d)",
-            (int)dtype);
+  RETURN_IF(dtype == SPECTRO_FLOAT64, SPECTRO_ERR_UNSUPPORTED,
+            "the CUDA STFT takes float32, float16, bfloat16 or int16 signals (got float64)");
   RETURN_IF(!spectro_cuda_supported_size(plan), SPECTRO_ERR_UNSUPPORTED,
             "the CUDA STFT covers even n_fft <= 4096 whose half has factors 2, 3, 5 (got n_fft=%lld)",
             (long long)plan->n_fft);
   if (batch == 0) return SPECTRO_OK;
   RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");
-  return cuda_stft_forward(plan, signal, batch, length, n_frames, out, layout, stream);
+  return cuda_stft_forward(plan, signal, dtype, batch, length, n_frames, out, layout, stream);
 #else
   (void)signal, (void)out, (void)stream;
   return spectro_error(SPECTRO_ERR_UNSUPPORTED, "spectro was built without the CUDA backend (SPECTRO_CUDA=OFF)");

@@ -181,10 +181,8 @@ static spectro_status check_layout(spectro_layout layout) {
 spectro_status stft_check_forward(const spectro_stft_plan *plan, spectro_dtype signal_dtype, int64_t batch,
                                   int64_t length, spectro_layout layout, int64_t *n_frames) {
   RETURN_IF(plan == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "plan is NULL");
-  RETURN_IF(signal_dtype != SPECTRO_FLOAT32 && signal_dtype != SPECTRO_FLOAT64 &&
-                signal_dtype != SPECTRO_INT16,
-            SPECTRO_ERR_DTYPE, "signal dtype must be float32, float64 or int16 (got %d)",
-            (int)signal_dtype);
+  RETURN_IF((unsigned)signal_dtype > SPECTRO_BFLOAT16, SPECTRO_ERR_DTYPE,
+            "signal dtype must be float32, float64, int16, float16 or bfloat16 (got %d)", (int)signal_dtype);
   spectro_status st = check_layout(layout);
   if (st != SPECTRO_OK) return st;
   RETURN_IF(batch < 0, SPECTRO_ERR_SHAPE, "batch must be >= 0 (got %lld)", (long long)batch);
@@ -200,6 +198,9 @@ spectro_status spectro_stft_execute(const spectro_stft_plan *plan, const void *s
                                     spectro_dtype signal_dtype, int64_t batch, int64_t length,
                                     void *out, spectro_layout layout) {
   int64_t n_frames;
+  RETURN_IF(signal_dtype == SPECTRO_FLOAT16 || signal_dtype == SPECTRO_BFLOAT16, SPECTRO_ERR_DTYPE,
+            "float16 / bfloat16 signals are taken by the CUDA entry points only (got dtype %d); convert to float32",
+            (int)signal_dtype);
   spectro_status st = stft_check_forward(plan, signal_dtype, batch, length, layout, &n_frames);
   if (st != SPECTRO_OK || batch == 0) return st;
   RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");

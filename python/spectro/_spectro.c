@@ -386,19 +386,21 @@ done:
   return result;
 }
 
-/* stft_cuda(in_ptr, out_ptr, batch, length, layout, stream): device pointers
- * (the Python layer checked dtype, shape and contiguity). */
+/* stft_cuda(in_ptr, out_ptr, batch, length, layout, stream[, dtype]): device
+ * pointers (the Python layer checked dtype, shape and contiguity); dtype is
+ * a spectro_dtype code (float32 by default). */
 static PyObject *Plan_stft_cuda(PlanObject *self, PyObject *args) {
   unsigned long long in_ptr, out_ptr, stream;
   long long batch, length;
   const char *layout_s;
-  if (!PyArg_ParseTuple(args, "KKLLsK", &in_ptr, &out_ptr, &batch, &length, &layout_s, &stream)) return NULL;
+  int dtype = SPECTRO_FLOAT32;
+  if (!PyArg_ParseTuple(args, "KKLLsK|i", &in_ptr, &out_ptr, &batch, &length, &layout_s, &stream, &dtype)) return NULL;
   if (require_plan(self)) return NULL;
   spectro_layout layout;
   if (parse_layout(layout_s, "output_layout", &layout) != 0) return NULL;
   spectro_status st;
-  Py_BEGIN_ALLOW_THREADS st = spectro_stft_execute_cuda(self->plan, (const void *)(uintptr_t)in_ptr, SPECTRO_FLOAT32,
-                                                        batch, length, (void *)(uintptr_t)out_ptr, layout,
+  Py_BEGIN_ALLOW_THREADS st = spectro_stft_execute_cuda(self->plan, (const void *)(uintptr_t)in_ptr,
+                                                        (spectro_dtype)dtype, batch, length, (void *)(uintptr_t)out_ptr, layout,
                                                         (void *)(uintptr_t)stream);
   Py_END_ALLOW_THREADS if (st != SPECTRO_OK) return raise_status(st);
   Py_RETURN_NONE;
@@ -441,7 +443,7 @@ static PyMethodDef Plan_methods[] = {
     {"stft", (PyCFunction)Plan_stft, METH_VARARGS, "stft(x, out, layout) -> (batch, frames)"},
     {"istft", (PyCFunction)Plan_istft, METH_VARARGS,
      "istft(z, out, layout, length, validate, quiet) -> length"},
-    {"stft_cuda", (PyCFunction)Plan_stft_cuda, METH_VARARGS, "stft_cuda(in_ptr, out_ptr, batch, length, layout, stream)"},
+    {"stft_cuda", (PyCFunction)Plan_stft_cuda, METH_VARARGS, "stft_cuda(in_ptr, out_ptr, batch, length, layout, stream[, dtype])"},
     {"istft_cuda", (PyCFunction)Plan_istft_cuda, METH_VARARGS,
      "istft_cuda(in_ptr, out_ptr, batch, n_frames, layout, length, validate, quiet, stream)"},
     {NULL, NULL, 0, NULL}};
@@ -610,17 +612,19 @@ static PyObject *Frontend_workspace_cuda(FrontendObject *self, PyObject *args) {
   return PyLong_FromSize_t(bytes);
 }
 
-/* execute_cuda(in_ptr, out_ptr, batch, length, top_db_group, ws_ptr, ws_bytes, stream):
+/* execute_cuda(in_ptr, out_ptr, batch, length, top_db_group, ws_ptr, ws_bytes, stream[, dtype]):
  * device pointers (the Python layer checked dtype, shape and contiguity). */
 static PyObject *Frontend_execute_cuda(FrontendObject *self, PyObject *args) {
   unsigned long long in_ptr, out_ptr, ws_ptr, ws_bytes, stream;
   long long batch, length, group;
-  if (!PyArg_ParseTuple(args, "KKLLLKKK", &in_ptr, &out_ptr, &batch, &length, &group, &ws_ptr, &ws_bytes, &stream))
+  int dtype = SPECTRO_FLOAT32;
+  if (!PyArg_ParseTuple(args, "KKLLLKKK|i", &in_ptr, &out_ptr, &batch, &length, &group, &ws_ptr, &ws_bytes, &stream,
+                        &dtype))
     return NULL;
   if (self->plan == NULL) return PyErr_Format(PyExc_RuntimeError, "FrontendPlan was not initialised");
   spectro_status st;
   Py_BEGIN_ALLOW_THREADS st = spectro_frontend_execute_cuda(
-      self->plan, (const void *)(uintptr_t)in_ptr, SPECTRO_FLOAT32, batch, length, group, (void *)(uintptr_t)out_ptr,
+      self->plan, (const void *)(uintptr_t)in_ptr, (spectro_dtype)dtype, batch, length, group, (void *)(uintptr_t)out_ptr,
       (void *)(uintptr_t)ws_ptr, (size_t)ws_bytes, (void *)(uintptr_t)stream);
   Py_END_ALLOW_THREADS if (st != SPECTRO_OK) return raise_status(st);
   Py_RETURN_NONE;
@@ -637,7 +641,7 @@ static PyMethodDef Frontend_methods[] = {
     {"workspace_cuda", (PyCFunction)Frontend_workspace_cuda, METH_VARARGS,
      "workspace_cuda(batch, length, top_db_group) -> bytes of device scratch"},
     {"execute_cuda", (PyCFunction)Frontend_execute_cuda, METH_VARARGS,
-     "execute_cuda(in_ptr, out_ptr, batch, length, top_db_group, ws_ptr, ws_bytes, stream)"},
+     "execute_cuda(in_ptr, out_ptr, batch, length, top_db_group, ws_ptr, ws_bytes, stream[, dtype])"},
     {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef Frontend_getset[] = {{"features", (getter)Frontend_get_features, NULL, "outputs per frame", NULL},

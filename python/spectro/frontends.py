@@ -9,7 +9,7 @@ from typing import Callable, Dict, Optional
 import numpy as np
 
 from . import _spectro
-from .transform import _REAL_DTYPES, _CudaArray, _CudaGraphs, _check_array, _is_cuda_array, _ptr
+from .transform import _CUDA_SIGNAL, _REAL_DTYPES, _CudaArray, _CudaGraphs, _check_array, _is_cuda_array, _ptr
 from .windows import WINDOW_NAMES, make_window, resolve_fft_params
 
 MEL_SCALES = ("htk", "slaney")
@@ -195,9 +195,10 @@ class _Frontend:
 
     @staticmethod
     def _run_cuda(plan, x, group_mode: str):
-        """The same on a torch / cupy float32 CUDA array, on the library's
-        current stream; the result is a new array of the same kind."""
-        a = _CudaArray(x, "x", (1, 2, 3), "<f4")
+        """The same on a torch / cupy CUDA array (float32, float16, bfloat16
+        or int16 PCM), on the library's current stream; the result is a new
+        float32 array of the same kind."""
+        a = _CudaArray(x, "x", (1, 2, 3), tuple(_CUDA_SIGNAL))
         T = a.shape[-1]
         frames = plan.frames(T)
         lead = a.shape[:-1]
@@ -208,7 +209,7 @@ class _Frontend:
         ws = a.empty_bytes(ws_bytes)
         with a.device_guard():
             plan.execute_cuda(a.ptr, _ptr(out), batch, T, group, _ptr(ws) if ws is not None else 0, ws_bytes,
-                              a.stream)
+                              a.stream, a.code)
         return out
 
     def _compiled_fn(self, key: tuple, plan, group_mode: str) -> "_CompiledFrontend":

@@ -46,45 +46,51 @@ def _check_array(a, name: str, ranks: Tuple[int, ...], dtypes, what: str) -> np.
 # ---------------------------------------------------------------- CUDA arrays
 
 def _is_cuda_array(a) -> bool:
+    if type(a).__module__.split(".")[0] == "torch":  # bfloat16 tensors have no __cuda_array_interface__
+        return bool(getattr(a, "is_cuda", False))
     return hasattr(a, "__cuda_array_interface__")
 
 
-class _CudaArray:
-    """A torch tensor or cupy array on a CUDA device: pointer, shape, dtype,
-    device and the library's current stream, plus allocation of outputs of
-    the same kind on the same device."""
+# spectro_dtype codes of the CUDA signal types (include/spectro.h)
+_CUDA_SIGNAL = {"float32": 0, "int16": 2, "float16": 3, "bfloat16": 4}
+_CUDA_TYPESTR = {"<f4": "float32", "<f2": "float16", "<i2": "int16", "<c8": "complex64"}
 
-    def __init__(self, a, name: str, ranks, dtype: str):
-        iface = a.__cuda_array_interface__
-        self.obj, self.shape = a, tuple(iface["shape"])
-        if iface["typestr"] != dtype:
-            want = {"<f4": "float32", "<c8": "complex64"}[dtype]
-            raise TypeError(f"{name} must be {want} on the CUDA backend (got typestr {iface['typestr']})")
-        if len(self.shape) not in ranks:
-            raise ValueError(f"{name} must have {' or '.join(map(str, ranks))} dimensions (got shape {self.shape})")
-        strides = iface.get("strides")
-        if strides is not None:
-            item = 4 if dtype == "<f4" else 8
-            expect, acc = [], item
-            for d in reversed(self.shape):
-                expect.append(acc)
-                acc *= d
-            if tuple(reversed(expect)) != tuple(strides):
-                raise ValueError(f"{name} must be C-contiguous (got strides {strides}); call .contiguous()")
-        self.ptr = iface["data"][0]
+
+class _CudaArray:
+    """A torch tensor or cupy array on a CUDA device: pointer, shape, dtype
+    (checked against ``dtypes``; ``code`` is its spectro_dtype), device and
+    the library's current stream, plus allocation of outputs of the same
+    kind on the same device."""
+
+    def __init__(self, a, name: str, ranks, dtypes):
         mod = type(a).__module__.split(".")[0]
         if mod == "torch":
             import torch
 
             self.lib, self.device = "torch", a.device
+            self.shape, self.ptr = tuple(a.shape), a.data_ptr()
+            dtype = str(a.dtype).replace("torch.", "")
+            contiguous = a.is_contiguous()
             self.stream = torch.cuda.current_stream(a.device).cuda_stream
         elif mod == "cupy":
             import cupy
 
+            iface = a.__cuda_array_interface__
             self.lib, self.device = "cupy", a.device
+            self.shape, self.ptr = tuple(iface["shape"]), iface["data"][0]
+            dtype = _CUDA_TYPESTR.get(iface["typestr"], iface["typestr"])
+            contiguous = a.flags.c_contiguous
             self.stream = cupy.cuda.get_current_stream().ptr
         else:
             raise TypeError(f"{name}: CUDA arrays are taken from torch or cupy (got {type(a).__name__})")
+        if dtype not in dtypes:
+            raise TypeError(f"{name} must be {' or '.join(dtypes)} on the CUDA backend (got {dtype})")
+        self.code = _CUDA_SIGNAL.get(dtype, 0)
+        if len(self.shape) not in ranks:
+            raise ValueError(f"{name} must have {' or '.join(map(str, ranks))} dimensions (got shape {self.shape})")
+        if not contiguous:
+            raise ValueError(f"{name} must be C-contiguous; call .contiguous() (cupy: cupy.ascontiguousarray)")
+        self.obj = a
 
     def empty_bytes(self, n: int):
         """n bytes of device scratch (None for 0), from the library's allocator."""
@@ -286,18 +292,18 @@ class SpectralTransform:
     __call__ = stft
 
     def _stft_cuda(self, x, layout: str):
-        a = _CudaArray(x, "x", (1, 2, 3), "<f4")
+        a = _CudaArray(x, "x", (1, 2, 3), tuple(_CUDA_SIGNAL))
         T = a.shape[-1]
         n = self._plan.frames(T)
         lead = a.shape[:-1] if len(a.shape) > 1 else (1,)
         batch = math.prod(lead)
         out = a.empty(lead + ((self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)), True)
         with a.device_guard():
-            self._plan.stft_cuda(a.ptr, _ptr(out), batch, T, layout, a.stream)
+            self._plan.stft_cuda(a.ptr, _ptr(out), batch, T, layout, a.stream, a.code)
         return out
 
     def _istft_cuda(self, z, length, validate, quiet, layout):
-        a = _CudaArray(z, "z", (2, 3, 4), "<c8")
+        a = _CudaArray(z, "z", (2, 3, 4), ("complex64",))
         bins, frames = (a.shape[-2], a.shape[-1]) if layout == "bfn" else (a.shape[-1], a.shape[-2])
         if bins != self.n_freqs:
             raise ValueError(f"z has {bins} frequency bins with input_layout={layout!r}; n_fft={self.n_fft} needs "

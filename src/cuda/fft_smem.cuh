@@ -3,6 +3,8 @@
 #ifndef SPECTRO_CUDA_FFT_SMEM_CUH
 #define SPECTRO_CUDA_FFT_SMEM_CUH
 
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
 #include <type_traits>
@@ -225,27 +227,57 @@ static __device__ float2 *fft_shared(float2 *a, float2 *b, int h, int fpb, const
 
 // ---------------------------------------------------------------- forward
 
-__device__ __forceinline__ float load_sample(const float *x, int64_t i, int64_t length, int reflect) {
+// Input samples: float32, float16, bfloat16 or int16 PCM (scaled by
+// 1/32768), converted to float32 on load.  sample_pair<T> is the 2-vector
+// type read when a frame's sample pairs are aligned.
+template <class T> struct sample_traits;
+template <> struct sample_traits<float> {
+  using pair = float2;
+  static __device__ __forceinline__ float f(float v) { return v; }
+  static __device__ __forceinline__ float2 f2(pair v) { return v; }
+};
+template <> struct sample_traits<__half> {
+  using pair = __half2;
+  static __device__ __forceinline__ float f(__half v) { return __half2float(v); }
+  static __device__ __forceinline__ float2 f2(pair v) { return __half22float2(v); }
+};
+template <> struct sample_traits<__nv_bfloat16> {
+  using pair = __nv_bfloat162;
+  static __device__ __forceinline__ float f(__nv_bfloat16 v) { return __bfloat162float(v); }
+  static __device__ __forceinline__ float2 f2(pair v) { return __bfloat1622float2(v); }
+};
+template <> struct sample_traits<int16_t> {
+  using pair = short2;
+  static __device__ __forceinline__ float f(int16_t v) { return (float)v * (1.f / 32768.f); }
+  static __device__ __forceinline__ float2 f2(pair v) {
+    return make_float2((float)v.x * (1.f / 32768.f), (float)v.y * (1.f / 32768.f));
+  }
+};
+
+template <class T>
+__device__ __forceinline__ float load_sample(const T *x, int64_t i, int64_t length, int reflect) {
   if (i < 0 || i >= length) {
     if (!reflect) return 0.f;
     if (i < 0) i = -i;
     if (i >= length) i = 2 * (length - 1) - i;
   }
-  return __ldg(&x[i]);
+  return sample_traits<T>::f(x[i]);
 }
 
 // Complex point k of frame t: samples 2k and 2k + 1, padded by index and
 // windowed (w = window[2k], window[2k + 1]); zero beyond the last frame.
-__device__ __forceinline__ float2 frame_point(const float *__restrict__ x, const stft_geometry &g, int64_t t, int k,
+template <class T>
+__device__ __forceinline__ float2 frame_point(const T *__restrict__ x, const stft_geometry &g, int64_t t, int k,
                                               int h, float2 w) {
   if (t >= g.n_frames) return make_float2(0.f, 0.f);
   const int64_t start = t * g.hop - g.pad_left, p = start + 2 * k;
   if (start >= 0 && start + 2 * h <= g.length) { // the whole frame is inside: no padding rule
     if (g.pairs) {
-      const float2 s2 = __ldg(reinterpret_cast<const float2 *>(x + p));
+      const float2 s2 =
+          sample_traits<T>::f2(*reinterpret_cast<const typename sample_traits<T>::pair *>(x + p));
       return make_float2(s2.x * w.x, s2.y * w.y);
     }
-    return make_float2(__ldg(&x[p]) * w.x, __ldg(&x[p + 1]) * w.y);
+    return make_float2(sample_traits<T>::f(x[p]) * w.x, sample_traits<T>::f(x[p + 1]) * w.y);
   }
   return make_float2(load_sample(x, p, g.length, g.reflect) * w.x, load_sample(x, p + 1, g.length, g.reflect) * w.y);
 }
@@ -253,8 +285,8 @@ __device__ __forceinline__ float2 frame_point(const float *__restrict__ x, const
 // Loads frames t0 .. t0 + fpb - 1 of one signal into a (padding by index,
 // window on load, sample pairs packed as complex points) and transforms
 // them; returns the buffer that holds the spectra (a or b).
-template <int H, int FPB>
-__device__ __forceinline__ float2 *forward_frames(const float *__restrict__ x, float2 *a, float2 *b,
+template <int H, int FPB, class T>
+__device__ __forceinline__ float2 *forward_frames(const T *__restrict__ x, float2 *a, float2 *b,
                                                   const stft_geometry &g, int64_t t0, const pass_table &pt,
                                                   const float2 *__restrict__ tw, const float *__restrict__ window) {
   const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h);
@@ -346,6 +378,22 @@ static void launch_by_size(int h, Launch launch) {
   }
 }
 
+// Calls launch(T{}) with the sample type of dtype (float32, float16,
+// bfloat16, int16); the caller validated dtype.
+template <class Launch>
+static void launch_by_dtype(spectro_dtype dtype, Launch launch) {
+  switch (dtype) {
+  case SPECTRO_FLOAT16: launch(__half{}); break;
+  case SPECTRO_BFLOAT16: launch(__nv_bfloat16{}); break;
+  case SPECTRO_INT16: launch(int16_t{}); break;
+  default: launch(float{}); break;
+  }
+}
+
+static inline size_t sample_bytes(spectro_dtype dtype) {
+  return dtype == SPECTRO_FLOAT32 ? 4 : 2;
+}
+
 // Frames per block that fit two padded frame buffers plus extra_bytes in budget.
 static inline int frames_per_block(int h, int extra_bytes, int budget) {
   int fpb = (budget - extra_bytes) / (int)(2 * sizeof(float2) * padded_frame(h));
@@ -354,8 +402,8 @@ static inline int frames_per_block(int h, int extra_bytes, int budget) {
 }
 
 // The forward geometry of a plan for one call.
-static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, const float *signal, int64_t length,
-                                             int64_t n_frames) {
+static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, const void *signal, size_t sample_bytes,
+                                             int64_t length, int64_t n_frames) {
   stft_geometry g;
   g.n = (int)plan->n_fft;
   g.h = g.n / 2;
@@ -367,7 +415,7 @@ static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, cons
   g.n_frames = n_frames;
   g.scale = (float)plan->forward_scale;
   g.fpb = static_frames(g.h) ? static_frames(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
-  g.pairs = g.hop % 2 == 0 && g.pad_left % 2 == 0 && length % 2 == 0 && ((uintptr_t)signal & 7) == 0;
+  g.pairs = g.hop % 2 == 0 && g.pad_left % 2 == 0 && length % 2 == 0 && ((uintptr_t)signal % (2 * sample_bytes)) == 0;
   return g;
 }
 

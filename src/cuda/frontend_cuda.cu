@@ -56,9 +56,9 @@ __device__ __forceinline__ float scale_value(const frontend_geometry &fg, float 
 
 // out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
 // bands_tab[m] = (first bin, bin count, weight offset) of band m.
-template <int H, int FPB>
+template <int H, int FPB, class T>
 __global__ void __launch_bounds__(THREADS)
-    frontend_kernel(const float *__restrict__ signal, float *__restrict__ out, stft_geometry g, frontend_geometry fg,
+    frontend_kernel(const T *__restrict__ signal, float *__restrict__ out, stft_geometry g, frontend_geometry fg,
                     pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                     const float *__restrict__ window, const int4 *__restrict__ bands_tab,
                     const float *__restrict__ weights, const float *__restrict__ dct, unsigned *__restrict__ maxes) {
@@ -68,7 +68,7 @@ __global__ void __launch_bounds__(THREADS)
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb, N = g.n_frames;
-  float2 *z = forward_frames<H, FPB>(signal + item * g.length, a, b, g, t0, pt, tw, window);
+  float2 *z = forward_frames<H, FPB, T>(signal + item * g.length, a, b, g, t0, pt, tw, window);
   // |X|^power of bins 0 .. rows-1 into the free buffer
   float *pw = reinterpret_cast<float *>(z == a ? b : a);
   const int R = fg.rows;
@@ -280,7 +280,8 @@ extern "C" size_t cuda_frontend_workspace(const spectro_frontend_plan *plan, int
   return bytes;
 }
 
-extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *plan, const float *signal, int64_t batch,
+extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *plan, const void *signal,
+                                                spectro_dtype dtype, int64_t batch,
                                                 int64_t length, int64_t n_frames, int64_t group, float *out,
                                                 void *workspace, void *stream) {
   cuda_plan_data *d;
@@ -294,7 +295,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   const frontend_spec *fs = &plan->spec;
   const int64_t K = plan->config.n_dct;
   RETURN_IF(K > 65535, SPECTRO_ERR_UNSUPPORTED, "the CUDA MFCC supports n_mfcc <= 65535 (got %lld)", (long long)K);
-  stft_geometry g = forward_geometry(plan->stft, signal, length, n_frames);
+  stft_geometry g = forward_geometry(plan->stft, signal, sample_bytes(dtype), length, n_frames);
   frontend_geometry fg;
   fg.rows = (int)fs->rows;
   fg.bands = (int)fs->bands;
@@ -326,11 +327,13 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   float *dest = mfcc_pass ? (float *)ws : out; // band values, or scratch for the MFCC pass
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
-  launch_by_size(g.h, [&](auto size) {
-    constexpr int H = decltype(size)::value;
-    frontend_kernel<H, static_frames(H)><<<grid, THREADS, smem, s>>>(signal, dest, g, fg, d->pt, d->tw, d->rtw,
-                                                                   d->window, fd->bands_tab, fd->weights, fd->dct,
-                                                                   maxes);
+  launch_by_dtype(dtype, [&](auto sample) {
+    using T = decltype(sample);
+    launch_by_size(g.h, [&](auto size) {
+      constexpr int H = decltype(size)::value;
+      frontend_kernel<H, static_frames(H), T><<<grid, THREADS, smem, s>>>(
+          (const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->window, fd->bands_tab, fd->weights, fd->dct, maxes);
+    });
   });
   CUDA_TRY(cudaGetLastError(), "the frontend kernel launch");
   if (mfcc_pass) {

@@ -31,8 +31,8 @@ extern "C" {
 
 // H > 0: h = H, a power of two, and FPB frames per block, known at compile
 // time (index arithmetic becomes shifts); H = 0: any h, g.fpb frames.
-template <int H, int FPB>
-__global__ void __launch_bounds__(THREADS) stft_forward_kernel(const float *__restrict__ signal, float2 *__restrict__ out, stft_geometry g,
+template <int H, int FPB, class T>
+__global__ void __launch_bounds__(THREADS) stft_forward_kernel(const T *__restrict__ signal, float2 *__restrict__ out, stft_geometry g,
                                     pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                                     const float *__restrict__ window, int layout_bnf) {
   extern __shared__ float2 smem[];
@@ -40,7 +40,7 @@ __global__ void __launch_bounds__(THREADS) stft_forward_kernel(const float *__re
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t batch_item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb;
-  float2 *z = forward_frames<H, FPB>(signal + batch_item * g.length, a, b, g, t0, pt, tw, window);
+  float2 *z = forward_frames<H, FPB, T>(signal + batch_item * g.length, a, b, g, t0, pt, tw, window);
   // untangle the real spectrum and store it: bins 0..h
   const int F = h + 1;
   float2 *o = out + batch_item * (int64_t)F * g.n_frames;
@@ -294,22 +294,26 @@ extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
 
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
-extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const float *signal, int64_t batch,
+extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
+                                            int64_t batch,
                                             int64_t length, int64_t n_frames, void *out, spectro_layout layout,
                                             void *stream) {
   cuda_plan_data *d;
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
-  stft_geometry g = forward_geometry(plan, signal, length, n_frames);
+  stft_geometry g = forward_geometry(plan, signal, sample_bytes(dtype), length, n_frames);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
-  launch_by_size(g.h, [&](auto size) {
-    constexpr int H = decltype(size)::value;
-    stft_forward_kernel<H, static_frames(H)><<<grid, THREADS, smem, s>>>(signal, (float2 *)out, g, d->pt, d->tw,
-                                                                      d->rtw, d->window, bnf);
+  launch_by_dtype(dtype, [&](auto sample) {
+    using T = decltype(sample);
+    launch_by_size(g.h, [&](auto size) {
+      constexpr int H = decltype(size)::value;
+      stft_forward_kernel<H, static_frames(H), T><<<grid, THREADS, smem, s>>>(
+          (const T *)signal, (float2 *)out, g, d->pt, d->tw, d->rtw, d->window, bnf);
+    });
   });
   CUDA_TRY(cudaGetLastError(), "the STFT kernel launch");
   return SPECTRO_OK;

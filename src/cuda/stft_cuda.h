@@ -8,7 +8,8 @@
 struct spectro_stft_plan;
 
 int spectro_cuda_supported_size(const struct spectro_stft_plan *plan);
-spectro_status cuda_stft_forward(const struct spectro_stft_plan *plan, const float *signal, int64_t batch,
+spectro_status cuda_stft_forward(const struct spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
+                                 int64_t batch,
                                  int64_t length, int64_t n_frames, void *out, spectro_layout layout, void *stream);
 spectro_status cuda_stft_inverse(const struct spectro_stft_plan *plan, const void *spec, int64_t batch,
                                  int64_t n_frames, spectro_layout layout, int64_t length, float *out, void *stream);

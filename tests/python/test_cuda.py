@@ -151,3 +151,39 @@ def test_cupy_arrays(rng):
     assert rel_l2(cupy.asnumpy(z), t.stft(x.astype(np.float64))) <= 1e-6
     y = t.istft(z, length=20000)
     assert rel_l2(cupy.asnumpy(y), x) <= 1e-6
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "int16"])
+@pytest.mark.parametrize("n_fft,hop,rule", [(512, 128, 0), (400, 160, 1), (1024, 256, 3), (2048, 441, 2)])
+@pytest.mark.parametrize("offset", [0, 1])  # 1: a view starting one sample in (no paired loads)
+def test_reduced_precision_input(rng, dtype, n_fft, hop, rule, offset):
+    """float16 / bfloat16 / int16 device signals are converted on load: the
+    result equals the float64 CPU transform of the same sample values."""
+    x = rng.standard_normal((3, 6 * n_fft + 10 + offset)).astype(np.float32) * 0.3
+    if dtype == "int16":
+        xt = torch.from_numpy(np.clip(np.round(x * 32768), -32768, 32767).astype(np.int16)).to(DEV)
+        ref_in = xt.cpu().numpy().astype(np.float64) / 32768.0
+    else:
+        xt = torch.from_numpy(x).to(DEV).to(getattr(torch, dtype))
+        ref_in = xt.float().cpu().numpy().astype(np.float64)
+    t = spectro.SpectralTransform(n_fft, hop, **RULES[rule])
+    if offset:  # one row seen from its second sample: pairs of samples are not aligned
+        xt, ref_in = xt[0, 1:], ref_in[0, 1:]
+    for layout in ("bfn", "bnf"):
+        got = t.stft(xt, output_layout=layout)
+        assert got.dtype == torch.complex64
+        assert rel_l2(got.cpu().numpy(), t.stft(ref_in, output_layout=layout)) <= 1e-6
+    m = spectro.MelSpectrogramTransform(sample_rate=16000, n_fft=n_fft, hop_length=hop, n_mels=40, **RULES[rule])
+    got = m(xt)
+    assert got.dtype == torch.float32
+    assert np.abs(got.cpu().numpy() - m(ref_in)).max() <= 1e-3
+
+
+def test_reduced_precision_cupy_and_cpu_errors(rng):
+    x = rng.standard_normal(20000).astype(np.float16)
+    t = spectro.SpectralTransform(1024, 256)
+    with pytest.raises(TypeError, match="float32 or float64"):
+        t.stft(x)  # numpy float16 stays on the CPU, which takes float32 / float64 / int16
+    cupy = pytest.importorskip("cupy")
+    got = t.stft(cupy.asarray(x))
+    assert rel_l2(cupy.asnumpy(got), t.stft(x.astype(np.float64))) <= 1e-6
