@@ -170,6 +170,23 @@ int main(void) {
   CHECK_MSG(live_allocs == 0, "%zu allocations leaked on failure paths", live_allocs);
   spectro_set_allocator(NULL);
 
+  /* half-precision signals are CUDA-only: the CPU entry points say so */
+  {
+    spectro_stft_config sc;
+    spectro_stft_config_init(&sc, 512, 128);
+    spectro_stft_plan *sp = NULL;
+    CHECK_OK(spectro_stft_plan_create(&sc, &sp));
+    float sig[4096], spec_out[2 * 257 * 40];
+    memset(sig, 0, sizeof sig);
+    EXPECT_ERR(spectro_stft_execute(sp, sig, SPECTRO_FLOAT16, 1, 2048, spec_out, SPECTRO_LAYOUT_BFN),
+               SPECTRO_ERR_DTYPE, "CUDA entry points only");
+    EXPECT_ERR(spectro_stft_execute(sp, sig, SPECTRO_BFLOAT16, 1, 2048, spec_out, SPECTRO_LAYOUT_BFN),
+               SPECTRO_ERR_DTYPE, "CUDA entry points only");
+    EXPECT_ERR(spectro_stft_execute(sp, sig, (spectro_dtype)9, 1, 2048, spec_out, SPECTRO_LAYOUT_BFN),
+               SPECTRO_ERR_DTYPE, "got 9");
+    spectro_stft_plan_destroy(sp);
+  }
+
   /* CUDA frontend entry points: every check that comes before the device */
   {
     spectro_frontend_config fc;
@@ -181,6 +198,8 @@ int main(void) {
     size_t bytes = 1;
     float dummy[4];
     EXPECT_ERR(spectro_frontend_workspace_cuda(fp, 2, 4000, 1, NULL), SPECTRO_ERR_INVALID_ARGUMENT, "bytes");
+    EXPECT_ERR(spectro_frontend_execute(fp, dummy, SPECTRO_BFLOAT16, 1, 4000, 1, dummy), SPECTRO_ERR_DTYPE,
+               "CUDA entry points only");
     if (spectro_cuda_available()) {
       EXPECT_ERR(spectro_frontend_workspace_cuda(fp, 3, 4000, 2, &bytes), SPECTRO_ERR_INVALID_ARGUMENT,
                  "top_db_group");
