@@ -17,13 +17,15 @@ sources = ["python/spectro/_spectro.c"] + sorted(
 # resulting static library (build/libspectro_cuda.a) to link them in.
 macros = [("_GNU_SOURCE", None)]
 extra_objects, libraries, library_dirs = [], ["m"], []
+runtime_dirs = []  # where libcufft is found at run time
 cuda_lib = os.environ.get("SPECTRO_CUDA_LIB")
 if cuda_lib:
     cuda_home = os.environ.get("CUDA_HOME", "/usr/local/cuda")
     macros.append(("SPECTRO_HAVE_CUDA", None))
     extra_objects.append(os.path.abspath(cuda_lib))
-    libraries += ["cudart_static", "dl", "rt", "pthread", "stdc++"]
+    libraries += ["cufft", "cudart_static", "dl", "rt", "pthread", "stdc++"]
     library_dirs += [os.path.join(cuda_home, "lib64"), os.path.join(cuda_home, "targets/x86_64-linux/lib")]
+    runtime_dirs += [os.path.join(cuda_home, "lib64"), os.path.join(cuda_home, "targets/x86_64-linux/lib")]
 
 setup(
     ext_modules=[
@@ -34,6 +36,7 @@ setup(
             define_macros=macros,
             extra_compile_args=["-std=c11", "-O3", "-fvisibility=hidden"],
             extra_objects=extra_objects,
+            runtime_library_dirs=runtime_dirs,
             libraries=libraries,
             library_dirs=library_dirs,
         )

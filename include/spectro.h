@@ -234,11 +234,13 @@ SPECTRO_API int spectro_cuda_available(void);
 /* The same transforms on device memory of the current CUDA device, queued
  * on `cuda_stream` (a cudaStream_t; NULL for the default stream); the call
  * returns without waiting.  Signals float32, float16, bfloat16 or int16 (converted
- * to float32 on load), spectra complex64; n_fft even, <= 4096,
- * with n_fft / 2 made of the factors 2, 3 and 5 (other sizes return
- * SPECTRO_ERR_UNSUPPORTED).  The window-coverage verdict comes from the
- * plan's host-side cache: no device-to-host synchronisation.  Safe to call
- * while capturing a CUDA graph once the plan has run on that device. */
+ * to float32 on load), spectra complex64.  Any n_fft: even n_fft <= 4096 whose
+ * half has the factors 2, 3 and 5 run in spectro's fused kernels; other sizes
+ * take cuFFT in chunks of frames (buffers from cudaMallocAsync on the stream;
+ * the iSTFT's overlap-add then uses float atomics, so its last bit may vary
+ * between runs).  The window-coverage verdict comes from the plan's host-side
+ * cache: no device-to-host synchronisation.  Safe to call while capturing a
+ * CUDA graph once the plan has run on that device. */
 SPECTRO_API spectro_status spectro_stft_execute_cuda(const spectro_stft_plan *plan, const void *signal,
                                                      spectro_dtype signal_dtype, int64_t batch, int64_t length,
                                                      void *out, spectro_layout layout, void *cuda_stream);

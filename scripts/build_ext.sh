@@ -15,7 +15,8 @@ extra=()
 if [ -n "${SPECTRO_CUDA_LIB:-}" ]; then
   cuda=${CUDA_HOME:-/usr/local/cuda}
   extra=(-DSPECTRO_HAVE_CUDA "$SPECTRO_CUDA_LIB" -L"$cuda/lib64" -L"$cuda/targets/x86_64-linux/lib"
-         -lcudart_static -ldl -lrt -lstdc++)
+         -Wl,-rpath,"$cuda/lib64" -Wl,-rpath,"$cuda/targets/x86_64-linux/lib" -lcufft -lcudart_static -ldl -lrt
+         -lstdc++)
 fi
 srcs=(python/spectro/_spectro.c $(find src -name '*.c' -not -path '*/cuda/*' | sort))
 cc -shared -fPIC -O3 -std=c11 -D_GNU_SOURCE -fvisibility=hidden -Iinclude -I"$inc" "${srcs[@]}" \

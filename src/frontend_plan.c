@@ -226,9 +226,6 @@ static spectro_status frontend_check_cuda(const spectro_frontend_plan *plan, spe
   if (st != SPECTRO_OK) return st;
   RETURN_IF(signal_dtype == SPECTRO_FLOAT64, SPECTRO_ERR_UNSUPPORTED,
             "the CUDA frontends take float32, float16, bfloat16 or int16 signals (got float64)");
-  RETURN_IF(!spectro_cuda_supported_size(plan->stft), SPECTRO_ERR_UNSUPPORTED,
-            "the CUDA frontends cover even n_fft <= 4096 whose half has factors 2, 3, 5 (got n_fft=%lld)",
-            (long long)plan->stft->n_fft);
   return SPECTRO_OK;
 }
 #endif

@@ -22,9 +22,6 @@ spectro_status spectro_stft_execute_cuda(const spectro_stft_plan *plan, const vo
 #if defined(SPECTRO_HAVE_CUDA)
   RETURN_IF(dtype == SPECTRO_FLOAT64, SPECTRO_ERR_UNSUPPORTED,
             "the CUDA STFT takes float32, float16, bfloat16 or int16 signals (got float64)");
-  RETURN_IF(!spectro_cuda_supported_size(plan), SPECTRO_ERR_UNSUPPORTED,
-            "the CUDA STFT covers even n_fft <= 4096 whose half has factors 2, 3, 5 (got n_fft=%lld)",
-            (long long)plan->n_fft);
   if (batch == 0) return SPECTRO_OK;
   RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");
   return cuda_stft_forward(plan, signal, dtype, batch, length, n_frames, out, layout, stream);
@@ -38,9 +35,6 @@ spectro_status spectro_istft_execute_cuda(const spectro_stft_plan *plan, const v
                                           int64_t batch, int64_t n_bins, int64_t n_frames, spectro_layout layout,
                                           int64_t length, unsigned flags, void *out, void *stream) {
 #if defined(SPECTRO_HAVE_CUDA)
-  RETURN_IF(plan != NULL && dtype == SPECTRO_FLOAT32 && !spectro_cuda_supported_size(plan), SPECTRO_ERR_UNSUPPORTED,
-            "the CUDA iSTFT covers even n_fft <= 4096 whose half has factors 2, 3, 5 (got n_fft=%lld)",
-            (long long)plan->n_fft);
   spectro_status st = stft_check_inverse(plan, dtype, batch, n_bins, n_frames, layout, &length, flags);
   if (st != SPECTRO_OK || batch == 0 || length == 0) return st;
   RETURN_IF(dtype != SPECTRO_FLOAT32, SPECTRO_ERR_UNSUPPORTED, "the CUDA iSTFT takes complex64 spectra (got dtype %d)",

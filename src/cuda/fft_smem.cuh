@@ -329,15 +329,38 @@ __device__ __forceinline__ float2 untangle_at(const float2 *zf, int k, int h, in
   return make_float2(er + (w.x * di + w.y * dr), ei + (w.y * di - w.x * dr));
 }
 
+// Window envelope sum_f w^2[p - f hop] at padded position p (iSTFT).
+__device__ __forceinline__ float envelope_at(const float *window, int64_t p, int n, int hop, int64_t n_frames) {
+  int64_t f_hi = p / hop;
+  if (f_hi > n_frames - 1) f_hi = n_frames - 1;
+  int64_t f_lo = p - n + 1 <= 0 ? 0 : (p - n + 1 + hop - 1) / hop;
+  float env = 0.f;
+  for (int64_t f = f_lo; f <= f_hi; ++f) {
+    float w = __ldg(&window[p - f * hop]);
+    env += w * w;
+  }
+  return env;
+}
+
 // ---------------------------------------------------------------- host side
 
 // A plan's tables on one device.
+#define FFT_SLOTS 24 // cuFFT plans per direction: batches 1, 2, 4, ... 2^23 frames
+
 struct cuda_plan_data {
   int device;
+  int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
   float *window;
   pass_table pt;
+  pthread_mutex_t fft_lock; // guards the cuFFT handles: stream and work area are set per call
+  int fft_made[2][FFT_SLOTS];
+  int fft_handle[2][FFT_SLOTS]; // cufftHandle
+  size_t fft_ws[2][FFT_SLOTS];
 };
+
+// Whether the own-FFT kernels cover plan's n_fft (else the cuFFT fallback).
+extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan);
 
 spectro_status cuda_error_status(cudaError_t e, const char *what);
 

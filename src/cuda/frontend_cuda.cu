@@ -13,7 +13,7 @@
 // order-independent, so the result is deterministic), and a light second
 // kernel clips (mel / filtered) or clips and applies the DCT (MFCC).  No
 // host synchronisation anywhere: the sequence is graph-capturable.
-#include "fft_smem.cuh"
+#include "fft_fallback.h"
 
 #include <math.h>
 
@@ -54,6 +54,66 @@ __device__ __forceinline__ float scale_value(const frontend_geometry &fg, float 
   }
 }
 
+// Projection, scaling and (with fused_dct) the DCT of fpb frames whose
+// |X|^power are in shared memory (pw, stride fg.rows); mel is shared scratch
+// for fpb * bands values.  frame_of(f) is the block's frame f as item * N + t
+// (< 0: no frame).  Features go to out[item][band or coefficient][t].
+// SINGLE_ITEM: every frame belongs to one example and the maximum written is
+// returned for the caller's block reduction; otherwise each thread folds its
+// maximum into maxes[item / group] whenever its example changes.
+template <bool SINGLE_ITEM, class FrameOf>
+__device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const float *pw, float *mel, int fpb,
+                                             int64_t N, float *__restrict__ out, const int4 *__restrict__ bands_tab,
+                                             const float *__restrict__ weights, const float *__restrict__ dct,
+                                             unsigned *__restrict__ maxes, FrameOf frame_of) {
+  const int M = fg.bands, R = fg.rows;
+  float lmax = -INFINITY;
+  int64_t cur = -1; // example of lmax (per-thread flush)
+  for (int idx = threadIdx.x; idx < fpb * M; idx += THREADS) {
+    const int m = idx / fpb, f = idx - m * fpb; // consecutive threads: consecutive frames of a band
+    float v;
+    if (fg.identity) {
+      v = pw[f * R + m];
+    } else {
+      const int4 bt = __ldg(&bands_tab[m]);
+      const float *src = pw + f * R + bt.x, *w = weights + bt.z;
+      float acc = 0.f;
+      for (int j = 0; j < bt.y; ++j) acc += __ldg(&w[j]) * src[j];
+      v = acc;
+    }
+    v = scale_value(fg, v);
+    const int64_t fr = frame_of(f);
+    if (fg.fused_dct) {
+      mel[f * M + m] = v;
+    } else if (fr >= 0) {
+      const int64_t item = fr / N, t = fr - item * N;
+      out[(item * M + m) * N + t] = v;
+      if (!SINGLE_ITEM && fg.track_max && item != cur) {
+        if (cur >= 0) atomicMax(&maxes[cur / fg.group], order_encode(lmax));
+        cur = item;
+        lmax = -INFINITY;
+      }
+      lmax = fmaxf(lmax, v);
+    }
+  }
+  if (fg.fused_dct) { // DCT-II (lifter folded in) of each frame's scaled bands
+    __syncthreads();
+    const int K = fg.n_dct;
+    for (int idx = threadIdx.x; idx < fpb * K; idx += THREADS) {
+      const int k = idx / fpb, f = idx - k * fpb;
+      const int64_t fr = frame_of(f);
+      if (fr < 0) continue;
+      const int64_t item = fr / N, t = fr - item * N;
+      const float *c = dct + (int64_t)k * M, *mf = mel + f * M;
+      float acc = 0.f;
+      for (int m = 0; m < M; ++m) acc += __ldg(&c[m]) * mf[m];
+      out[(item * K + k) * N + t] = acc;
+    }
+  }
+  if (!SINGLE_ITEM && fg.track_max && cur >= 0) atomicMax(&maxes[cur / fg.group], order_encode(lmax));
+  return lmax;
+}
+
 // out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
 // bands_tab[m] = (first bin, bin count, weight offset) of band m.
 template <int H, int FPB, class T>
@@ -85,50 +145,13 @@ __global__ void __launch_bounds__(THREADS)
     }
   }
   __syncthreads();
-  // projection and scaling; consecutive threads take consecutive frames of a band
-  float *mel = reinterpret_cast<float *>(z); // the spectra are consumed
-  const int M = fg.bands;
-  float *o = out + item * (int64_t)M * N;
-  float lmax = -INFINITY;
-  for (int idx = threadIdx.x; idx < fpb * M; idx += THREADS) {
-    int m = idx / fpb, f = idx - m * fpb;
-    int64_t t = t0 + f;
-    float v;
-    if (fg.identity) {
-      v = pw[f * R + m];
-    } else {
-      int4 bt = __ldg(&bands_tab[m]);
-      const float *src = pw + f * R + bt.x, *w = weights + bt.z;
-      float s = 0.f;
-      for (int j = 0; j < bt.y; ++j) s += __ldg(&w[j]) * src[j];
-      v = s;
-    }
-    v = scale_value(fg, v);
-    if (fg.fused_dct) {
-      mel[f * M + m] = v;
-    } else if (t < N) {
-      o[m * N + t] = v;
-      lmax = fmaxf(lmax, v);
-    }
-  }
-  if (fg.fused_dct) { // DCT-II (lifter folded in) of each frame's scaled bands
-    __syncthreads();
-    const int K = fg.n_dct;
-    float *od = out + item * (int64_t)K * N;
-    for (int idx = threadIdx.x; idx < fpb * K; idx += THREADS) {
-      int k = idx / fpb, f = idx - k * fpb;
-      int64_t t = t0 + f;
-      if (t >= N) continue;
-      const float *c = dct + (int64_t)k * M, *mf = mel + f * M;
-      float s = 0.f;
-      for (int m = 0; m < M; ++m) s += __ldg(&c[m]) * mf[m];
-      od[k * N + t] = s;
-    }
-  }
-  if (fg.track_max) {
+  const float lmax = bands_stage<true>(fg, pw, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct,
+                                       maxes, [&](int f) { return t0 + f < N ? item * N + t0 + f : (int64_t)-1; });
+  if (fg.track_max) { // one atomic per block: every frame of the block belongs to `item`
+    float m = lmax;
 #pragma unroll
-    for (int d = 16; d > 0; d >>= 1) lmax = fmaxf(lmax, __shfl_xor_sync(0xffffffffu, lmax, d));
-    if ((threadIdx.x & 31) == 0) warp_max[threadIdx.x >> 5] = lmax;
+    for (int d = 16; d > 0; d >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, d));
+    if ((threadIdx.x & 31) == 0) warp_max[threadIdx.x >> 5] = m;
     __syncthreads();
     if (threadIdx.x == 0) {
       float mx = warp_max[0];
@@ -136,6 +159,29 @@ __global__ void __launch_bounds__(THREADS)
       atomicMax(&maxes[item / fg.group], order_encode(mx));
     }
   }
+}
+
+// The cuFFT path's features: spec holds the spectra of global frames c0 ..
+// c0 + cnt - 1 (frame = item * N + t); a block takes fpb of them.
+__global__ void __launch_bounds__(THREADS)
+    spectrum_frontend_kernel(const float2 *__restrict__ spec, float *__restrict__ out, int64_t c0, int64_t cnt,
+                             int64_t N, int F, float scale, frontend_geometry fg, const int4 *__restrict__ bands_tab,
+                             const float *__restrict__ weights, const float *__restrict__ dct,
+                             unsigned *__restrict__ maxes, int fpb) {
+  extern __shared__ float2 smem[];
+  float *pw = reinterpret_cast<float *>(smem), *mel = pw + fpb * fg.rows;
+  const int64_t j0 = (int64_t)blockIdx.x * fpb;
+  const int R = fg.rows;
+  for (int idx = threadIdx.x; idx < fpb * R; idx += THREADS) {
+    const int f = idx / R, k = idx - f * R;
+    float2 X = j0 + f < cnt ? spec[(j0 + f) * F + k] : make_float2(0.f, 0.f);
+    X.x *= scale;
+    X.y *= scale;
+    pw[idx] = power_value(fg, X.x * X.x + X.y * X.y);
+  }
+  __syncthreads();
+  bands_stage<false>(fg, pw, mel, fpb, N, out, bands_tab, weights, dct, maxes,
+                     [&](int f) { return j0 + f < cnt ? c0 + j0 + f : (int64_t)-1; });
 }
 
 // top_db clipping in place: x >= max(group) - top_db.
@@ -280,6 +326,40 @@ extern "C" size_t cuda_frontend_workspace(const spectro_frontend_plan *plan, int
   return bytes;
 }
 
+// Sizes the own FFT does not cover: cuFFT spectra in chunks of frames, then
+// the same power / projection / scaling (/ DCT) per block of frames.
+static spectro_status fallback_features(const spectro_frontend_plan *plan, cuda_plan_data *d,
+                                        const cuda_frontend_data *fd, const frontend_geometry &fg, const void *signal,
+                                        spectro_dtype dtype, int64_t batch, int64_t length, int64_t n_frames,
+                                        float *dest, unsigned *maxes, cudaStream_t s) {
+  const int64_t total = batch * n_frames;
+  const int F = (int)(plan->stft->n_fft / 2 + 1);
+  const size_t per_frame = sizeof(float) * (size_t)(fg.rows + fg.bands);
+  int fpb = (int)(48 * 1024 / per_frame);
+  fpb = fpb < 1 ? 1 : fpb > 8 ? 8 : fpb;
+  const size_t smem = per_frame * (size_t)fpb;
+  RETURN_IF(smem > 200 * 1024, SPECTRO_ERR_UNSUPPORTED,
+            "the CUDA frontends need n_fft // 2 + 1 + bands <= 51200 (got n_fft=%lld with %d bands)",
+            (long long)plan->stft->n_fft, fg.bands);
+  if (smem > 48 * 1024)
+    CUDA_TRY(cudaFuncSetAttribute(spectrum_frontend_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem),
+             "raising the frontend kernel's shared memory");
+  fft_run run;
+  spectro_status st = fft_run_begin(plan->stft, d, 0, total, 0, s, &run);
+  if (st != SPECTRO_OK) return st;
+  for (int64_t c0 = 0; c0 < total && st == SPECTRO_OK; c0 += run.chunk) {
+    st = fft_run_forward(&run, signal, dtype, length, n_frames, total, c0);
+    if (st != SPECTRO_OK) break;
+    const int64_t cnt = total - c0 < run.chunk ? total - c0 : run.chunk;
+    spectrum_frontend_kernel<<<(unsigned)((cnt + fpb - 1) / fpb), THREADS, smem, s>>>(
+        run.spec, dest, c0, cnt, n_frames, F, 1.f, fg, fd->bands_tab, fd->weights, fd->dct, maxes, fpb);
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) st = cuda_error_status(e, "the frontend kernel launch (cuFFT path)");
+  }
+  spectro_status st2 = fft_run_end(&run);
+  return st != SPECTRO_OK ? st : st2;
+}
+
 extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *plan, const void *signal,
                                                 spectro_dtype dtype, int64_t batch,
                                                 int64_t length, int64_t n_frames, int64_t group, float *out,
@@ -325,17 +405,23 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
     CUDA_TRY(cudaMemsetAsync(maxes, 0, mbytes, s), "clearing the top_db maxima");
   }
   float *dest = mfcc_pass ? (float *)ws : out; // band values, or scratch for the MFCC pass
-  dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
-  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
-  launch_by_dtype(dtype, [&](auto sample) {
-    using T = decltype(sample);
-    launch_by_size(g.h, [&](auto size) {
-      constexpr int H = decltype(size)::value;
-      frontend_kernel<H, static_frames(H), T><<<grid, THREADS, smem, s>>>(
-          (const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->window, fd->bands_tab, fd->weights, fd->dct, maxes);
+  if (d->fused) {
+    dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
+    size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
+    launch_by_dtype(dtype, [&](auto sample) {
+      using T = decltype(sample);
+      launch_by_size(g.h, [&](auto size) {
+        constexpr int H = decltype(size)::value;
+        frontend_kernel<H, static_frames(H), T><<<grid, THREADS, smem, s>>>((const T *)signal, dest, g, fg, d->pt,
+                                                                           d->tw, d->rtw, d->window, fd->bands_tab,
+                                                                           fd->weights, fd->dct, maxes);
+      });
     });
-  });
-  CUDA_TRY(cudaGetLastError(), "the frontend kernel launch");
+    CUDA_TRY(cudaGetLastError(), "the frontend kernel launch");
+  } else {
+    st = fallback_features(plan, d, fd, fg, signal, dtype, batch, length, n_frames, dest, maxes, s);
+    if (st != SPECTRO_OK) return st;
+  }
   if (mfcc_pass) {
     dim3 g2((unsigned)((n_frames + 127) / 128), (unsigned)K, (unsigned)batch);
     dct_kernel<<<g2, 128, 0, s>>>(dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip,

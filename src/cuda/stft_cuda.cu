@@ -28,6 +28,9 @@
 extern "C" {
 #include "stft_cuda.h"
 }
+#include "fft_fallback.h"
+
+#include <string.h>
 
 // H > 0: h = H, a power of two, and FPB frames per block, known at compile
 // time (index arithmetic becomes shifts); H = 0: any h, g.fpb frames.
@@ -76,17 +79,6 @@ struct istft_geometry {
   float scale; // 1 / (n * forward_scale)
 };
 
-__device__ __forceinline__ float envelope_at(const float *window, int64_t p, int n, int hop, int64_t n_frames) {
-  int64_t f_hi = p / hop;
-  if (f_hi > n_frames - 1) f_hi = n_frames - 1;
-  int64_t f_lo = p - n + 1 <= 0 ? 0 : (p - n + 1 + hop - 1) / hop;
-  float env = 0.f;
-  for (int64_t f = f_lo; f <= f_hi; ++f) {
-    float w = __ldg(&window[p - f * hop]);
-    env += w * w;
-  }
-  return env;
-}
 
 template <int H, int FPB>
 __global__ void __launch_bounds__(THREADS) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
@@ -207,8 +199,8 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     *out = d;
     return SPECTRO_OK;
   }
-  const cfft *half = plan->fft->half;
-  const int64_t h = half->n;
+  const int fused = spectro_cuda_supported_size(plan);
+  const int64_t h = fused ? plan->fft->half->n : 0;
   // Passes: radix 8 first, then 4, 2, 5, 3 (next_radix(), the order the
   // compile-time kernels unroll): fewer passes through shared memory than
   // the CPU's radix-4 order.
@@ -242,22 +234,29 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   d = (cuda_plan_data *)spectro_alloc(sizeof *d);
   if (d == NULL) spectro_free(host_tw);
   RETURN_IF(d == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for CUDA plan data");
+  memset(d, 0, sizeof *d);
   d->device = device;
+  d->fused = fused;
   d->pt = pt;
-  d->tw = d->rtw = NULL;
-  d->window = NULL;
+  if (pthread_mutex_init(&d->fft_lock, NULL) != 0) {
+    spectro_free(host_tw);
+    spectro_free(d);
+    return spectro_error(SPECTRO_ERR_INTERNAL, "could not create the CUDA plan's lock");
+  }
   cudaError_t e = cudaMalloc(&d->tw, sizeof(float2) * (ntw + 1));
   if (e == cudaSuccess) e = cudaMalloc(&d->rtw, sizeof(float2) * (size_t)(h + 1));
   if (e == cudaSuccess) e = cudaMalloc(&d->window, sizeof(float) * (size_t)plan->n_fft);
   if (e == cudaSuccess && ntw) e = cudaMemcpy(d->tw, host_tw, sizeof(float2) * ntw, cudaMemcpyHostToDevice);
   spectro_free(host_tw);
-  if (e == cudaSuccess) e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
+  if (e == cudaSuccess && h)
+    e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
   if (e == cudaSuccess)
     e = cudaMemcpy(d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);
   if (e != cudaSuccess) {
     cudaFree(d->tw);
     cudaFree(d->rtw);
     cudaFree(d->window);
+    pthread_mutex_destroy(&d->fft_lock);
     spectro_free(d);
     return cuda_error_status(e, "uploading the plan");
   }
@@ -268,6 +267,7 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     cudaFree(d->tw);
     cudaFree(d->rtw);
     cudaFree(d->window);
+    pthread_mutex_destroy(&d->fft_lock);
     spectro_free(d);
     d = (cuda_plan_data *)plan->cuda[device];
   }
@@ -286,6 +286,8 @@ extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
     cudaFree(d->tw);
     cudaFree(d->rtw);
     cudaFree(d->window);
+    cuda_fft_release(d);
+    pthread_mutex_destroy(&d->fft_lock);
     cudaSetDevice(current);
     spectro_free(d);
     plan->cuda[i] = NULL;
@@ -301,6 +303,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   cuda_plan_data *d;
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
+  if (!d->fused) return cuda_fft_stft(plan, d, signal, dtype, batch, length, n_frames, out, layout, (cudaStream_t)stream);
   stft_geometry g = forward_geometry(plan, signal, sample_bytes(dtype), length, n_frames);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
@@ -325,6 +328,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   cuda_plan_data *d;
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
+  if (!d->fused) return cuda_fft_istft(plan, d, spec, batch, n_frames, layout, length, out, (cudaStream_t)stream);
   istft_geometry g;
   g.n = (int)plan->n_fft;
   g.h = g.n / 2;
