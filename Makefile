@@ -8,7 +8,7 @@ PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 VENV_PY   := .venv/bin/python
 
-.PHONY: all build test test-c test-asan test-python python demo bench bench-check gpu-check fuzz install clean env env-build
+.PHONY: all build test test-c test-asan test-install test-python python demo bench bench-check gpu-check fuzz install clean env env-build
 
 all: build
 
@@ -44,7 +44,11 @@ python: env build
 test-python: python
 	PYTHONPATH=python SPECTRO_CLI=$(BUILD)/spectro SPECTRO_REQUIRE_REFERENCES=$${SPECTRO_REQUIRE_REFERENCES:-$$( [ "$${SPECTRO_OFFLINE:-0}" = 1 ] && echo 0 || echo 1)} $(VENV_PY) -m pytest -q tests/python tests/cli
 
-test: env test-c test-asan test-python
+test: env test-c test-asan test-install test-python
+
+# The installed package: pkg-config and find_package consumers, shared and static.
+test-install: build
+	tests/install/check_install.sh $(BUILD)
 
 # The main job on the bundled clip: a mel spectrogram picture and a features
 # file from the command-line tool, and the C API's STFT round trip.
@@ -89,7 +93,7 @@ fuzz:
 	done
 
 install: build
-	cmake --install $(BUILD)
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-gpu demo-out python/build python/spectro/_spectro*.so
