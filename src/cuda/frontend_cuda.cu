@@ -56,8 +56,8 @@ __device__ __forceinline__ float scale_value(const frontend_geometry &fg, float 
 
 // Projection, scaling and (with fused_dct) the DCT of fpb frames whose
 // |X|^power are in shared memory (pw, stride fg.rows); mel is shared scratch
-// for fpb * bands values.  frame_of(f) is the block's frame f as item * N + t
-// (< 0: no frame).  Features go to out[item][band or coefficient][t].
+// for fpb * bands values.  frame_of(f, &item, &t) gives the block's frame f
+// (false: no frame).  Features go to out[item][band or coefficient][t].
 // SINGLE_ITEM: every frame belongs to one example and the maximum written is
 // returned for the caller's block reduction; otherwise each thread folds its
 // maximum into maxes[item / group] whenever its example changes.
@@ -82,11 +82,10 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
       v = acc;
     }
     v = scale_value(fg, v);
-    const int64_t fr = frame_of(f);
+    int64_t item, t;
     if (fg.fused_dct) {
       mel[f * M + m] = v;
-    } else if (fr >= 0) {
-      const int64_t item = fr / N, t = fr - item * N;
+    } else if (frame_of(f, &item, &t)) {
       out[(item * M + m) * N + t] = v;
       if (!SINGLE_ITEM && fg.track_max && item != cur) {
         if (cur >= 0) atomicMax(&maxes[cur / fg.group], order_encode(lmax));
@@ -101,9 +100,8 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
     const int K = fg.n_dct;
     for (int idx = threadIdx.x; idx < fpb * K; idx += THREADS) {
       const int k = idx / fpb, f = idx - k * fpb;
-      const int64_t fr = frame_of(f);
-      if (fr < 0) continue;
-      const int64_t item = fr / N, t = fr - item * N;
+      int64_t item, t;
+      if (!frame_of(f, &item, &t)) continue;
       const float *c = dct + (int64_t)k * M, *mf = mel + f * M;
       float acc = 0.f;
       for (int m = 0; m < M; ++m) acc += __ldg(&c[m]) * mf[m];
@@ -146,7 +144,11 @@ __global__ void __launch_bounds__(THREADS)
   }
   __syncthreads();
   const float lmax = bands_stage<true>(fg, pw, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct,
-                                       maxes, [&](int f) { return t0 + f < N ? item * N + t0 + f : (int64_t)-1; });
+                                       maxes, [&](int f, int64_t *it, int64_t *t) {
+                                         *it = item;
+                                         *t = t0 + f;
+                                         return t0 + f < N;
+                                       });
   if (fg.track_max) { // one atomic per block: every frame of the block belongs to `item`
     float m = lmax;
 #pragma unroll
@@ -181,7 +183,12 @@ __global__ void __launch_bounds__(THREADS)
   }
   __syncthreads();
   bands_stage<false>(fg, pw, mel, fpb, N, out, bands_tab, weights, dct, maxes,
-                     [&](int f) { return j0 + f < cnt ? c0 + j0 + f : (int64_t)-1; });
+                     [&](int f, int64_t *it, int64_t *t) {
+                       if (j0 + f >= cnt) return false;
+                       *it = (c0 + j0 + f) / N; // frames of the chunk run across examples
+                       *t = c0 + j0 + f - *it * N;
+                       return true;
+                     });
 }
 
 // top_db clipping in place: x >= max(group) - top_db.
