@@ -240,7 +240,9 @@ SPECTRO_API int spectro_cuda_available(void);
  * the iSTFT's overlap-add then uses float atomics, so its last bit may vary
  * between runs).  The window-coverage verdict comes from the plan's host-side
  * cache: no device-to-host synchronisation.  Safe to call while capturing a
- * CUDA graph once the plan has run on that device. */
+ * CUDA graph once the plan has run on that device (on the cuFFT path: with a
+ * batch x frames of the same power-of-two class, whose cuFFT plan is made on
+ * first use; during capture a missing plan returns SPECTRO_ERR_UNSUPPORTED). */
 SPECTRO_API spectro_status spectro_stft_execute_cuda(const spectro_stft_plan *plan, const void *signal,
                                                      spectro_dtype signal_dtype, int64_t batch, int64_t length,
                                                      void *out, spectro_layout layout, void *cuda_stream);
@@ -355,15 +357,16 @@ SPECTRO_API spectro_status spectro_frontend_execute(const spectro_frontend_plan 
                                                     int64_t top_db_group, void *out);
 
 /* The same frontends on device memory of the current CUDA device (float32,
- * float16, bfloat16 or int16 signals, float32 features, same sizes as
- * spectro_stft_execute_cuda),
- * queued on `cuda_stream` (a cudaStream_t; NULL: the default stream); the
- * call returns without waiting.  top_db clipping and MFCC with top_db need
- * device scratch: spectro_frontend_workspace_cuda tells how many bytes (0
- * when none) and the caller passes that much device memory as `workspace`
- * (it is overwritten; any alignment of 256 bytes or more).  No host
- * synchronisation: safe to capture in a CUDA graph once the plan has run on
- * that device. */
+ * float16, bfloat16 or int16 signals, float32 features, any n_fft as
+ * spectro_stft_execute_cuda), queued on `cuda_stream` (a cudaStream_t; NULL:
+ * the default stream); the call returns without waiting.  Some calls need
+ * device scratch (top_db maxima; the MFCC second pass with top_db or with
+ * many bands): always ask spectro_frontend_workspace_cuda how many bytes (0
+ * when none) and pass that much device memory as `workspace` (overwritten;
+ * 256-byte aligned).  No host synchronisation: safe to capture in a CUDA
+ * graph once the plan has run on that device with this batch and length
+ * (sizes on the cuFFT path make a cuFFT plan per size class of
+ * batch x frames on first use, and refuse to do so during capture). */
 SPECTRO_API spectro_status spectro_frontend_workspace_cuda(const spectro_frontend_plan *plan, int64_t batch,
                                                            int64_t length, int64_t top_db_group,
                                                            size_t *bytes);

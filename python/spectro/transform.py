@@ -67,6 +67,7 @@ class _CudaArray:
         if mod == "torch":
             import torch
 
+            a = a.resolve_conj().resolve_neg()  # lazy conj / neg views: materialise before taking the pointer
             self.lib, self.device = "torch", a.device
             self.shape, self.ptr = tuple(a.shape), a.data_ptr()
             dtype = str(a.dtype).replace("torch.", "")
@@ -159,6 +160,8 @@ class _CudaGraphs:
     def static_input(self, x):
         """The graph's input buffer for inputs shaped like ``x`` (captured on
         first use): write the next input into it to skip the copy."""
+        if type(x).__module__.split(".")[0] != "torch" or not getattr(x, "is_cuda", False):
+            raise TypeError(f"static_input takes torch CUDA tensors (got {type(x).__name__})")
         entry = self._graphs.get(self._key(x))
         return (entry or self._capture(x))[0]
 

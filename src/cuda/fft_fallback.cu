@@ -27,8 +27,16 @@ void cuda_fft_release(cuda_plan_data *d) {
 
 // The cuFFT plan for `chunk` frames (slot log2(chunk)); the caller holds fft_lock.
 static spectro_status fft_plan_for(const spectro_stft_plan *plan, cuda_plan_data *d, int inverse, int slot,
-                                   int64_t chunk) {
+                                   int64_t chunk, cudaStream_t stream) {
   if (d->fft_made[inverse][slot]) return SPECTRO_OK;
+  // Making a cuFFT plan allocates and synchronises: not while the stream is
+  // being captured into a graph.
+  cudaStreamCaptureStatus cap = cudaStreamCaptureStatusNone;
+  if (cudaStreamIsCapturing(stream, &cap) == cudaSuccess && cap != cudaStreamCaptureStatusNone)
+    return spectro_error(SPECTRO_ERR_UNSUPPORTED,
+                         "n_fft=%lld runs on cuFFT, whose plan for %lld frames per chunk is made on first use: run "
+                         "this call once outside the CUDA graph capture first",
+                         (long long)plan->n_fft, (long long)chunk);
   cufftHandle h;
   CUFFT_TRY(cufftCreate(&h), "cufftCreate");
   cufftResult r = cufftSetAutoAllocation(h, 0); // work areas come with each call
@@ -57,7 +65,7 @@ spectro_status fft_run_begin(const spectro_stft_plan *plan, cuda_plan_data *d, i
     ++slot;
   }
   pthread_mutex_lock(&d->fft_lock);
-  spectro_status st = fft_plan_for(plan, d, inverse, slot, chunk);
+  spectro_status st = fft_plan_for(plan, d, inverse, slot, chunk, stream);
   const size_t ws = d->fft_ws[inverse][slot];
   pthread_mutex_unlock(&d->fft_lock);
   if (st != SPECTRO_OK) return st;
@@ -85,6 +93,9 @@ spectro_status fft_run_end(fft_run *run) {
 }
 
 // One execution of the run's cuFFT plan on its stream with its work area.
+// The host calls are serialised; executions on different streams may
+// overlap on the device, each with its own work area and buffers (cuFFT's
+// plan data are read-only while executing).
 static spectro_status fft_run_exec(fft_run *run) {
   cuda_plan_data *d = run->d;
   pthread_mutex_lock(&d->fft_lock);

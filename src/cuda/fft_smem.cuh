@@ -362,7 +362,11 @@ struct cuda_plan_data {
 // Whether the own-FFT kernels cover plan's n_fft (else the cuFFT fallback).
 extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan);
 
+// The status for a CUDA error (clears the runtime's last-error state).
 spectro_status cuda_error_status(cudaError_t e, const char *what);
+// Lets `kernel` launch with `smem` bytes of dynamic shared memory (> 48 KB
+// needs the opt-in; set to the device maximum, the same for every caller).
+cudaError_t cuda_allow_smem(const void *kernel, size_t smem);
 
 #define CUDA_TRY(expr, what)                                                                        \
   do {                                                                                              \

@@ -348,9 +348,7 @@ static spectro_status fallback_features(const spectro_frontend_plan *plan, cuda_
   RETURN_IF(smem > 200 * 1024, SPECTRO_ERR_UNSUPPORTED,
             "the CUDA frontends need n_fft // 2 + 1 + bands <= 51200 (got n_fft=%lld with %d bands)",
             (long long)plan->stft->n_fft, fg.bands);
-  if (smem > 48 * 1024)
-    CUDA_TRY(cudaFuncSetAttribute(spectrum_frontend_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem),
-             "raising the frontend kernel's shared memory");
+  CUDA_TRY(cuda_allow_smem((const void *)spectrum_frontend_kernel, smem), "raising the frontend kernel's shared memory");
   fft_run run;
   spectro_status st = fft_run_begin(plan->stft, d, 0, total, 0, s, &run);
   if (st != SPECTRO_OK) return st;
@@ -371,6 +369,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
                                                 spectro_dtype dtype, int64_t batch,
                                                 int64_t length, int64_t n_frames, int64_t group, float *out,
                                                 void *workspace, void *stream) {
+  (void)cudaGetLastError(); // a stale non-sticky error from earlier work must not fail our launch checks
   cuda_plan_data *d;
   spectro_status st = cuda_plan_tables(plan->stft, &d);
   if (st != SPECTRO_OK) return st;

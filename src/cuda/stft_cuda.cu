@@ -172,8 +172,22 @@ __global__ void __launch_bounds__(THREADS) istft_kernel(const float2 *__restrict
 // ---------------------------------------------------------------- host side
 
 spectro_status cuda_error_status(cudaError_t e, const char *what) {
+  (void)cudaGetLastError(); // reported here: a non-sticky error must not fail the next call's launch check
   return spectro_error(SPECTRO_ERR_DEVICE, "CUDA error in %s: %s (%s)", what, cudaGetErrorString(e),
                        cudaGetErrorName(e));
+}
+
+cudaError_t cuda_allow_smem(const void *kernel, size_t smem) {
+  if (smem <= 48 * 1024) return cudaSuccess;
+  // Every caller sets the device's opt-in maximum, never its own size: the
+  // attribute is per function and process-wide, so differing values from
+  // concurrent calls would race.
+  int device = 0, optin = 0;
+  cudaError_t e = cudaGetDevice(&device);
+  if (e == cudaSuccess) e = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
+  if (e == cudaSuccess && (size_t)optin < smem) return cudaErrorInvalidValue;
+  if (e == cudaSuccess) e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, optin);
+  return e;
 }
 
 extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan) {
@@ -300,6 +314,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
                                             int64_t batch,
                                             int64_t length, int64_t n_frames, void *out, spectro_layout layout,
                                             void *stream) {
+  (void)cudaGetLastError(); // a stale non-sticky error from earlier work must not fail our launch checks
   cuda_plan_data *d;
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
@@ -325,6 +340,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
 extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const void *spec, int64_t batch,
                                             int64_t n_frames, spectro_layout layout, int64_t length, float *out,
                                             void *stream) {
+  (void)cudaGetLastError(); // a stale non-sticky error from earlier work must not fail our launch checks
   cuda_plan_data *d;
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
@@ -359,7 +375,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
     auto kernel = istft_kernel<H, static_frames(H)>;
-    if (smem > 48 * 1024) attr = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem);
+    attr = cuda_allow_smem((const void *)kernel, smem);
     if (attr == cudaSuccess)
       kernel<<<grid, THREADS, smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window, bnf);
   });

@@ -248,3 +248,14 @@ def test_cufft_path_graph_capture_and_streams(rng):
         z2 = t.stft(x)
     s.synchronize()
     assert torch.equal(z2, z_eager)
+
+
+def test_lazy_conj_view_and_static_input_types():
+    t = spectro.SpectralTransform(512, 128)
+    x = torch.randn(2, 8000, device=DEV)
+    zc = t.stft(x).conj()  # torch keeps a conjugate bit instead of conjugating
+    assert zc.is_conj()
+    assert torch.equal(t.istft(zc, length=8000), t.istft(zc.resolve_conj(), length=8000))
+    fn = t.get_compiled_stft()
+    with pytest.raises(TypeError, match="torch CUDA tensors"):
+        fn.static_input(np.zeros((2, 8000), dtype=np.float32))
