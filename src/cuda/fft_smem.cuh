@@ -294,13 +294,33 @@ __device__ __forceinline__ float2 *forward_frames(const T *__restrict__ x, float
     // a thread owns points k = tid + j THREADS of every frame: the window
     // pair is read once, and each frame's loads are all issued before the
     // shared-memory stores
+    // Per frame, once: its first sample and whether it lies wholly inside
+    // the signal (then every point is a plain, possibly paired, load).
+    const T *first[FPB];
+    bool inside[FPB];
+#pragma unroll
+    for (int f = 0; f < FPB; ++f) {
+      const int64_t start = (t0 + f) * g.hop - g.pad_left;
+      inside[f] = t0 + f < g.n_frames && start >= 0 && start + 2 * H <= g.length;
+      first[f] = x + (inside[f] ? start : 0);
+    }
 #pragma unroll
     for (int j = 0; j < H / THREADS; ++j) {
       const int k = threadIdx.x + j * THREADS;
       const float2 w = __ldg(reinterpret_cast<const float2 *>(window) + k);
       float2 v[FPB];
 #pragma unroll
-      for (int f = 0; f < FPB; ++f) v[f] = frame_point(x, g, t0 + f, k, h, w);
+      for (int f = 0; f < FPB; ++f) {
+        if (inside[f]) {
+          const float2 s2 = g.pairs ? sample_traits<T>::f2(*reinterpret_cast<const typename sample_traits<T>::pair *>(
+                                          first[f] + 2 * k))
+                                    : make_float2(sample_traits<T>::f(first[f][2 * k]),
+                                                  sample_traits<T>::f(first[f][2 * k + 1]));
+          v[f] = make_float2(s2.x * w.x, s2.y * w.y);
+        } else {
+          v[f] = frame_point(x, g, t0 + f, k, h, w);
+        }
+      }
 #pragma unroll
       for (int f = 0; f < FPB; ++f) a[f * hp + PAD(k)] = v[f];
     }
