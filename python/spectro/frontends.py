@@ -9,7 +9,8 @@ from typing import Callable, Dict, Optional
 import numpy as np
 
 from . import _spectro
-from .transform import _CUDA_SIGNAL, _REAL_DTYPES, _CudaArray, _CudaGraphs, _check_array, _is_cuda_array, _ptr
+from .transform import (_CUDA_SIGNAL, _REAL_DTYPES, _CudaArray, _CudaGraphs, _check_array, _is_cuda_array, _ptr,
+                        _to_device)
 from .windows import WINDOW_NAMES, make_window, resolve_fft_params
 
 MEL_SCALES = ("htk", "slaney")
@@ -305,14 +306,17 @@ class MelSpectrogramTransform(_Frontend):
         return self._plan(("mel", scale), **_mel_plan_kwargs(self.mel_fb, self.power, scale, self.log_mode,
                                                               self.log_amin, self.log_scale, self.top_db))
 
-    def spectrogram(self, x: np.ndarray) -> np.ndarray:
+    def spectrogram(self, x: np.ndarray, *, device: Optional[str] = None) -> np.ndarray:
         """|STFT|^power, [B, F, N] ([F, N] for 1-D input)."""
         plan = self._plan(("spec",), power=self.power)
-        return self._run(plan, x, "mlx_native")
+        return self._run(plan, _to_device(x, device), "mlx_native")
 
     def mel_spectrogram(self, x: np.ndarray, output_scale: Optional[str] = None,
-                        to_db: Optional[bool] = None) -> np.ndarray:
-        return self._run(self._mel_plan(self._resolve_scale(output_scale, to_db)), x, self.mode)
+                        to_db: Optional[bool] = None, *, device: Optional[str] = None) -> np.ndarray:
+        """Mel features of x.  numpy input stays on the CPU unless
+        ``device="cuda"`` (or "cuda:N"): it then moves there (float32) and
+        the result is a CUDA tensor; CUDA tensors run on their device."""
+        return self._run(self._mel_plan(self._resolve_scale(output_scale, to_db)), _to_device(x, device), self.mode)
 
     __call__ = mel_spectrogram
 
@@ -373,8 +377,9 @@ class MFCCTransform(_Frontend):
         self._mfcc_plan = self._plan(("mfcc",), n_mfcc=self.n_mfcc, dct_ortho=dct_norm == "ortho",
                                      lifter=self.lifter, **kw)
 
-    def mfcc(self, x: np.ndarray) -> np.ndarray:
-        return self._run(self._mfcc_plan, x, self.mode)
+    def mfcc(self, x: np.ndarray, *, device: Optional[str] = None) -> np.ndarray:
+        """MFCCs of x (``device`` as in MelSpectrogramTransform.mel_spectrogram)."""
+        return self._run(self._mfcc_plan, _to_device(x, device), self.mode)
 
     __call__ = mfcc
 
@@ -417,8 +422,9 @@ class FilteredSpectrogramTransform(_Frontend):
                       top_db=float(top_db) if top_db is not None else float("nan"))
         self._fplan = self._plan(("filtered",), **kw)
 
-    def filtered_spectrogram(self, x: np.ndarray) -> np.ndarray:
-        return self._run(self._fplan, x, "per_example")
+    def filtered_spectrogram(self, x: np.ndarray, *, device: Optional[str] = None) -> np.ndarray:
+        """Filtered spectrogram of x (``device`` as in MelSpectrogramTransform.mel_spectrogram)."""
+        return self._run(self._fplan, _to_device(x, device), "per_example")
 
     __call__ = filtered_spectrogram
 

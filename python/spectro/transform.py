@@ -183,6 +183,44 @@ class _CudaGraphs:
         return entry
 
 
+def _to_device(x, device, complex_in: bool = False):
+    """Applies the ``device`` argument: None keeps x where it is; "cpu"
+    refuses CUDA arrays; "cuda" / "cuda:N" moves numpy (or CPU torch) input
+    to that device, as a torch tensor when torch is importable, else a cupy
+    array, in float32 / complex64 (the CUDA backend's precision)."""
+    if device is None:
+        return x
+    if not isinstance(device, str) or not (device in ("cpu", "cuda") or device.startswith("cuda:")):
+        raise ValueError(f"device must be None, 'cpu', 'cuda' or 'cuda:N' (got {device!r})")
+    if device == "cpu":
+        if _is_cuda_array(x):
+            raise ValueError("device='cpu' but x is on a CUDA device: move it first (tensor.cpu(), cupy.asnumpy)")
+        return x
+    if not _spectro.cuda_available():
+        raise RuntimeError("device='cuda' needs spectro built with the CUDA backend (SPECTRO_CUDA=ON)")
+    if _is_cuda_array(x):
+        return x
+    if type(x).__module__.split(".")[0] == "torch":
+        x = x.numpy()
+    a = np.asarray(x)
+    want = np.complex64 if complex_in else (np.int16 if a.dtype == np.int16 else np.float32)
+    a = np.ascontiguousarray(a, dtype=want)
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None:
+        if not torch.cuda.is_available():
+            raise RuntimeError(f"device={device!r}: torch sees no CUDA device")
+        return torch.as_tensor(a, device=device)
+    try:
+        import cupy
+    except ImportError:
+        raise RuntimeError(f"device={device!r} needs torch or cupy to hold the CUDA arrays") from None
+    with cupy.cuda.Device(int(device.split(":")[1]) if ":" in device else 0):
+        return cupy.asarray(a)
+
+
 def _ptr(a) -> int:
     return a.__cuda_array_interface__["data"][0]
 
@@ -278,12 +316,17 @@ class SpectralTransform:
         tail = (self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)
         return lead + tail, _REAL_DTYPES[x.dtype]
 
-    def stft(self, x: np.ndarray, output_layout: str = "bfn") -> np.ndarray:
+    def stft(self, x: np.ndarray, output_layout: str = "bfn", *, device: Optional[str] = None) -> np.ndarray:
         """Forward STFT.  ``x``: [T], [B, T] or [B, C, T], float32 or float64
         (int16 PCM is accepted and scaled by 1/32768).  Returns complex64
         (complex128 for float64) [B, F, N] (``bfn``) or [B, N, F] (``bnf``);
-        [T] gives [1, F, N] and [B, C, T] gives [B, C, F, N]."""
+        [T] gives [1, F, N] and [B, C, T] gives [B, C, F, N].  numpy input
+        stays on the CPU unless ``device="cuda"`` (or "cuda:N") is asked
+        for: it is then moved there (float32) and the result is a CUDA
+        tensor; CUDA tensors (torch, cupy; float32, float16, bfloat16,
+        int16) run on their own device."""
         _check_layout(output_layout, "output_layout")
+        x = _to_device(x, device)
         if _is_cuda_array(x):
             return self._stft_cuda(x, output_layout)
         x = _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
@@ -333,9 +376,11 @@ class SpectralTransform:
         long_mode_strategy: str = "native",
         backend_policy: Optional[str] = None,
         input_layout: str = "bfn",
+        device: Optional[str] = None,
     ) -> np.ndarray:
         """Inverse STFT.  ``z``: [F, N], [B, F, N] or [B, C, F, N] (``bfn``)
-        or the ``bnf`` equivalents, complex64 or complex128.  Returns [T],
+        or the ``bnf`` equivalents, complex64 or complex128 (``device`` as in
+        :meth:`stft`: numpy input moves to CUDA as complex64).  Returns [T],
         [B, T] or [B, C, T] of the matching real dtype, cut or zero-filled to
         ``length`` (default: torch's natural length).  A window-coverage gap
         raises RuntimeError with ``torch_like=True`` or ``validate=True`` and
@@ -347,6 +392,7 @@ class SpectralTransform:
             raise ValueError(f"long_mode_strategy must be one of {LONG_MODE_STRATEGIES} (got {long_mode_strategy!r})")
         if backend_policy not in ISTFT_BACKEND_POLICIES:
             raise ValueError(f"backend_policy must be one of {ISTFT_BACKEND_POLICIES[1:]} or None (got {backend_policy!r})")
+        z = _to_device(z, device, complex_in=True)
         if _is_cuda_array(z):
             return self._istft_cuda(z, length, bool(validate or torch_like), safety == "off", input_layout)
         z = _check_array(z, "z", (2, 3, 4), _COMPLEX_DTYPES, "complex64 or complex128")

@@ -259,3 +259,18 @@ def test_lazy_conj_view_and_static_input_types():
     fn = t.get_compiled_stft()
     with pytest.raises(TypeError, match="torch CUDA tensors"):
         fn.static_input(np.zeros((2, 8000), dtype=np.float32))
+
+
+def test_device_argument_moves_numpy_to_cuda(rng):
+    x = rng.standard_normal((2, 16000))  # float64 numpy: moved as float32
+    t = spectro.SpectralTransform(1024, 256)
+    z = t.stft(x, device="cuda")
+    assert isinstance(z, torch.Tensor) and z.is_cuda and z.dtype == torch.complex64
+    assert torch.equal(z, t.stft(torch.from_numpy(x.astype(np.float32)).to(DEV)))
+    y = t.istft(z.cpu().numpy(), length=16000, device="cuda:0")
+    assert y.is_cuda and rel_l2(y.cpu().numpy(), x) <= 1e-6
+    m = spectro.MFCCTransform(sample_rate=16000, n_mfcc=13, n_fft=400, hop_length=160, n_mels=40)
+    got = m(x, device="cuda")
+    assert got.is_cuda and np.abs(got.cpu().numpy() - m(x)).max() <= 1e-3
+    with pytest.raises(ValueError, match="device='cpu'"):
+        t.stft(torch.zeros(4000, device=DEV), device="cpu")

@@ -194,3 +194,18 @@ def test_hop_larger_than_n_fft():
     assert t.stft(np.ones(100, dtype=np.float32)).shape == (1, 33, 1)
     with pytest.raises(RuntimeError, match="hop_length"):
         spectro.SpectralTransform(8, 12).istft(np.zeros((5, 1), dtype=np.complex64), length=4, torch_like=True)
+
+
+def test_device_argument():
+    import spectro
+
+    t = spectro.SpectralTransform(512, 128)
+    x = np.zeros((2, 4000), dtype=np.float32)
+    assert t.stft(x, device="cpu").shape == t.stft(x).shape
+    for bad in ("gpu", 3, "cuda0"):
+        with pytest.raises(ValueError, match="device must be"):
+            t.stft(x, device=bad)
+        with pytest.raises(ValueError, match="device must be"):
+            spectro.MelSpectrogramTransform()(x, device=bad)
+    with pytest.raises(ValueError, match="device must be"):
+        t.istft(t.stft(x), length=4000, device="tpu")
