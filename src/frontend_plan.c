@@ -208,10 +208,9 @@ spectro_status spectro_frontend_execute(const spectro_frontend_plan *plan, const
                                         spectro_dtype signal_dtype, int64_t batch, int64_t length,
                                         int64_t top_db_group, void *out) {
   int64_t n_frames;
-  RETURN_IF(signal_dtype == SPECTRO_FLOAT16 || signal_dtype == SPECTRO_BFLOAT16, SPECTRO_ERR_DTYPE,
-            "float16 / bfloat16 signals are taken by the CUDA entry points only (got dtype %d); convert to float32",
-            (int)signal_dtype);
-  spectro_status st = frontend_check(plan, signal_dtype, batch, length, top_db_group, &n_frames);
+  spectro_status st = cpu_check_signal_dtype(signal_dtype);
+  if (st != SPECTRO_OK) return st;
+  st = frontend_check(plan, signal_dtype, batch, length, top_db_group, &n_frames);
   if (st != SPECTRO_OK || batch == 0) return st;
   RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");
   return cpu_frontend_execute(plan, signal, signal_dtype, batch, length, n_frames, top_db_group, out);

@@ -194,14 +194,20 @@ spectro_status stft_check_forward(const spectro_stft_plan *plan, spectro_dtype s
   return SPECTRO_OK;
 }
 
+spectro_status cpu_check_signal_dtype(spectro_dtype signal_dtype) {
+  RETURN_IF(signal_dtype == SPECTRO_FLOAT16 || signal_dtype == SPECTRO_BFLOAT16, SPECTRO_ERR_DTYPE,
+            "float16 / bfloat16 signals are taken by the CUDA entry points only (got dtype %d); convert to float32",
+            (int)signal_dtype);
+  return SPECTRO_OK;
+}
+
 spectro_status spectro_stft_execute(const spectro_stft_plan *plan, const void *signal,
                                     spectro_dtype signal_dtype, int64_t batch, int64_t length,
                                     void *out, spectro_layout layout) {
   int64_t n_frames;
-  RETURN_IF(signal_dtype == SPECTRO_FLOAT16 || signal_dtype == SPECTRO_BFLOAT16, SPECTRO_ERR_DTYPE,
-            "float16 / bfloat16 signals are taken by the CUDA entry points only (got dtype %d); convert to float32",
-            (int)signal_dtype);
-  spectro_status st = stft_check_forward(plan, signal_dtype, batch, length, layout, &n_frames);
+  spectro_status st = cpu_check_signal_dtype(signal_dtype);
+  if (st != SPECTRO_OK) return st;
+  st = stft_check_forward(plan, signal_dtype, batch, length, layout, &n_frames);
   if (st != SPECTRO_OK || batch == 0) return st;
   RETURN_IF(signal == NULL || out == NULL, SPECTRO_ERR_INVALID_ARGUMENT, "signal or out is NULL");
   return cpu_stft_forward(plan, signal, signal_dtype, batch, length, n_frames, out, layout);

@@ -40,6 +40,8 @@ struct spectro_stft_plan {
 };
 
 /* Shared validation of the public entry points (CPU and CUDA). */
+/* The CPU entry points' refusal of the CUDA-only signal dtypes. */
+spectro_status cpu_check_signal_dtype(spectro_dtype signal_dtype);
 spectro_status stft_check_forward(const spectro_stft_plan *plan, spectro_dtype dtype, int64_t batch, int64_t length,
                                   spectro_layout layout, int64_t *n_frames);
 /* Validates an inverse call, resolves length < 0 to the natural length, and

@@ -173,21 +173,12 @@ __global__ void scatter_kernel(const float2 *__restrict__ spec, float2 *__restri
 spectro_status cuda_fft_stft(const spectro_stft_plan *plan, cuda_plan_data *d, const void *signal, spectro_dtype dtype,
                              int64_t batch, int64_t length, int64_t n_frames, void *out, spectro_layout layout,
                              cudaStream_t stream) {
-  const int64_t total = batch * n_frames, F = plan->n_fft / 2 + 1;
-  fft_run run;
-  spectro_status st = fft_run_begin(plan, d, 0, total, 0, stream, &run);
-  if (st != SPECTRO_OK) return st;
-  for (int64_t c0 = 0; c0 < total && st == SPECTRO_OK; c0 += run.chunk) {
-    st = fft_run_forward(&run, signal, dtype, length, n_frames, total, c0);
-    if (st != SPECTRO_OK) break;
-    const int64_t cnt = total - c0 < run.chunk ? total - c0 : run.chunk;
-    scatter_kernel<<<grid_for(cnt * F), 256, 0, stream>>>(run.spec, (float2 *)out, c0, cnt, n_frames, (int)F,
-                                                          layout == SPECTRO_LAYOUT_BNF);
-    cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess) st = cuda_error_status(e, "the cuFFT path's scatter kernel launch");
-  }
-  spectro_status st2 = fft_run_end(&run);
-  return st != SPECTRO_OK ? st : st2;
+  const int F = (int)(plan->n_fft / 2 + 1);
+  return fft_forward_chunks(plan, d, signal, dtype, length, n_frames, batch * n_frames, stream,
+                            "the cuFFT path's scatter kernel launch", [&](const fft_run &run, int64_t c0, int64_t cnt) {
+                              scatter_kernel<<<grid_for(cnt * F), 256, 0, stream>>>(
+                                  run.spec, (float2 *)out, c0, cnt, n_frames, F, layout == SPECTRO_LAYOUT_BNF);
+                            });
 }
 
 // ---------------------------------------------------------------- inverse

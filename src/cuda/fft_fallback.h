@@ -31,6 +31,27 @@ spectro_status fft_run_begin(const spectro_stft_plan *plan, cuda_plan_data *d, i
 spectro_status fft_run_forward(fft_run *run, const void *signal, spectro_dtype dtype, int64_t length,
                                int64_t n_frames, int64_t total_frames, int64_t c0);
 spectro_status fft_run_end(fft_run *run);
+
+// The forward path over all total_frames frames of a call, chunk by chunk:
+// per_chunk(run, c0, cnt) launches what consumes run.spec (frames c0 ..
+// c0 + cnt - 1); `what` names that launch in errors.
+template <class PerChunk>
+spectro_status fft_forward_chunks(const spectro_stft_plan *plan, cuda_plan_data *d, const void *signal,
+                                  spectro_dtype dtype, int64_t length, int64_t n_frames, int64_t total_frames,
+                                  cudaStream_t stream, const char *what, PerChunk per_chunk) {
+  fft_run run;
+  spectro_status st = fft_run_begin(plan, d, 0, total_frames, 0, stream, &run);
+  if (st != SPECTRO_OK) return st;
+  for (int64_t c0 = 0; c0 < total_frames && st == SPECTRO_OK; c0 += run.chunk) {
+    st = fft_run_forward(&run, signal, dtype, length, n_frames, total_frames, c0);
+    if (st != SPECTRO_OK) break;
+    per_chunk(run, c0, total_frames - c0 < run.chunk ? total_frames - c0 : run.chunk);
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) st = cuda_error_status(e, what);
+  }
+  spectro_status st2 = fft_run_end(&run);
+  return st != SPECTRO_OK ? st : st2;
+}
 void cuda_fft_release(cuda_plan_data *d);
 
 spectro_status cuda_fft_stft(const spectro_stft_plan *plan, cuda_plan_data *d, const void *signal, spectro_dtype dtype,

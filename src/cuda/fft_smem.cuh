@@ -394,6 +394,47 @@ cudaError_t cuda_allow_smem(const void *kernel, size_t smem);
     if (e_ != cudaSuccess) return cuda_error_status(e_, what);                                      \
   } while (0)
 
+// Per-device tables of a plan (STFT or frontend): slots[device] holds a
+// D * (with an int `device` field) made on first use.  device_tables_find
+// reads a slot under the plan's lock; device_tables_publish stores a freshly
+// made d unless another thread got there first, in which case d is freed
+// with free_d and the winner returned; device_tables_release frees every
+// slot on its own device.
+template <class D>
+static inline D *device_tables_find(pthread_mutex_t *lock, void *const *slots, int device) {
+  pthread_mutex_lock(lock);
+  D *d = (D *)slots[device];
+  pthread_mutex_unlock(lock);
+  return d;
+}
+
+template <class D, class Free>
+static inline D *device_tables_publish(pthread_mutex_t *lock, void **slots, int device, D *d, Free free_d) {
+  pthread_mutex_lock(lock);
+  if (slots[device] == NULL) {
+    slots[device] = d;
+  } else {
+    free_d(d);
+    d = (D *)slots[device];
+  }
+  pthread_mutex_unlock(lock);
+  return d;
+}
+
+template <class D, class Free>
+static inline void device_tables_release(void **slots, Free free_d) {
+  for (int i = 0; i < SPECTRO_MAX_DEVICES; ++i) {
+    D *d = (D *)slots[i];
+    if (!d) continue;
+    int current = 0;
+    cudaGetDevice(&current);
+    cudaSetDevice(d->device);
+    free_d(d);
+    cudaSetDevice(current);
+    slots[i] = NULL;
+  }
+}
+
 // The STFT plan's tables on the current device, uploaded on first use.
 spectro_status cuda_plan_tables(const spectro_stft_plan *plan, cuda_plan_data **out);
 

@@ -167,7 +167,7 @@ __global__ void __launch_bounds__(THREADS)
 // c0 + cnt - 1 (frame = item * N + t); a block takes fpb of them.
 __global__ void __launch_bounds__(THREADS)
     spectrum_frontend_kernel(const float2 *__restrict__ spec, float *__restrict__ out, int64_t c0, int64_t cnt,
-                             int64_t N, int F, float scale, frontend_geometry fg, const int4 *__restrict__ bands_tab,
+                             int64_t N, int F, frontend_geometry fg, const int4 *__restrict__ bands_tab,
                              const float *__restrict__ weights, const float *__restrict__ dct,
                              unsigned *__restrict__ maxes, int fpb) {
   extern __shared__ float2 smem[];
@@ -176,9 +176,7 @@ __global__ void __launch_bounds__(THREADS)
   const int R = fg.rows;
   for (int idx = threadIdx.x; idx < fpb * R; idx += THREADS) {
     const int f = idx / R, k = idx - f * R;
-    float2 X = j0 + f < cnt ? spec[(j0 + f) * F + k] : make_float2(0.f, 0.f);
-    X.x *= scale;
-    X.y *= scale;
+    const float2 X = j0 + f < cnt ? spec[(j0 + f) * F + k] : make_float2(0.f, 0.f); // scaled when framed
     pw[idx] = power_value(fg, X.x * X.x + X.y * X.y);
   }
   __syncthreads();
@@ -238,9 +236,7 @@ static void free_frontend_data(cuda_frontend_data *d) {
 
 static spectro_status frontend_tables(const spectro_frontend_plan *cplan, int device, cuda_frontend_data **out) {
   spectro_frontend_plan *plan = (spectro_frontend_plan *)cplan;
-  pthread_mutex_lock(&plan->lock);
-  cuda_frontend_data *d = (cuda_frontend_data *)plan->cuda[device];
-  pthread_mutex_unlock(&plan->lock);
+  cuda_frontend_data *d = device_tables_find<cuda_frontend_data>(&plan->lock, plan->cuda, device);
   if (d) {
     *out = d;
     return SPECTRO_OK;
@@ -290,29 +286,12 @@ static spectro_status frontend_tables(const spectro_frontend_plan *cplan, int de
     free_frontend_data(d);
     return cuda_error_status(e, "uploading the frontend tables");
   }
-  pthread_mutex_lock(&plan->lock);
-  if (plan->cuda[device] == NULL) {
-    plan->cuda[device] = d;
-  } else { // another thread won the race
-    free_frontend_data(d);
-    d = (cuda_frontend_data *)plan->cuda[device];
-  }
-  pthread_mutex_unlock(&plan->lock);
-  *out = d;
+  *out = device_tables_publish(&plan->lock, plan->cuda, device, d, free_frontend_data);
   return SPECTRO_OK;
 }
 
 extern "C" void cuda_release_frontend(spectro_frontend_plan *plan) {
-  for (int i = 0; i < SPECTRO_MAX_DEVICES; ++i) {
-    cuda_frontend_data *d = (cuda_frontend_data *)plan->cuda[i];
-    if (!d) continue;
-    int current = 0;
-    cudaGetDevice(&current);
-    cudaSetDevice(d->device);
-    free_frontend_data(d);
-    cudaSetDevice(current);
-    plan->cuda[i] = NULL;
-  }
+  device_tables_release<cuda_frontend_data>(plan->cuda, free_frontend_data);
 }
 
 // Whether the DCT runs inside the frontend kernel: no top_db (the clip
@@ -349,20 +328,12 @@ static spectro_status fallback_features(const spectro_frontend_plan *plan, cuda_
             "the CUDA frontends need n_fft // 2 + 1 + bands <= 51200 (got n_fft=%lld with %d bands)",
             (long long)plan->stft->n_fft, fg.bands);
   CUDA_TRY(cuda_allow_smem((const void *)spectrum_frontend_kernel, smem), "raising the frontend kernel's shared memory");
-  fft_run run;
-  spectro_status st = fft_run_begin(plan->stft, d, 0, total, 0, s, &run);
-  if (st != SPECTRO_OK) return st;
-  for (int64_t c0 = 0; c0 < total && st == SPECTRO_OK; c0 += run.chunk) {
-    st = fft_run_forward(&run, signal, dtype, length, n_frames, total, c0);
-    if (st != SPECTRO_OK) break;
-    const int64_t cnt = total - c0 < run.chunk ? total - c0 : run.chunk;
-    spectrum_frontend_kernel<<<(unsigned)((cnt + fpb - 1) / fpb), THREADS, smem, s>>>(
-        run.spec, dest, c0, cnt, n_frames, F, 1.f, fg, fd->bands_tab, fd->weights, fd->dct, maxes, fpb);
-    cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess) st = cuda_error_status(e, "the frontend kernel launch (cuFFT path)");
-  }
-  spectro_status st2 = fft_run_end(&run);
-  return st != SPECTRO_OK ? st : st2;
+  return fft_forward_chunks(plan->stft, d, signal, dtype, length, n_frames, total, s,
+                            "the frontend kernel launch (cuFFT path)", [&](const fft_run &run, int64_t c0, int64_t cnt) {
+                              spectrum_frontend_kernel<<<(unsigned)((cnt + fpb - 1) / fpb), THREADS, smem, s>>>(
+                                  run.spec, dest, c0, cnt, n_frames, F, fg, fd->bands_tab, fd->weights, fd->dct,
+                                  maxes, fpb);
+                            });
 }
 
 extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *plan, const void *signal,

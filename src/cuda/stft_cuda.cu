@@ -200,15 +200,23 @@ extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan) {
   return half->nfactors <= MAX_PASSES;
 }
 
+// Frees a plan's device tables (on the current device) and the record.
+static void free_plan_data(cuda_plan_data *d) {
+  cudaFree(d->tw);
+  cudaFree(d->rtw);
+  cudaFree(d->window);
+  cuda_fft_release(d);
+  pthread_mutex_destroy(&d->fft_lock);
+  spectro_free(d);
+}
+
 spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data **out) {
   spectro_stft_plan *plan = (spectro_stft_plan *)cplan;
   int device = 0;
   CUDA_TRY(cudaGetDevice(&device), "cudaGetDevice");
   RETURN_IF(device < 0 || device >= SPECTRO_MAX_DEVICES, SPECTRO_ERR_DEVICE, "device %d is beyond the %d supported",
             device, SPECTRO_MAX_DEVICES);
-  pthread_mutex_lock(&plan->lock);
-  cuda_plan_data *d = (cuda_plan_data *)plan->cuda[device];
-  pthread_mutex_unlock(&plan->lock);
+  cuda_plan_data *d = device_tables_find<cuda_plan_data>(&plan->lock, plan->cuda, device);
   if (d) {
     *out = d;
     return SPECTRO_OK;
@@ -267,45 +275,15 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   if (e == cudaSuccess)
     e = cudaMemcpy(d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);
   if (e != cudaSuccess) {
-    cudaFree(d->tw);
-    cudaFree(d->rtw);
-    cudaFree(d->window);
-    pthread_mutex_destroy(&d->fft_lock);
-    spectro_free(d);
+    free_plan_data(d);
     return cuda_error_status(e, "uploading the plan");
   }
-  pthread_mutex_lock(&plan->lock);
-  if (plan->cuda[device] == NULL) {
-    plan->cuda[device] = d;
-  } else { // another thread won the race
-    cudaFree(d->tw);
-    cudaFree(d->rtw);
-    cudaFree(d->window);
-    pthread_mutex_destroy(&d->fft_lock);
-    spectro_free(d);
-    d = (cuda_plan_data *)plan->cuda[device];
-  }
-  pthread_mutex_unlock(&plan->lock);
-  *out = d;
+  *out = device_tables_publish(&plan->lock, plan->cuda, device, d, free_plan_data);
   return SPECTRO_OK;
 }
 
 extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
-  for (int i = 0; i < SPECTRO_MAX_DEVICES; ++i) {
-    cuda_plan_data *d = (cuda_plan_data *)plan->cuda[i];
-    if (!d) continue;
-    int current = 0;
-    cudaGetDevice(&current);
-    cudaSetDevice(d->device);
-    cudaFree(d->tw);
-    cudaFree(d->rtw);
-    cudaFree(d->window);
-    cuda_fft_release(d);
-    pthread_mutex_destroy(&d->fft_lock);
-    cudaSetDevice(current);
-    spectro_free(d);
-    plan->cuda[i] = NULL;
-  }
+  device_tables_release<cuda_plan_data>(plan->cuda, free_plan_data);
 }
 
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
