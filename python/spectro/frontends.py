@@ -9,8 +9,8 @@ from typing import Callable, Dict, Optional
 import numpy as np
 
 from . import _spectro
-from .transform import (_CUDA_SIGNAL, _REAL_DTYPES, _CudaArray, _CudaGraphs, _check_array, _is_cuda_array, _ptr,
-                        _to_device)
+from .transform import (_CUDA_SIGNAL, _REAL_DTYPES, _CudaArray, _CudaGraphs, _GraphBacked, _check_array,
+                        _is_cuda_array, _ptr, _to_device)
 from .windows import WINDOW_NAMES, make_window, resolve_fft_params
 
 MEL_SCALES = ("htk", "slaney")
@@ -220,7 +220,7 @@ class _Frontend:
         return fn
 
 
-class _CompiledFrontend:
+class _CompiledFrontend(_GraphBacked):
     """A frontend for a hot loop: numpy arrays run the plan directly; torch
     CUDA tensors replay one CUDA graph per input shape on the current stream
     (the result is the graph's output buffer, overwritten by the next call
@@ -236,11 +236,6 @@ class _CompiledFrontend:
         if _is_cuda_array(x):
             return self._graphs(x)
         return _Frontend._run(self._plan, x, self._mode)
-
-    def static_input(self, x):
-        """The CUDA graph's input buffer for tensors shaped like ``x``."""
-        return self._graphs.static_input(x)
-
 
 def _mel_plan_kwargs(fb, power, output_scale, log_mode, log_amin, log_scale, top_db):
     kw = dict(power=float(power), filterbank=fb, output_scale=output_scale, log_mode=log_mode,

@@ -535,7 +535,18 @@ class SpectralTransform:
         istft_fn(stft_fn(np.zeros((int(batch), n), dtype=np.float32)))
 
 
-class _CompiledSTFT:
+class _GraphBacked:
+    """Compiled callables whose torch CUDA calls go through self._graphs."""
+
+    __slots__ = ()
+
+    def static_input(self, x):
+        """The CUDA graph's input buffer for torch tensors shaped like ``x``:
+        write the next input into it to skip the copy."""
+        return self._graphs.static_input(x)
+
+
+class _CompiledSTFT(_GraphBacked):
     """Compiled STFT: numpy arrays skip the Python-side checks after the
     first call of a shape; torch CUDA tensors replay a CUDA graph per shape
     (see _CudaGraphs: the result is the graph's output buffer)."""
@@ -563,12 +574,7 @@ class _CompiledSTFT:
         self._key, self._shape = (x.shape, x.dtype), shape
         return out
 
-    def static_input(self, x):
-        """The CUDA graph's input buffer for torch tensors shaped like ``x``."""
-        return self._graphs.static_input(x)
-
-
-class _CompiledISTFT:
+class _CompiledISTFT(_GraphBacked):
     __slots__ = ("_t", "_length", "_validate", "_quiet", "_layout", "_key", "_shape", "_graphs")
 
     def __init__(self, transform, length, validate, quiet, layout) -> None:
@@ -587,11 +593,6 @@ class _CompiledISTFT:
         out = np.empty(*self._shape)
         self._t._plan.istft(z, out, self._layout, self._shape[0][-1], self._validate, self._quiet)
         return out
-
-    def static_input(self, z):
-        """The CUDA graph's input buffer for torch tensors shaped like ``z``."""
-        return self._graphs.static_input(z)
-
 
 # ---------------------------------------------------------------- factory
 @functools.lru_cache(maxsize=64)
