@@ -59,12 +59,32 @@ def copy_bandwidth():
     return 2 * a.numel() / (ms * 1e-3)
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def start(description):
+    """The GPU benchmarks' common start: --out, a fresh seed, the copy
+    bandwidth of this run (bytes/s)."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"))
     args = ap.parse_args()
     torch.manual_seed(int.from_bytes(os.urandom(4), "little"))
-    bw = copy_bandwidth()
+    return args, copy_bandwidth()
+
+
+def iterations(batch, length):
+    """Calls per timed loop: enough to dwarf launch jitter on small rows."""
+    return max(5, min(200, int(2e8 / (batch * length))))
+
+
+def write_results(out_dir, suffix, info, rows):
+    """bench/results-style JSON named by date, host and suffix; its path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{datetime.now(timezone.utc).strftime('%Y-%m-%d')}-{platform.node()}-{suffix}.json"
+    path.write_text(json.dumps({"machine": info, "rows": rows}, indent=1))
+    return path
+
+
+def main():
+    args, bw = start("spectro CUDA STFT / iSTFT vs torch.stft / torch.istft")
     rows = []
     for b, t, n in ROWS:
         hop = n // 4
@@ -74,7 +94,7 @@ def main():
         z_t = torch.stft(x, n, hop, window=w, return_complex=True)
         z_s = tr.stft(x)
         err = (torch.linalg.vector_norm(z_s - z_t) / torch.linalg.vector_norm(z_t)).item()
-        iters = max(5, min(200, int(2e8 / (b * t))))
+        iters = iterations(b, t)
         r = {"config": f"B{b} T{t // 1000}k n{n}", "iters": iters, "rel_l2_vs_torch": err}
         r["torch_stft"] = time_loop(lambda: torch.stft(x, n, hop, window=w, return_complex=True), iters)
         r["spectro_stft"] = time_loop(lambda: tr.stft(x), iters)
@@ -93,10 +113,7 @@ def main():
               file=sys.stderr)
     info = {"device": torch.cuda.get_device_name(), "torch": torch.__version__, "cuda": torch.version.cuda,
             "copy_bandwidth_TBps": bw / 1e12, "spectro": spectro.__version__}
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{datetime.now(timezone.utc).strftime('%Y-%m-%d')}-{platform.node()}-cuda.json"
-    path.write_text(json.dumps({"machine": info, "rows": rows}, indent=1))
+    path = write_results(args.out, "cuda", info, rows)
     print(f"\n{info['device']}, torch {info['torch']}, copy {bw / 1e12:.2f} TB/s; ms, medians of CUDA events")
     print("config           torch.stft spectro  x     graph: torch spectro floor  x-floor | torch.istft spectro  x")
     for r in rows:

@@ -10,20 +10,15 @@ Eager: a loop of calls between two CUDA events, divided; graph: the same
 call captured in a CUDA graph and replayed (spectro: get_compiled(), which
 copies the input into the graph's buffer; torchaudio: captured by hand).
 The memory floor is (signal + features bytes) / the device-to-device copy
-bandwidth of this run.  Prints a table last; writes JSON."""
-import argparse
-import json
-import os
-import platform
+bandwidth of this run; speedup_graph is torchaudio's graph over spectro's.  Prints a table last; writes JSON."""
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
 import torchaudio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_cuda import copy_bandwidth, graphed, time_loop  # noqa: E402
+from bench_cuda import graphed, iterations, start, time_loop, write_results  # noqa: E402
 
 import spectro  # noqa: E402
 
@@ -43,11 +38,7 @@ def frontends():
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"))
-    args = ap.parse_args()
-    torch.manual_seed(int.from_bytes(os.urandom(4), "little"))
-    bw = copy_bandwidth()
+    args, bw = start("spectro CUDA frontends vs torchaudio")
     rows = []
     for name, ta, sp in frontends():
         compiled = sp.get_compiled()
@@ -55,7 +46,7 @@ def main():
             x = torch.randn(b, t, device="cuda")
             ref, got = ta(x), sp(x)
             err = (got - ref).abs().max().item()
-            iters = max(5, min(200, int(2e8 / (b * t))))
+            iters = iterations(b, t)
             r = {"config": f"{name} B{b} T{t // 1000}k", "iters": iters, "max_abs_vs_torchaudio": err}
             r["torchaudio"] = time_loop(lambda: ta(x), iters)
             r["spectro"] = time_loop(lambda: sp(x), iters)
@@ -71,17 +62,14 @@ def main():
             r["spectro_graph_static_input"] = time_loop(lambda: compiled(buf), iters)
             r["floor"] = (x.numel() + got.numel()) * 4 / bw * 1e3
             r["speedup"] = r["torchaudio"] / r["spectro"]
-            r["speedup_graph"] = r["torchaudio"] / r["spectro_graph_static_input"]
+            r["speedup_graph"] = r["torchaudio_graph"] / r["spectro_graph_static_input"]
             r["spectro_over_floor"] = r["spectro_graph_static_input"] / r["floor"]
             rows.append(r)
             print(f"  {r['config']}: " + ", ".join(f"{k} {v:.4f}" for k, v in r.items() if isinstance(v, float)),
                   file=sys.stderr)
     info = {"device": torch.cuda.get_device_name(), "torch": torch.__version__, "torchaudio": torchaudio.__version__,
             "cuda": torch.version.cuda, "copy_bandwidth_TBps": bw / 1e12, "spectro": spectro.__version__}
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{datetime.now(timezone.utc).strftime('%Y-%m-%d')}-{platform.node()}-cuda-frontends.json"
-    path.write_text(json.dumps({"machine": info, "rows": rows}, indent=1))
+    path = write_results(args.out, "cuda-frontends", info, rows)
     print(f"\n{info['device']}, torch {info['torch']}, torchaudio {info['torchaudio']}, copy {bw / 1e12:.2f} TB/s; "
           "ms, medians of CUDA events")
     print("config              torchaudio spectro    x   | graph: torchaudio spectro(copy) spectro  floor  x   x-floor")
