@@ -53,8 +53,56 @@ __host__ __device__ constexpr int next_radix(int rem) {
 // passes read and write with power-of-two strides, which without padding
 // land many threads of a warp in the same bank (16-way at stride 8).
 __device__ __forceinline__ int PAD(int a) { return a + (a >> 3); }
-// Frame stride in the shared buffers, padded.
-__host__ __device__ __forceinline__ int padded_frame(int h) { return h + (h >> 3) + 1; }
+
+// The register FFT (below) covers h = 256 .. 2048, powers of two (n_fft 512
+// .. 4096): each thread keeps REG_P points in registers, every pass is a
+// radix-REG_P (last: the rest) butterfly in registers, and shared memory is
+// only the exchange between passes.
+#ifndef SPECTRO_REG_POINTS
+#define SPECTRO_REG_POINTS 8
+#endif
+constexpr int REG_P = SPECTRO_REG_POINTS;
+__host__ __device__ constexpr bool reg_fft_size(int h) { return h >= 256 && h <= 2048 && (h & (h - 1)) == 0; }
+
+// Frames per block of the sizes compiled with h known at compile time: the
+// register-FFT sizes (THREADS / (h / REG_P): every thread busy), the other
+// powers of two 32 .. 2048 and 200, 500 (n_fft 400 and 1000); 0 for other
+// sizes, whose frames per block come at run time.
+__host__ __device__ constexpr int static_frames(int h) {
+  return reg_fft_size(h) ? THREADS / (h / REG_P)
+         : ((h >= 32 && h <= 2048 && (h & (h - 1)) == 0) || h == 200 || h == 500)
+             ? (h <= 256 ? 8 : h <= 512 ? 4 : h <= 1024 ? 2 : 1)
+             : 0;
+}
+
+// Shared-memory index of point a of a frame of the size-H kernels: one pad
+// slot per 16 values for the register FFT (its passes are then free of bank
+// conflicts but one), per 8 for the Stockham passes (H = 0: run time).
+template <int H> __device__ __forceinline__ int PADH(int a) {
+  if constexpr (reg_fft_size(H)) return a + (a >> 4);
+  else return a + (a >> 3);
+}
+// Frame stride in the shared buffers of a block of fpb frames, padded.
+// Register-FFT sizes: congruent to 16 / fpb mod 16, so the loops that take
+// the same bin of consecutive frames hit distinct banks.
+__host__ __device__ constexpr int padded_frame(int h, int fpb) {
+  return reg_fft_size(h) ? h + (h >> 4) + 16 / fpb : h + (h >> 3) + 1;
+}
+
+// Frames per block of the forward STFT kernel: as static_frames(), but at
+// least 4 at the register-FFT sizes (512 threads for h = 1024 and 2048), so
+// a block's rows of a [bins][frames] spectrum are 32 bytes or more: with
+// 16-byte rows (n_fft 2048 at 256 threads) the kernel ran 1.75x slower on an
+// H200, each row costing a memory transaction of its own.
+__host__ __device__ constexpr int forward_frames_per_block(int h) {
+  return !reg_fft_size(h) || static_frames(h) >= 4 ? static_frames(h)
+         : 512 / (h / REG_P) < 4                   ? 512 / (h / REG_P)
+                                                   : 4;
+}
+__host__ __device__ constexpr int forward_threads(int h) {
+  return reg_fft_size(h) ? forward_frames_per_block(h) * (h / REG_P) : THREADS;
+}
+
 
 // One Stockham pass of radix ip over FPB frames of h points in shared memory
 // (pocketfft's indexing, as in cfft_impl.h):
@@ -169,7 +217,7 @@ __device__ __forceinline__ void pass_butterfly(const float2 *c, float2 *o, int i
 template <int IP>
 __device__ void stockham_pass(const float2 *cc, float2 *ch, int h, int fpb, int ido, int l1, const float2 *tw,
                               float s) {
-  const int per_frame = h / IP, hp = padded_frame(h);
+  const int per_frame = h / IP, hp = padded_frame(h, fpb);
   for (int idx = threadIdx.x; idx < fpb * per_frame; idx += THREADS) {
     int f = idx / per_frame, r = idx - f * per_frame;
     int k = r / ido, i = r - k * ido;
@@ -223,6 +271,97 @@ static __device__ float2 *fft_shared(float2 *a, float2 *b, int h, int fpb, const
     l1 *= ip;
   }
   return a;
+}
+
+// ---------------------------------------------------------------- register FFT
+//
+// Stockham autosort in the form of Govindaraju et al. (SC'08): a pass of
+// radix R after NS points already combined does, for butterfly b < h / R,
+//   x_r = in[b + r h / R] * w^(r (b mod NS)),  w = e^(s 2 pi i / (NS R)),
+//   X = DFT_R(x),  out[(b - b mod NS) R + b mod NS + r NS] = X_r.
+// Thread j of a frame owns butterflies b = j + q h / REG_P (q < REG_P / R),
+// so it reads points j + i h / REG_P (i < REG_P) in every pass: coalesced
+// from global memory in the first pass, and consecutive in shared memory
+// after it.  The output is in natural order.
+
+// Radix of the register pass for `rem` points still to combine.
+__host__ __device__ constexpr int reg_radix(int rem) { return rem % REG_P == 0 ? REG_P : rem; }
+// Twiddle-table entries (float2) of the passes before the one after ns points:
+// pass (ns, R) with ns > 1 keeps w^(r m) at [m R + r], m < ns, r < R.
+__host__ __device__ constexpr int reg_tw_offset(int h, int ns) {
+  int off = 0;
+  for (int n = 1; n < ns; n *= reg_radix(h / n))
+    if (n > 1) off += n * reg_radix(h / n);
+  return off;
+}
+
+// The passes from the one after NS points on.  v holds the thread's points
+// j + i h / REG_P of the pass input; every pass writes into dst (then swaps
+// with other) at frame offset fo, with a block barrier after each.  Returns
+// the buffer holding the transform (the other one is free).
+template <int H, int NS>
+__device__ __forceinline__ float2 *reg_passes(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
+                                              const float2 *__restrict__ tw, float s) {
+  constexpr int R = reg_radix(H / NS), TPF = H / REG_P, Q = REG_P / R;
+  float2 *d = dst + fo;
+#pragma unroll
+  for (int q = 0; q < Q; ++q) {
+    const int bf = j + q * TPF;
+    float2 x[R];
+#pragma unroll
+    for (int r = 0; r < R; ++r) x[r] = v[q + r * Q];
+    if constexpr (NS > 1) {
+      // w^(r m), r < R: the first four from the table (two 16-byte loads),
+      // the rest as products w^(r/2) w^(r - r/2) (a product or two deep:
+      // the table's L1 traffic halves, the error stays a few ulp)
+      const float4 *t4 = reinterpret_cast<const float4 *>(tw + reg_tw_offset(H, NS) + (bf & (NS - 1)) * R);
+      float2 w[R];
+#pragma unroll
+      for (int r2 = 0; r2 < (R < 4 ? R : 4) / 2; ++r2) {
+        const float4 q4 = __ldg(t4 + r2);
+        w[2 * r2] = make_float2(q4.x, q4.y);
+        w[2 * r2 + 1] = make_float2(q4.z, q4.w);
+      }
+#pragma unroll
+      for (int r = 4; r < R; ++r) {
+        const float2 u = w[r >> 1], v2 = w[r - (r >> 1)];
+        w[r] = make_float2(u.x * v2.x - u.y * v2.y, u.x * v2.y + u.y * v2.x);
+      }
+#pragma unroll
+      for (int r = 1; r < R; ++r) {
+        const float2 y = x[r];
+        x[r] = make_float2(y.x * w[r].x - s * y.y * w[r].y, s * y.x * w[r].y + y.y * w[r].x);
+      }
+    }
+    butterfly<R>(x, s);
+    const int base = (bf & ~(NS - 1)) * R + (bf & (NS - 1));
+#pragma unroll
+    for (int r = 0; r < R; ++r) d[PADH<H>(base + r * NS)] = x[r];
+  }
+  __syncthreads();
+  if constexpr (NS * R >= H) {
+    return dst;
+  } else {
+#pragma unroll
+    for (int i = 0; i < REG_P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
+    return reg_passes<H, NS * R>(v, other, dst, fo, j, tw, s);
+  }
+}
+
+// Thread (frame, point) of the register FFT: frame threadIdx.x / (H / REG_P).
+template <int H> __device__ __forceinline__ int reg_frame() { return threadIdx.x / (H / REG_P); }
+template <int H> __device__ __forceinline__ int reg_lane() { return threadIdx.x % (H / REG_P); }
+
+// The transform of frames already in a (padded, frame stride
+// padded_frame(H, FPB)); returns a or b.
+template <int H, int FPB>
+__device__ __forceinline__ float2 *reg_fft_shared(float2 *a, float2 *b, const float2 *__restrict__ tw, float s) {
+  constexpr int TPF = H / REG_P;
+  const int fo = reg_frame<H>() * padded_frame(H, FPB), j = reg_lane<H>();
+  float2 v[REG_P];
+#pragma unroll
+  for (int i = 0; i < REG_P; ++i) v[i] = a[fo + PADH<H>(j + i * TPF)];
+  return reg_passes<H, 1>(v, b, a, fo, j, tw, s);
 }
 
 // ---------------------------------------------------------------- forward
@@ -282,61 +421,60 @@ __device__ __forceinline__ float2 frame_point(const T *__restrict__ x, const stf
   return make_float2(load_sample(x, p, g.length, g.reflect) * w.x, load_sample(x, p + 1, g.length, g.reflect) * w.y);
 }
 
-// Loads frames t0 .. t0 + fpb - 1 of one signal into a (padding by index,
-// window on load, sample pairs packed as complex points) and transforms
-// them; returns the buffer that holds the spectra (a or b).
+// Loads frames t0 .. t0 + fpb - 1 of one signal (padding by index, window
+// on load, sample pairs packed as complex points) and transforms them;
+// returns the buffer that holds the spectra (a or b; frame f's point k at
+// f * padded_frame(h, fpb) + PADH<H>(k)); the other buffer is free.  The
+// register-FFT sizes take FPB * h / REG_P threads, the others THREADS.
 template <int H, int FPB, class T>
 __device__ __forceinline__ float2 *forward_frames(const T *__restrict__ x, float2 *a, float2 *b,
                                                   const stft_geometry &g, int64_t t0, const pass_table &pt,
                                                   const float2 *__restrict__ tw, const float *__restrict__ window) {
-  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h);
-  if constexpr (H >= THREADS && H % THREADS == 0) {
-    // a thread owns points k = tid + j THREADS of every frame: the window
-    // pair is read once, and each frame's loads are all issued before the
-    // shared-memory stores
-    // Per frame, once: its first sample and whether it lies wholly inside
-    // the signal (then every point is a plain, possibly paired, load).
-    const T *first[FPB];
-    bool inside[FPB];
+  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
+  if constexpr (reg_fft_size(H)) {
+    // thread (f, j) loads points j + i h / REG_P of frame t0 + f straight
+    // into the first pass's registers
+    constexpr int TPF = H / REG_P;
+    const int f = reg_frame<H>(), j = reg_lane<H>();
+    const int64_t t = t0 + f, start = t * g.hop - g.pad_left;
+    float2 v[REG_P];
+    const float2 *w2 = reinterpret_cast<const float2 *>(window);
+    if (t < g.n_frames && start >= 0 && start + 2 * H <= g.length) { // inside the signal: plain loads
+      const T *p = x + start;
+      if (g.pairs) {
+        using pair = typename sample_traits<T>::pair;
 #pragma unroll
-    for (int f = 0; f < FPB; ++f) {
-      const int64_t start = (t0 + f) * g.hop - g.pad_left;
-      inside[f] = t0 + f < g.n_frames && start >= 0 && start + 2 * H <= g.length;
-      first[f] = x + (inside[f] ? start : 0);
-    }
+        for (int i = 0; i < REG_P; ++i) v[i] = sample_traits<T>::f2(*reinterpret_cast<const pair *>(p + 2 * (j + i * TPF)));
+      } else {
 #pragma unroll
-    for (int j = 0; j < H / THREADS; ++j) {
-      const int k = threadIdx.x + j * THREADS;
-      const float2 w = __ldg(reinterpret_cast<const float2 *>(window) + k);
-      float2 v[FPB];
-#pragma unroll
-      for (int f = 0; f < FPB; ++f) {
-        if (inside[f]) {
-          const float2 s2 = g.pairs ? sample_traits<T>::f2(*reinterpret_cast<const typename sample_traits<T>::pair *>(
-                                          first[f] + 2 * k))
-                                    : make_float2(sample_traits<T>::f(first[f][2 * k]),
-                                                  sample_traits<T>::f(first[f][2 * k + 1]));
-          v[f] = make_float2(s2.x * w.x, s2.y * w.y);
-        } else {
-          v[f] = frame_point(x, g, t0 + f, k, h, w);
+        for (int i = 0; i < REG_P; ++i) {
+          const int k = j + i * TPF;
+          v[i] = make_float2(sample_traits<T>::f(p[2 * k]), sample_traits<T>::f(p[2 * k + 1]));
         }
       }
 #pragma unroll
-      for (int f = 0; f < FPB; ++f) a[f * hp + PAD(k)] = v[f];
+      for (int i = 0; i < REG_P; ++i) {
+        const float2 w = __ldg(w2 + j + i * TPF);
+        v[i] = make_float2(v[i].x * w.x, v[i].y * w.y);
+      }
+    } else {
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) v[i] = frame_point(x, g, t, j + i * TPF, H, __ldg(w2 + j + i * TPF));
     }
+    return reg_passes<H, 1>(v, b, a, f * padded_frame(H, FPB), j, tw, -1.f);
   } else {
     for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
       const int f = idx / h, k = idx - f * h;
       a[f * hp + PAD(k)] = frame_point(x, g, t0 + f, k, h, __ldg(reinterpret_cast<const float2 *>(window) + k));
     }
+    __syncthreads();
+    if constexpr (H > 0) return fft_static<H, FPB, 1>(a, b, tw, -1.f);
+    else return fft_shared(a, b, h, fpb, pt, tw, -1.f);
   }
-  __syncthreads();
-  if constexpr (H > 0) return fft_static<H, FPB, 1>(a, b, tw, -1.f);
-  else return fft_shared(a, b, h, fpb, pt, tw, -1.f);
 }
 
 // Bin k (0..h) of the real spectrum from the half-length complex transform
-// zf of one frame; pa = PAD(k), pb = PAD(h - k), w = rtw[k] (any value for
+// zf of one frame; pa = PADH<H>(k), pb = PADH<H>(h - k), w = rtw[k] (any value for
 // k = 0 or h).  Callers hoist pa, pb and w out of their loop over frames.
 __device__ __forceinline__ float2 untangle_at(const float2 *zf, int k, int h, int pa, int pb, float2 w) {
   if (k == 0 || k == h) {
@@ -438,14 +576,6 @@ static inline void device_tables_release(void **slots, Free free_d) {
 // The STFT plan's tables on the current device, uploaded on first use.
 spectro_status cuda_plan_tables(const spectro_stft_plan *plan, cuda_plan_data **out);
 
-// Frames per block of the sizes compiled with h known at compile time (the
-// powers of two 32 .. 2048, and 200 and 500: n_fft 400 and 1000); 0 for
-// other sizes, whose frames per block come at run time.
-__host__ __device__ constexpr int static_frames(int h) {
-  return ((h >= 32 && h <= 2048 && (h & (h - 1)) == 0) || h == 200 || h == 500)
-             ? (h <= 256 ? 8 : h <= 512 ? 4 : h <= 1024 ? 2 : 1)
-             : 0;
-}
 
 // Calls launch(std::integral_constant<int, H>) with H = h for the sizes
 // compiled with h known (static_frames(h) > 0), H = 0 (the run-time
@@ -484,7 +614,7 @@ static inline size_t sample_bytes(spectro_dtype dtype) {
 
 // Frames per block that fit two padded frame buffers plus extra_bytes in budget.
 static inline int frames_per_block(int h, int extra_bytes, int budget) {
-  int fpb = (budget - extra_bytes) / (int)(2 * sizeof(float2) * padded_frame(h));
+  int fpb = (budget - extra_bytes) / (int)(2 * sizeof(float2) * padded_frame(h, 1)); // (sizes without a register FFT)
   if (fpb > 8) fpb = 8;
   return fpb < 1 ? 1 : fpb;
 }

@@ -115,14 +115,14 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
 // out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
 // bands_tab[m] = (first bin, bin count, weight offset) of band m.
 template <int H, int FPB, class T>
-__global__ void __launch_bounds__(THREADS)
+__global__ void __launch_bounds__(THREADS, reg_fft_size(H) ? 6 : 1)
     frontend_kernel(const T *__restrict__ signal, float *__restrict__ out, stft_geometry g, frontend_geometry fg,
                     pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                     const float *__restrict__ window, const int4 *__restrict__ bands_tab,
                     const float *__restrict__ weights, const float *__restrict__ dct, unsigned *__restrict__ maxes) {
   extern __shared__ float2 smem[];
   __shared__ float warp_max[THREADS / 32];
-  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h);
+  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb, N = g.n_frames;
@@ -131,7 +131,7 @@ __global__ void __launch_bounds__(THREADS)
   float *pw = reinterpret_cast<float *>(z == a ? b : a);
   const int R = fg.rows;
   for (int k = threadIdx.x; k < R; k += THREADS) { // a thread keeps one bin for every frame
-    const int pa = PAD(k), pb = PAD(h - k);
+    const int pa = PADH<H>(k), pb = PADH<H>(h - k);
     const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
 #pragma unroll
     for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
@@ -299,7 +299,7 @@ extern "C" void cuda_release_frontend(spectro_frontend_plan *plan) {
 // shared buffer.
 static int fused_dct(const spectro_frontend_plan *plan) {
   const int h = (int)(plan->stft->n_fft / 2);
-  return plan->config.n_dct > 0 && isnan(plan->top_db) && plan->spec.bands <= 2 * (int64_t)padded_frame(h);
+  return plan->config.n_dct > 0 && isnan(plan->top_db) && plan->spec.bands <= 2 * (int64_t)padded_frame(h, 16); // (the smallest stride)
 }
 
 #define WS_ALIGN 256
@@ -384,16 +384,20 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   float *dest = mfcc_pass ? (float *)ws : out; // band values, or scratch for the MFCC pass
   if (d->fused) {
     dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
-    size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h);
+    size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
+    cudaError_t attr = cudaSuccess;
     launch_by_dtype(dtype, [&](auto sample) {
       using T = decltype(sample);
       launch_by_size(g.h, [&](auto size) {
         constexpr int H = decltype(size)::value;
-        frontend_kernel<H, static_frames(H), T><<<grid, THREADS, smem, s>>>((const T *)signal, dest, g, fg, d->pt,
-                                                                           d->tw, d->rtw, d->window, fd->bands_tab,
-                                                                           fd->weights, fd->dct, maxes);
+        auto kernel = frontend_kernel<H, static_frames(H), T>;
+        attr = cuda_allow_smem((const void *)kernel, smem);
+        if (attr == cudaSuccess)
+          kernel<<<grid, THREADS, smem, s>>>((const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->window,
+                                             fd->bands_tab, fd->weights, fd->dct, maxes);
       });
     });
+    CUDA_TRY(attr, "raising the frontend kernel's shared memory");
     CUDA_TRY(cudaGetLastError(), "the frontend kernel launch");
   } else {
     st = fallback_features(plan, d, fd, fg, signal, dtype, batch, length, n_frames, dest, maxes, s);
