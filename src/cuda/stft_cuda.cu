@@ -1,22 +1,24 @@
 // CUDA execution of STFT plans: one kernel per direction, with the FFT done
-// by our own mixed-radix Stockham passes in shared memory.
+// by our own code: in registers for n_fft 512..4096 (powers of two), by
+// mixed-radix Stockham passes in shared memory for the other sizes the
+// kernels cover (n_fft even, n_fft / 2 made of 2, 3, 5, n_fft <= 4096); any
+// other size goes through cuFFT (fft_fallback.cu).
 //
 // Forward: a block takes FPB consecutive frames of one signal, reads them
 // straight from the signal (padding by index, window on load, half-length
-// complex packing of the real input), runs the passes in shared memory,
-// untangles the real spectrum and writes it once.  The signal is read once
-// and only the spectrum is written.
+// complex packing of the real input), transforms them, untangles the real
+// spectrum and writes it once.  The signal is read once and only the
+// spectrum is written.
 //
 // Inverse: a block owns a run of output samples.  It inverse-transforms every
-// frame that touches them (the few frames shared with the neighbouring block
-// are computed twice instead of being combined through global memory), sums
-// them in a fixed order, divides by the window envelope and writes each
-// output sample once: no atomics, no second pass, deterministic.
+// frame that touches them, FPB at a time (the few frames shared with the
+// neighbouring block are computed twice instead of being combined through
+// global memory), sums them and their squared window (the envelope) in a
+// fixed order, divides and writes each output sample once: no atomics, no
+// second pass, deterministic.
 //
 // Twiddles (computed in double for the GPU's pass order) and the window are
-// copied to the device once per plan and device.  Sizes: n_fft even with n_fft / 2 made of
-// the factors 2, 3, 4, 5 and n_fft <= 4096; others return
-// SPECTRO_ERR_UNSUPPORTED.
+// copied to the device once per plan and device.
 #include "fft_smem.cuh"
 
 #include <math.h>
