@@ -86,6 +86,22 @@ struct istft_geometry {
 };
 
 
+// Point k < h of the half-length complex transform whose inverse gives a
+// real frame, from its spectrum xf (bins 0..h, unpadded):
+//   Z_k = (X_k + conj X_{h-k}) + i (X_k - conj X_{h-k}) conj(W^k).
+__device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, const float2 *__restrict__ rtw) {
+  float2 xa = xf[k], xb = xf[h - k];
+  if (k == 0) { // DC and Nyquist are real
+    xa.y = 0.f;
+    xb.y = 0.f;
+  }
+  const float er = xa.x + xb.x, ei = xa.y - xb.y, dr = xa.x - xb.x, di = xa.y + xb.y;
+  const float2 w = __ldg(&rtw[k]);
+  const float wr = w.x, wi = -w.y; // conj(W^k)
+  const float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
+  return make_float2(er - oi, ei + or_);
+}
+
 template <int H, int FPB>
 __global__ void __launch_bounds__(THREADS, reg_fft_size(H) ? 4 : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
@@ -105,6 +121,9 @@ __global__ void __launch_bounds__(THREADS, reg_fft_size(H) ? 4 : 1) istft_kernel
   int64_t f_first = p0 - n + 1 <= 0 ? 0 : (p0 - n + 1 + hop - 1) / hop;
   int64_t f_last = min((p1 - 1) / hop, g.n_frames - 1);
   for (int i = threadIdx.x; i < g.span; i += THREADS) acc[i] = env[i] = 0.f;
+  // every frame's sample pairs line up with the block's (even hop, even
+  // offset, even span): the overlap-add takes two samples per read
+  const bool pairs = hop % 2 == 0 && g.off % 2 == 0 && g.span % 2 == 0;
   for (int64_t fb = f_first; fb <= f_last; fb += fpb) {
     __syncthreads(); // acc zeroed / previous batch consumed
     int cnt = (int)min((int64_t)fpb, f_last - fb + 1);
@@ -124,45 +143,65 @@ __global__ void __launch_bounds__(THREADS, reg_fft_size(H) ? 4 : 1) istft_kernel
       b[f * hp + k] = x;
     }
     __syncthreads();
-    // pre-process: Z_k = (X_k + conj X_{h-k}) + i (X_k - conj X_{h-k}) conj(W^k)
-    for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
-      const int f = idx / h, k = idx - f * h;
-      float2 xa = b[f * hp + k], xb = b[f * hp + h - k];
-      if (k == 0) { // DC and Nyquist are real
-        xa.y = 0.f;
-        xb.y = 0.f;
-      }
-      float er = xa.x + xb.x, ei = xa.y - xb.y, dr = xa.x - xb.x, di = xa.y + xb.y;
-      float2 w = __ldg(&rtw[k]);
-      float wr = w.x, wi = -w.y; // conj(W^k)
-      float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
-      a[f * hp + PADH<H>(k)] = make_float2(er - oi, ei + or_);
-    }
-    __syncthreads();
     float2 *z;
-    if constexpr (reg_fft_size(H)) z = reg_fft_shared<H, FPB>(a, b, tw, 1.f);
-    else if constexpr (H > 0) z = fft_static<H, FPB, 1>(a, b, tw, 1.f);
-    else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
+    if constexpr (reg_fft_size(H)) {
+      // the pre-processed points go straight into the first pass's registers
+      constexpr int TPF = H / REG_P;
+      const int f = reg_frame<H>(), j = reg_lane<H>();
+      float2 v[REG_P];
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) v[i] = inverse_point(b + f * hp, j + i * TPF, H, rtw);
+      z = reg_passes<H, 1>(v, a, b, f * hp, j, tw, 1.f); // (the first pass writes a: b is still being read)
+    } else {
+      for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
+        const int f = idx / h, k = idx - f * h;
+        a[f * hp + PADH<H>(k)] = inverse_point(b + f * hp, k, h, rtw);
+      }
+      __syncthreads();
+      if constexpr (H > 0) z = fft_static<H, FPB, 1>(a, b, tw, 1.f);
+      else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
+    }
     // overlap-add: each owned sample sums its frames of this batch in order;
     // frame f's sample j is the real (j even) or imaginary part of z_{j/2}
     const int base = (int)(p0 - fb * hop); // sample i of this block is sample base + i of frame fb
     // only the samples this batch of frames reaches
     const int i_lo = (int)max((int64_t)0, fb * hop - p0);
     const int i_hi = (int)min(p1 - p0, (fb + cnt - 1) * hop + n - p0);
-    for (int i = i_lo + threadIdx.x; i < i_hi; i += THREADS) {
-      float s = acc[i], e = env[i];
-      int j = base + i;
+    if (pairs) { // samples 2m, 2m + 1 of the block are z_{m'} of every frame: one read per pair
+      float2 *acc2 = reinterpret_cast<float2 *>(acc), *env2 = reinterpret_cast<float2 *>(env);
+      const float2 *w2 = reinterpret_cast<const float2 *>(window);
+      for (int m = (i_lo >> 1) + threadIdx.x; 2 * m < i_hi; m += THREADS) {
+        float2 s = acc2[m], e = env2[m];
+        int j = base + 2 * m;
 #pragma unroll
-      for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
-        if (f < cnt && j >= 0 && j < n) {
-          const float2 v = z[f * hp + PADH<H>(j >> 1)];
-          const float w = __ldg(&window[j]);
-          s += ((j & 1) ? v.y : v.x) * w * g.scale;
-          e += w * w;
+        for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
+          if (f < cnt && j >= 0 && j < n) {
+            const float2 v = z[f * hp + PADH<H>(j >> 1)], w = __ldg(&w2[j >> 1]);
+            s.x += v.x * w.x * g.scale;
+            s.y += v.y * w.y * g.scale;
+            e.x += w.x * w.x;
+            e.y += w.y * w.y;
+          }
         }
+        acc2[m] = s;
+        env2[m] = e;
       }
-      acc[i] = s;
-      env[i] = e;
+    } else {
+      for (int i = i_lo + threadIdx.x; i < i_hi; i += THREADS) {
+        float s = acc[i], e = env[i];
+        int j = base + i;
+#pragma unroll
+        for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
+          if (f < cnt && j >= 0 && j < n) {
+            const float2 v = z[f * hp + PADH<H>(j >> 1)];
+            const float w = __ldg(&window[j]);
+            s += ((j & 1) ? v.y : v.x) * w * g.scale;
+            e += w * w;
+          }
+        }
+        acc[i] = s;
+        env[i] = e;
+      }
     }
   }
   __syncthreads();
