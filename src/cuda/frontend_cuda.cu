@@ -54,29 +54,39 @@ __device__ __forceinline__ float scale_value(const frontend_geometry &fg, float 
   }
 }
 
+// Row stride of fpb frames' |X|^power in shared memory: rows rounded up to
+// 32 / fpb mod 32 floats, so the projection's lanes, which read the same
+// bins of consecutive frames, land in different banks (when the buffer,
+// `room` floats per frame, has the space).
+__device__ __forceinline__ int power_stride(int rows, int fpb, int room) {
+  const int want = fpb >= 2 && fpb <= 32 ? 32 / fpb : 0;
+  const int s = rows + ((want - rows % 32) % 32 + 32) % 32;
+  return s <= room ? s : rows;
+}
+
 // Projection, scaling and (with fused_dct) the DCT of fpb frames whose
-// |X|^power are in shared memory (pw, stride fg.rows); mel is shared scratch
+// |X|^power are in shared memory (pw, row stride rs >= fg.rows); mel is shared scratch
 // for fpb * bands values.  frame_of(f, &item, &t) gives the block's frame f
 // (false: no frame).  Features go to out[item][band or coefficient][t].
 // SINGLE_ITEM: every frame belongs to one example and the maximum written is
 // returned for the caller's block reduction; otherwise each thread folds its
 // maximum into maxes[item / group] whenever its example changes.
-template <bool SINGLE_ITEM, class FrameOf>
-__device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const float *pw, float *mel, int fpb,
+template <bool SINGLE_ITEM, int BT, class FrameOf>
+__device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const float *pw, int rs, float *mel, int fpb,
                                              int64_t N, float *__restrict__ out, const int4 *__restrict__ bands_tab,
                                              const float *__restrict__ weights, const float *__restrict__ dct,
                                              unsigned *__restrict__ maxes, FrameOf frame_of) {
-  const int M = fg.bands, R = fg.rows;
+  const int M = fg.bands;
   float lmax = -INFINITY;
   int64_t cur = -1; // example of lmax (per-thread flush)
-  for (int idx = threadIdx.x; idx < fpb * M; idx += THREADS) {
+  for (int idx = threadIdx.x; idx < fpb * M; idx += BT) {
     const int m = idx / fpb, f = idx - m * fpb; // consecutive threads: consecutive frames of a band
     float v;
     if (fg.identity) {
-      v = pw[f * R + m];
+      v = pw[f * rs + m];
     } else {
       const int4 bt = __ldg(&bands_tab[m]);
-      const float *src = pw + f * R + bt.x, *w = weights + bt.z;
+      const float *src = pw + f * rs + bt.x, *w = weights + bt.z;
       float acc = 0.f;
       for (int j = 0; j < bt.y; ++j) acc += __ldg(&w[j]) * src[j];
       v = acc;
@@ -98,7 +108,7 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
   if (fg.fused_dct) { // DCT-II (lifter folded in) of each frame's scaled bands
     __syncthreads();
     const int K = fg.n_dct;
-    for (int idx = threadIdx.x; idx < fpb * K; idx += THREADS) {
+    for (int idx = threadIdx.x; idx < fpb * K; idx += BT) {
       const int k = idx / fpb, f = idx - k * fpb;
       int64_t item, t;
       if (!frame_of(f, &item, &t)) continue;
@@ -115,13 +125,14 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
 // out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
 // bands_tab[m] = (first bin, bin count, weight offset) of band m.
 template <int H, int FPB, class T>
-__global__ void __launch_bounds__(THREADS, reg_fft_size(H) ? 6 : 1)
+__global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H) ? 1536 / forward_threads(H) : 1)
     frontend_kernel(const T *__restrict__ signal, float *__restrict__ out, stft_geometry g, frontend_geometry fg,
                     pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                     const float *__restrict__ window, const int4 *__restrict__ bands_tab,
                     const float *__restrict__ weights, const float *__restrict__ dct, unsigned *__restrict__ maxes) {
   extern __shared__ float2 smem[];
-  __shared__ float warp_max[THREADS / 32];
+  constexpr int BT = forward_threads(H);
+  __shared__ float warp_max[BT / 32];
   const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t item = blockIdx.y;
@@ -129,8 +140,9 @@ __global__ void __launch_bounds__(THREADS, reg_fft_size(H) ? 6 : 1)
   float2 *z = forward_frames<H, FPB, T>(signal + item * g.length, a, b, g, t0, pt, tw, window);
   // |X|^power of bins 0 .. rows-1 into the free buffer
   float *pw = reinterpret_cast<float *>(z == a ? b : a);
+  const int rs = power_stride(fg.rows, fpb, 2 * hp);
   const int R = fg.rows;
-  for (int k = threadIdx.x; k < R; k += THREADS) { // a thread keeps one bin for every frame
+  for (int k = threadIdx.x; k < R; k += BT) { // a thread keeps one bin for every frame
     const int pa = PADH<H>(k), pb = PADH<H>(h - k);
     const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
 #pragma unroll
@@ -139,11 +151,11 @@ __global__ void __launch_bounds__(THREADS, reg_fft_size(H) ? 6 : 1)
       float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
       X.x *= g.scale;
       X.y *= g.scale;
-      pw[f * R + k] = power_value(fg, X.x * X.x + X.y * X.y);
+      pw[f * rs + k] = power_value(fg, X.x * X.x + X.y * X.y);
     }
   }
   __syncthreads();
-  const float lmax = bands_stage<true>(fg, pw, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct,
+  const float lmax = bands_stage<true, BT>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct,
                                        maxes, [&](int f, int64_t *it, int64_t *t) {
                                          *it = item;
                                          *t = t0 + f;
@@ -157,7 +169,7 @@ __global__ void __launch_bounds__(THREADS, reg_fft_size(H) ? 6 : 1)
     __syncthreads();
     if (threadIdx.x == 0) {
       float mx = warp_max[0];
-      for (int w = 1; w < THREADS / 32; ++w) mx = fmaxf(mx, warp_max[w]);
+      for (int w = 1; w < BT / 32; ++w) mx = fmaxf(mx, warp_max[w]);
       atomicMax(&maxes[item / fg.group], order_encode(mx));
     }
   }
@@ -180,7 +192,7 @@ __global__ void __launch_bounds__(THREADS)
     pw[idx] = power_value(fg, X.x * X.x + X.y * X.y);
   }
   __syncthreads();
-  bands_stage<false>(fg, pw, mel, fpb, N, out, bands_tab, weights, dct, maxes,
+  bands_stage<false, THREADS>(fg, pw, fg.rows, mel, fpb, N, out, bands_tab, weights, dct, maxes,
                      [&](int f, int64_t *it, int64_t *t) {
                        if (j0 + f >= cnt) return false;
                        *it = (c0 + j0 + f) / N; // frames of the chunk run across examples
@@ -383,6 +395,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   }
   float *dest = mfcc_pass ? (float *)ws : out; // band values, or scratch for the MFCC pass
   if (d->fused) {
+    if (forward_frames_per_block(g.h)) g.fpb = forward_frames_per_block(g.h); // as the STFT kernel
     dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
     size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
     cudaError_t attr = cudaSuccess;
@@ -390,10 +403,10 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
       using T = decltype(sample);
       launch_by_size(g.h, [&](auto size) {
         constexpr int H = decltype(size)::value;
-        auto kernel = frontend_kernel<H, static_frames(H), T>;
+        auto kernel = frontend_kernel<H, forward_frames_per_block(H), T>;
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
-          kernel<<<grid, THREADS, smem, s>>>((const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->window,
+          kernel<<<grid, forward_threads(H), smem, s>>>((const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->window,
                                              fd->bands_tab, fd->weights, fd->dct, maxes);
       });
     });

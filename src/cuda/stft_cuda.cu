@@ -224,15 +224,19 @@ spectro_status cuda_error_status(cudaError_t e, const char *what) {
 
 cudaError_t cuda_allow_smem(const void *kernel, size_t smem) {
   if (smem <= 48 * 1024) return cudaSuccess;
-  // Every caller sets the device's opt-in maximum, never its own size: the
+  // Every caller sets the device's opt-in maximum (less the kernel's static
+  // shared memory, which that limit counts too), never its own size: the
   // attribute is per function and process-wide, so differing values from
   // concurrent calls would race.
   int device = 0, optin = 0;
+  cudaFuncAttributes fa;
   cudaError_t e = cudaGetDevice(&device);
   if (e == cudaSuccess) e = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
-  if (e == cudaSuccess && (size_t)optin < smem) return cudaErrorInvalidValue;
-  if (e == cudaSuccess) e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, optin);
-  return e;
+  if (e == cudaSuccess) e = cudaFuncGetAttributes(&fa, kernel);
+  if (e != cudaSuccess) return e;
+  const size_t dynamic_max = (size_t)optin > fa.sharedSizeBytes ? (size_t)optin - fa.sharedSizeBytes : 0;
+  if (dynamic_max < smem) return cudaErrorInvalidValue;
+  return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)dynamic_max);
 }
 
 extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan) {
