@@ -299,45 +299,59 @@ __host__ __device__ constexpr int reg_tw_offset(int h, int ns) {
 // j + i h / REG_P of the pass input; every pass writes into dst (then swaps
 // with other) at frame offset fo, with a block barrier after each.  Returns
 // the buffer holding the transform (the other one is free).
+// Multiplies x_r (r = 1 .. R-1) by w^(r m), m the butterfly's index mod NS
+// (direction s): the first four powers from the table (two 16-byte loads),
+// the rest as products w^(r/2) w^(r - r/2) (a product or two deep: the
+// table's L1 traffic halves, the error stays a few ulp).
+template <int H, int NS, int R>
+__device__ __forceinline__ void reg_twiddle(float2 (&x)[R], int m, const float2 *__restrict__ tw, float s) {
+  const float4 *t4 = reinterpret_cast<const float4 *>(tw + reg_tw_offset(H, NS) + m * R);
+  float2 w[R];
+#pragma unroll
+  for (int r2 = 0; r2 < (R < 4 ? R : 4) / 2; ++r2) {
+    const float4 q4 = __ldg(t4 + r2);
+    w[2 * r2] = make_float2(q4.x, q4.y);
+    w[2 * r2 + 1] = make_float2(q4.z, q4.w);
+  }
+#pragma unroll
+  for (int r = 4; r < R; ++r) {
+    const float2 u = w[r >> 1], v2 = w[r - (r >> 1)];
+    w[r] = make_float2(u.x * v2.x - u.y * v2.y, u.x * v2.y + u.y * v2.x);
+  }
+#pragma unroll
+  for (int r = 1; r < R; ++r) {
+    const float2 y = x[r];
+    x[r] = make_float2(y.x * w[r].x - s * y.y * w[r].y, s * y.x * w[r].y + y.y * w[r].x);
+  }
+}
+
+// One pass (the one after NS points are combined) for thread j: its
+// butterflies from v (the thread's points j + i h / REG_P of the pass
+// input), written into the frame d.
 template <int H, int NS>
-__device__ __forceinline__ float2 *reg_passes(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
-                                              const float2 *__restrict__ tw, float s) {
+__device__ __forceinline__ void reg_pass(const float2 (&v)[REG_P], float2 *d, int j, const float2 *__restrict__ tw,
+                                         float s) {
   constexpr int R = reg_radix(H / NS), TPF = H / REG_P, Q = REG_P / R;
-  float2 *d = dst + fo;
 #pragma unroll
   for (int q = 0; q < Q; ++q) {
     const int bf = j + q * TPF;
     float2 x[R];
 #pragma unroll
     for (int r = 0; r < R; ++r) x[r] = v[q + r * Q];
-    if constexpr (NS > 1) {
-      // w^(r m), r < R: the first four from the table (two 16-byte loads),
-      // the rest as products w^(r/2) w^(r - r/2) (a product or two deep:
-      // the table's L1 traffic halves, the error stays a few ulp)
-      const float4 *t4 = reinterpret_cast<const float4 *>(tw + reg_tw_offset(H, NS) + (bf & (NS - 1)) * R);
-      float2 w[R];
-#pragma unroll
-      for (int r2 = 0; r2 < (R < 4 ? R : 4) / 2; ++r2) {
-        const float4 q4 = __ldg(t4 + r2);
-        w[2 * r2] = make_float2(q4.x, q4.y);
-        w[2 * r2 + 1] = make_float2(q4.z, q4.w);
-      }
-#pragma unroll
-      for (int r = 4; r < R; ++r) {
-        const float2 u = w[r >> 1], v2 = w[r - (r >> 1)];
-        w[r] = make_float2(u.x * v2.x - u.y * v2.y, u.x * v2.y + u.y * v2.x);
-      }
-#pragma unroll
-      for (int r = 1; r < R; ++r) {
-        const float2 y = x[r];
-        x[r] = make_float2(y.x * w[r].x - s * y.y * w[r].y, s * y.x * w[r].y + y.y * w[r].x);
-      }
-    }
+    if constexpr (NS > 1) reg_twiddle<H, NS, R>(x, bf & (NS - 1), tw, s);
     butterfly<R>(x, s);
     const int base = (bf & ~(NS - 1)) * R + (bf & (NS - 1));
 #pragma unroll
     for (int r = 0; r < R; ++r) d[PADH<H>(base + r * NS)] = x[r];
   }
+}
+
+template <int H, int NS>
+__device__ __forceinline__ float2 *reg_passes(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
+                                              const float2 *__restrict__ tw, float s) {
+  constexpr int R = reg_radix(H / NS), TPF = H / REG_P;
+  float2 *d = dst + fo;
+  reg_pass<H, NS>(v, d, j, tw, s);
   __syncthreads();
   if constexpr (NS * R >= H) {
     return dst;
@@ -346,6 +360,103 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[REG_P], float2 *dst, f
     for (int i = 0; i < REG_P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
     return reg_passes<H, NS * R>(v, other, dst, fo, j, tw, s);
   }
+}
+
+// Bin of the real spectrum from Z_k (za) and Z_{h-k} (zb) of the
+// half-length transform, w = rtw[k] (as untangle_at).
+__device__ __forceinline__ float2 untangle_pair(float2 za, float2 zb, float2 w) {
+  const float er = 0.5f * (za.x + zb.x), ei = 0.5f * (za.y - zb.y);
+  const float dr = 0.5f * (za.x - zb.x), di = 0.5f * (za.y + zb.y);
+  return make_float2(er + (w.x * di + w.y * dr), ei + (w.y * di - w.x * dr));
+}
+
+// The last pass of a forward real transform (NS points combined, radix R =
+// H / NS), taken per group of butterflies closed under b -> NS - b, so that
+// a thread holds Z_k and Z_{H-k} together and untangles the real spectrum
+// in registers: bin(k, X_k) for every bin k = 0 .. H of the frame, once.
+// Thread j (< NS / G) takes G = max(REG_P / R, 2) butterflies: {j, NS - j}
+// (and {NS/2 - j, NS/2 + j} when G = 4); thread 0 the self-paired 0 and
+// NS/2 (and NS/4, 3 NS/4).  With REG_P / R = 1 half the threads idle.
+template <int H, int NS, class Bin>
+__device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, const float2 *__restrict__ tw,
+                                                   const float2 *__restrict__ rtw, Bin &bin) {
+  constexpr int R = H / NS, Q = REG_P / R, G = Q < 2 ? 2 : Q, A = NS / G;
+  static_assert(R >= 2 && R * NS == H && (G == 2 || G == 4), "last-pass grouping");
+  if (j >= A) return;
+  int bs[G];
+  bs[0] = j;
+  bs[1] = j ? NS - j : NS / 2;
+  if constexpr (G == 4) {
+    bs[2] = j ? NS / 2 - j : NS / 4;
+    bs[3] = j ? NS / 2 + j : 3 * NS / 4;
+  }
+  float2 X[G][R];
+#pragma unroll
+  for (int g = 0; g < G; ++g) {
+#pragma unroll
+    for (int r = 0; r < R; ++r) X[g][r] = src[PADH<H>(bs[g] + r * NS)];
+    reg_twiddle<H, NS, R>(X[g], bs[g], tw, -1.f);
+    butterfly<R>(X[g], -1.f);
+  }
+  // butterfly b's output r is Z_{b + NS r}; Z_{H - k} is output R - 1 - r of
+  // butterfly NS - b (output R - r of butterfly 0 for b = 0)
+  auto pair = [&](const float2 (&P)[R], const float2 (&Pn)[R], int b) {
+#pragma unroll
+    for (int r = 0; r < R; ++r) {
+      const int k = b + NS * r;
+      bin(k, untangle_pair(P[r], Pn[R - 1 - r], __ldg(&rtw[k])));
+      bin(H - k, untangle_pair(Pn[R - 1 - r], P[r], __ldg(&rtw[H - k])));
+    }
+  };
+  if (j) {
+    pair(X[0], X[1], bs[0]);
+  } else {
+    const float2 z0 = X[0][0];
+    bin(0, make_float2(z0.x + z0.y, 0.f));
+    bin(H, make_float2(z0.x - z0.y, 0.f));
+#pragma unroll
+    for (int r = 1; 2 * r <= R; ++r) {
+      const int k = NS * r;
+      bin(k, untangle_pair(X[0][r], X[0][R - r], __ldg(&rtw[k])));
+      if (2 * r < R) bin(H - k, untangle_pair(X[0][R - r], X[0][r], __ldg(&rtw[H - k])));
+    }
+#pragma unroll
+    for (int r = 0; 2 * r < R; ++r) {
+      const int k = NS / 2 + NS * r;
+      bin(k, untangle_pair(X[1][r], X[1][R - 1 - r], __ldg(&rtw[k])));
+      bin(H - k, untangle_pair(X[1][R - 1 - r], X[1][r], __ldg(&rtw[H - k])));
+    }
+  }
+  if constexpr (G == 4) pair(X[2], X[3], bs[2]);
+}
+
+// The passes of a forward real transform from the one after NS points on,
+// the last one untangling in registers (reg_last_pass_real).  Returns the
+// buffer free for bin() to stage into (the other one held the last pass's
+// input and is free once the caller has synchronised).
+template <int H, int NS, class Bin>
+__device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
+                                                   const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
+                                                   Bin &bin) {
+  constexpr int R = reg_radix(H / NS), TPF = H / REG_P, NS2 = NS * R;
+  float2 *d = dst + fo;
+  reg_pass<H, NS>(v, d, j, tw, -1.f);
+  __syncthreads();
+  if constexpr (NS2 * reg_radix(H / NS2) >= H) {
+    reg_last_pass_real<H, NS2>(d, j, tw, rtw, bin);
+    return other;
+  } else {
+#pragma unroll
+    for (int i = 0; i < REG_P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
+    return reg_passes_real<H, NS2>(v, other, dst, fo, j, tw, rtw, bin);
+  }
+}
+
+// Passes of the register FFT of h points.
+__host__ __device__ constexpr int reg_pass_count(int h) {
+  int c = 0;
+  for (int n = 1; n < h; n *= reg_radix(h / n)) ++c;
+  return c;
 }
 
 // Thread (frame, point) of the register FFT: frame threadIdx.x / (H / REG_P).
@@ -421,6 +532,40 @@ __device__ __forceinline__ float2 frame_point(const T *__restrict__ x, const stf
   return make_float2(load_sample(x, p, g.length, g.reflect) * w.x, load_sample(x, p + 1, g.length, g.reflect) * w.y);
 }
 
+// Thread (f, j) of a register-FFT block: points j + i h / REG_P of frame
+// t0 + f (padding by index, window on load), straight into the first pass's
+// registers.
+template <int H, class T>
+__device__ __forceinline__ void reg_load_frame(const T *__restrict__ x, const stft_geometry &g, int64_t t0,
+                                               const float *__restrict__ window, float2 (&v)[REG_P]) {
+  constexpr int TPF = H / REG_P;
+  const int f = reg_frame<H>(), j = reg_lane<H>();
+  const int64_t t = t0 + f, start = t * g.hop - g.pad_left;
+  const float2 *w2 = reinterpret_cast<const float2 *>(window);
+  if (t < g.n_frames && start >= 0 && start + 2 * H <= g.length) { // inside the signal: plain loads
+    const T *p = x + start;
+    if (g.pairs) {
+      using pair = typename sample_traits<T>::pair;
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) v[i] = sample_traits<T>::f2(*reinterpret_cast<const pair *>(p + 2 * (j + i * TPF)));
+    } else {
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) {
+        const int k = j + i * TPF;
+        v[i] = make_float2(sample_traits<T>::f(p[2 * k]), sample_traits<T>::f(p[2 * k + 1]));
+      }
+    }
+#pragma unroll
+    for (int i = 0; i < REG_P; ++i) {
+      const float2 w = __ldg(w2 + j + i * TPF);
+      v[i] = make_float2(v[i].x * w.x, v[i].y * w.y);
+    }
+  } else {
+#pragma unroll
+    for (int i = 0; i < REG_P; ++i) v[i] = frame_point(x, g, t, j + i * TPF, H, __ldg(w2 + j + i * TPF));
+  }
+}
+
 // Loads frames t0 .. t0 + fpb - 1 of one signal (padding by index, window
 // on load, sample pairs packed as complex points) and transforms them;
 // returns the buffer that holds the spectra (a or b; frame f's point k at
@@ -432,36 +577,9 @@ __device__ __forceinline__ float2 *forward_frames(const T *__restrict__ x, float
                                                   const float2 *__restrict__ tw, const float *__restrict__ window) {
   const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
   if constexpr (reg_fft_size(H)) {
-    // thread (f, j) loads points j + i h / REG_P of frame t0 + f straight
-    // into the first pass's registers
-    constexpr int TPF = H / REG_P;
-    const int f = reg_frame<H>(), j = reg_lane<H>();
-    const int64_t t = t0 + f, start = t * g.hop - g.pad_left;
     float2 v[REG_P];
-    const float2 *w2 = reinterpret_cast<const float2 *>(window);
-    if (t < g.n_frames && start >= 0 && start + 2 * H <= g.length) { // inside the signal: plain loads
-      const T *p = x + start;
-      if (g.pairs) {
-        using pair = typename sample_traits<T>::pair;
-#pragma unroll
-        for (int i = 0; i < REG_P; ++i) v[i] = sample_traits<T>::f2(*reinterpret_cast<const pair *>(p + 2 * (j + i * TPF)));
-      } else {
-#pragma unroll
-        for (int i = 0; i < REG_P; ++i) {
-          const int k = j + i * TPF;
-          v[i] = make_float2(sample_traits<T>::f(p[2 * k]), sample_traits<T>::f(p[2 * k + 1]));
-        }
-      }
-#pragma unroll
-      for (int i = 0; i < REG_P; ++i) {
-        const float2 w = __ldg(w2 + j + i * TPF);
-        v[i] = make_float2(v[i].x * w.x, v[i].y * w.y);
-      }
-    } else {
-#pragma unroll
-      for (int i = 0; i < REG_P; ++i) v[i] = frame_point(x, g, t, j + i * TPF, H, __ldg(w2 + j + i * TPF));
-    }
-    return reg_passes<H, 1>(v, b, a, f * padded_frame(H, FPB), j, tw, -1.f);
+    reg_load_frame<H, T>(x, g, t0, window, v);
+    return reg_passes<H, 1>(v, b, a, reg_frame<H>() * padded_frame(H, FPB), reg_lane<H>(), tw, -1.f);
   } else {
     for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
       const int f = idx / h, k = idx - f * h;
