@@ -47,7 +47,7 @@ __host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
   return !reg_fft_size(h)                 ? 1
          : !untangle_in_registers(h, bnf) ? 1536 / forward_threads(h)
          : forward_threads(h) == 512      ? 3
-         : h == 512                       ? 4 // 48 registers spilled
+         : h == 512                       ? 4 // (at 48 registers, for 5 blocks, it spilled)
                                           : 5;
 }
 
@@ -97,29 +97,29 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
         o[(int64_t)k * g.n_frames + t0 + fr] = make_float2(X.x * g.scale, X.y * g.scale);
       }
     }
-    return;
-  }
-  float2 *z = forward_frames<H, FPB, T>(signal + batch_item * g.length, a, b, g, t0, pt, tw, window);
-  // untangle the real spectrum and store it: bins 0..h
-  if constexpr (BNF) { // a thread keeps one bin for every frame; a warp writes consecutive bins
-    for (int k = threadIdx.x; k < F; k += BT) {
-      const int pa = PADH<H>(k), pb = PADH<H>(h - k);
-      const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
-      float2 *ok = o + t0 * F + k;
+  } else {
+    float2 *z = forward_frames<H, FPB, T>(signal + batch_item * g.length, a, b, g, t0, pt, tw, window);
+    // untangle the real spectrum and store it: bins 0..h
+    if constexpr (BNF) { // a thread keeps one bin for every frame; a warp writes consecutive bins
+      for (int k = threadIdx.x; k < F; k += BT) {
+        const int pa = PADH<H>(k), pb = PADH<H>(h - k);
+        const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
+        float2 *ok = o + t0 * F + k;
 #pragma unroll
-      for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
-        if (f >= cnt) break;
-        float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
-        ok[(int64_t)f * F] = make_float2(X.x * g.scale, X.y * g.scale);
+        for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
+          if (f >= cnt) break;
+          float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
+          ok[(int64_t)f * F] = make_float2(X.x * g.scale, X.y * g.scale);
+        }
       }
-    }
-  } else { // consecutive threads take consecutive frames of one bin (coalesced rows)
-    for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
-      const int k = idx / fpb, f = idx - k * fpb;
-      if (f >= cnt) continue;
-      const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
-      float2 X = untangle_at(z + f * hp, k, h, PADH<H>(k), PADH<H>(h - k), w);
-      o[(int64_t)k * g.n_frames + t0 + f] = make_float2(X.x * g.scale, X.y * g.scale);
+    } else { // consecutive threads take consecutive frames of one bin (coalesced rows)
+      for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
+        const int k = idx / fpb, f = idx - k * fpb;
+        if (f >= cnt) continue;
+        const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
+        float2 X = untangle_at(z + f * hp, k, h, PADH<H>(k), PADH<H>(h - k), w);
+        o[(int64_t)k * g.n_frames + t0 + f] = make_float2(X.x * g.scale, X.y * g.scale);
+      }
     }
   }
 }
