@@ -58,10 +58,7 @@ __device__ __forceinline__ int PAD(int a) { return a + (a >> 3); }
 // .. 4096): each thread keeps REG_P points in registers, every pass is a
 // radix-REG_P (last: the rest) butterfly in registers, and shared memory is
 // only the exchange between passes.
-#ifndef SPECTRO_REG_POINTS
-#define SPECTRO_REG_POINTS 8
-#endif
-constexpr int REG_P = SPECTRO_REG_POINTS;
+constexpr int REG_P = 8; // (the last pass's grouping, reg_last_pass_real, assumes 8)
 __host__ __device__ constexpr bool reg_fft_size(int h) { return h >= 256 && h <= 2048 && (h & (h - 1)) == 0; }
 
 // Frames per block of the sizes compiled with h known at compile time: the
