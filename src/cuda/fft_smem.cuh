@@ -625,6 +625,7 @@ struct cuda_plan_data {
   int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
   float *window;
+  float *env_period; // iSTFT: sum of window^2 over the samples j = r mod hop, r < hop
   pass_table pt;
   pthread_mutex_t fft_lock; // guards the cuFFT handles: stream and work area are set per call
   int fft_made[2][FFT_SLOTS];

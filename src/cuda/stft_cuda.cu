@@ -158,15 +158,14 @@ __host__ __device__ constexpr int inverse_threads(int h) { return forward_thread
 template <int H, int FPB>
 __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / inverse_threads(H) : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
-                             const float *__restrict__ window, int layout_bnf) {
+                             const float *__restrict__ window, const float *__restrict__ env_period,
+                             int layout_bnf) {
   extern __shared__ float2 smem[];
   constexpr int BT = inverse_threads(H);
   const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
             hp = padded_frame(h, fpb);
   float2 *a = smem, *b = smem + fpb * hp;
-  // span floats each: the overlap-added samples and the window envelope
-  // (sum of w^2 over the same frames, accumulated alongside)
-  float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp), *env = acc + g.span;
+  float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp); // span floats: the overlap-added samples
   const int64_t item = blockIdx.y;
   const int64_t p0 = g.off + (int64_t)blockIdx.x * g.span; // first padded position owned
   const int64_t p1 = min(p0 + g.span, g.off + g.length);
@@ -174,7 +173,7 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
   // frames touching [p0, p1)
   int64_t f_first = p0 - n + 1 <= 0 ? 0 : (p0 - n + 1 + hop - 1) / hop;
   int64_t f_last = min((p1 - 1) / hop, g.n_frames - 1);
-  for (int i = threadIdx.x; i < g.span; i += BT) acc[i] = env[i] = 0.f;
+  for (int i = threadIdx.x; i < g.span; i += BT) acc[i] = 0.f;
   // every frame's sample pairs line up with the block's (even hop, even
   // offset, even span): the overlap-add takes two samples per read
   const bool pairs = hop % 2 == 0 && g.off % 2 == 0 && g.span % 2 == 0;
@@ -222,10 +221,10 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
     const int i_lo = (int)max((int64_t)0, fb * hop - p0);
     const int i_hi = (int)min(p1 - p0, (fb + cnt - 1) * hop + n - p0);
     if (pairs) { // samples 2m, 2m + 1 of the block are z_{m'} of every frame: one read per pair
-      float2 *acc2 = reinterpret_cast<float2 *>(acc), *env2 = reinterpret_cast<float2 *>(env);
+      float2 *acc2 = reinterpret_cast<float2 *>(acc);
       const float2 *w2 = reinterpret_cast<const float2 *>(window);
       for (int m = (i_lo >> 1) + threadIdx.x; 2 * m < i_hi; m += BT) {
-        float2 s = acc2[m], e = env2[m];
+        float2 s = acc2[m];
         int j = base + 2 * m;
 #pragma unroll
         for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
@@ -233,16 +232,13 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
             const float2 v = z[f * hp + PADH<H>(j >> 1)], w = __ldg(&w2[j >> 1]);
             s.x += v.x * w.x * g.scale;
             s.y += v.y * w.y * g.scale;
-            e.x += w.x * w.x;
-            e.y += w.y * w.y;
           }
         }
         acc2[m] = s;
-        env2[m] = e;
       }
     } else {
       for (int i = i_lo + threadIdx.x; i < i_hi; i += BT) {
-        float s = acc[i], e = env[i];
+        float s = acc[i];
         int j = base + i;
 #pragma unroll
         for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
@@ -250,20 +246,27 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
             const float2 v = z[f * hp + PADH<H>(j >> 1)];
             const float w = __ldg(&window[j]);
             s += ((j & 1) ? v.y : v.x) * w * g.scale;
-            e += w * w;
           }
         }
         acc[i] = s;
-        env[i] = e;
       }
     }
   }
   __syncthreads();
+  // divide by the window envelope: where every frame that could touch p
+  // exists (n - 1 <= p < n_frames hop) it is the plan's periodic envelope
+  // at p mod hop, computed once; near the ends, summed here
   float *o = out + item * g.length;
+  const int r0 = (int)(p0 % hop);
+  const int64_t inner_end = g.n_frames * hop;
   for (int i = threadIdx.x; i < (int)(p1 - p0); i += BT) {
-    int64_t p = p0 + i;
+    const int64_t p = p0 + i;
     float v = 0.f;
-    if (p < g.full) v = env[i] > 1e-11f ? acc[i] / env[i] : 0.f;
+    if (p < g.full) {
+      const float env = p >= n - 1 && p < inner_end ? __ldg(&env_period[(r0 + i) % hop])
+                                                    : envelope_at(window, p, n, hop, g.n_frames);
+      v = env > 1e-11f ? acc[i] / env : 0.f;
+    }
     o[p - g.off] = v;
   }
 }
@@ -308,6 +311,7 @@ static void free_plan_data(cuda_plan_data *d) {
   cudaFree(d->tw);
   cudaFree(d->rtw);
   cudaFree(d->window);
+  cudaFree(d->env_period);
   cuda_fft_release(d);
   pthread_mutex_destroy(&d->fft_lock);
   spectro_free(d);
@@ -393,6 +397,22 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
   if (e == cudaSuccess)
     e = cudaMemcpy(d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);
+  if (e == cudaSuccess) { // the periodic envelope sum_{j = r mod hop} w[j]^2 (iSTFT), in double
+    const int64_t hop = plan->hop;
+    float *env = (float *)spectro_alloc_array((size_t)hop, sizeof(float));
+    if (env == NULL) {
+      free_plan_data(d);
+      return spectro_error(SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for the CUDA envelope table");
+    }
+    for (int64_t r = 0; r < hop; ++r) {
+      double acc = 0.0;
+      for (int64_t j = r; j < plan->n_fft; j += hop) acc += (double)plan->window_f[j] * plan->window_f[j];
+      env[r] = (float)acc;
+    }
+    e = cudaMalloc(&d->env_period, sizeof(float) * (size_t)hop);
+    if (e == cudaSuccess) e = cudaMemcpy(d->env_period, env, sizeof(float) * (size_t)hop, cudaMemcpyHostToDevice);
+    spectro_free(env);
+  }
   if (e != cudaSuccess) {
     free_plan_data(d);
     return cuda_error_status(e, "uploading the plan");
@@ -489,11 +509,11 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
     want = (want + g.hop - 1) / g.hop * g.hop;
     int64_t lo = g.hop * 4 > 512 ? g.hop * 4 : 512;
     g.span = (int)(want < lo ? lo : want > 4096 ? 4096 : want);
-    g.fpb = frames_per_block(g.h, (int)(2 * g.span * sizeof(float)), ISTFT_SMEM_BYTES);
+    g.fpb = frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
   }
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
-  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) + 2 * sizeof(float) * (size_t)g.span;
+  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) + sizeof(float) * (size_t)g.span;
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
   cudaError_t attr = cudaSuccess;
@@ -503,7 +523,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
     attr = cuda_allow_smem((const void *)kernel, smem);
     if (attr == cudaSuccess)
       kernel<<<grid, inverse_threads(H), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,
-                                                    bnf);
+                                                    d->env_period, bnf);
   });
   CUDA_TRY(attr, "raising the iSTFT kernel's shared memory");
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
