@@ -275,6 +275,16 @@ static int signal_buffers(PyObject *xo, PyObject *oo, Py_buffer *x, Py_buffer *o
   return -1;
 }
 
+/* The caller's output array: dtype `want` (float32/float64) of `kind`
+ * and exactly `count` values, else ValueError. */
+static int check_out(const Py_buffer *out, int od, elem_kind ok, int want, elem_kind kind, int64_t count) {
+  if (od == want && ok == kind && out->len == (Py_ssize_t)count * out->itemsize) return 0;
+  const char *name = kind == KIND_COMPLEX ? (want == SPECTRO_FLOAT64 ? "complex128" : "complex64")
+                                          : (want == SPECTRO_FLOAT64 ? "float64" : "float32");
+  PyErr_Format(PyExc_ValueError, "out must be a %s array of %lld values", name, (long long)count);
+  return -1;
+}
+
 /* stft(x, out, layout): x [..., T] real; out [..., F, N] or [..., N, F]. */
 static PyObject *Plan_stft(PlanObject *self, PyObject *args) {
   PyObject *xo, *oo;
@@ -296,12 +306,7 @@ static PyObject *Plan_stft(PlanObject *self, PyObject *args) {
     goto done;
   }
   int want = xd == SPECTRO_FLOAT64 ? SPECTRO_FLOAT64 : SPECTRO_FLOAT32;
-  if (od != want || ok != KIND_COMPLEX || out.len != (Py_ssize_t)(batch * self->bins * frames) * out.itemsize) {
-    PyErr_Format(PyExc_ValueError, "out must be a %s array of %lld values",
-                 want == SPECTRO_FLOAT64 ? "complex128" : "complex64",
-                 (long long)(batch * self->bins * frames));
-    goto done;
-  }
+  if (check_out(&out, od, ok, want, KIND_COMPLEX, batch * self->bins * frames) != 0) goto done;
   Py_BEGIN_ALLOW_THREADS st = spectro_stft_execute(self->plan, x.buf, (spectro_dtype)xd, batch, T, out.buf, layout);
   Py_END_ALLOW_THREADS if (st != SPECTRO_OK) raise_status(st);
   else result = Py_BuildValue("(LL)", (long long)batch, (long long)frames);
@@ -362,11 +367,7 @@ static PyObject *Plan_istft(PlanObject *self, PyObject *args) {
     }
     length = nat;
   }
-  if (od != zd || ok != KIND_REAL || out.len != (Py_ssize_t)(batch * length) * out.itemsize) {
-    PyErr_Format(PyExc_ValueError, "out must be a %s array of %lld values",
-                 zd == SPECTRO_FLOAT64 ? "float64" : "float32", (long long)(batch * length));
-    goto done;
-  }
+  if (check_out(&out, od, ok, zd, KIND_REAL, batch * length) != 0) goto done;
   spectro_status st;
   pending_warning[0] = '\0';
   Py_BEGIN_ALLOW_THREADS st = spectro_istft_execute(self->plan, z.buf, (spectro_dtype)zd, batch, bins, frames,
@@ -587,11 +588,7 @@ static PyObject *Frontend_execute(FrontendObject *self, PyObject *args) {
     goto done;
   }
   int want = xd == SPECTRO_FLOAT64 ? SPECTRO_FLOAT64 : SPECTRO_FLOAT32;
-  if (od != want || ok != KIND_REAL || out.len != (Py_ssize_t)(batch * self->features * frames) * out.itemsize) {
-    PyErr_Format(PyExc_ValueError, "out must be a %s array of %lld values", want == SPECTRO_FLOAT64 ? "float64" : "float32",
-                 (long long)(batch * self->features * frames));
-    goto done;
-  }
+  if (check_out(&out, od, ok, want, KIND_REAL, batch * self->features * frames) != 0) goto done;
   Py_BEGIN_ALLOW_THREADS st = spectro_frontend_execute(self->plan, x.buf, (spectro_dtype)xd, batch, T, group, out.buf);
   Py_END_ALLOW_THREADS if (st != SPECTRO_OK) raise_status(st);
   else result = PyLong_FromLongLong(frames);
