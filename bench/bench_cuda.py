@@ -74,6 +74,18 @@ def iterations(batch, length):
     return max(5, min(200, int(2e8 / (batch * length))))
 
 
+def log_row(r):
+    """One result row, every timing, to stderr as it completes."""
+    print(f"  {r['config']}: " + ", ".join(f"{k} {v:.4f}" for k, v in r.items() if isinstance(v, float)),
+          file=sys.stderr)
+
+
+def device_info(bw, **versions):
+    """The results' header: card, torch / CUDA (and other) versions, copy bandwidth."""
+    return {"device": torch.cuda.get_device_name(), "torch": torch.__version__, **versions,
+            "cuda": torch.version.cuda, "copy_bandwidth_TBps": bw / 1e12, "spectro": spectro.__version__}
+
+
 def write_results(out_dir, suffix, info, rows):
     """bench/results-style JSON named by date, host and suffix; its path."""
     out = Path(out_dir)
@@ -109,10 +121,8 @@ def main():
         r["istft_speedup"] = r["torch_istft"] / r["spectro_istft"]
         r["stft_over_floor_graph"] = r["spectro_stft_graph"] / r["hbm_floor_stft"]
         rows.append(r)
-        print(f"  {r['config']}: " + ", ".join(f"{k} {v:.4f}" for k, v in r.items() if isinstance(v, float)),
-              file=sys.stderr)
-    info = {"device": torch.cuda.get_device_name(), "torch": torch.__version__, "cuda": torch.version.cuda,
-            "copy_bandwidth_TBps": bw / 1e12, "spectro": spectro.__version__}
+        log_row(r)
+    info = device_info(bw)
     path = write_results(args.out, "cuda", info, rows)
     print(f"\n{info['device']}, torch {info['torch']}, copy {bw / 1e12:.2f} TB/s; ms, medians of CUDA events")
     print("config           torch.stft spectro  x     graph: torch spectro floor  x-floor | torch.istft spectro  x")

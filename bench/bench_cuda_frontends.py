@@ -18,7 +18,7 @@ import torch
 import torchaudio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_cuda import graphed, iterations, start, time_loop, write_results  # noqa: E402
+from bench_cuda import device_info, graphed, iterations, log_row, start, time_loop, write_results  # noqa: E402
 
 import spectro  # noqa: E402
 
@@ -65,10 +65,8 @@ def main():
             r["speedup_graph"] = r["torchaudio_graph"] / r["spectro_graph_static_input"]
             r["spectro_over_floor"] = r["spectro_graph_static_input"] / r["floor"]
             rows.append(r)
-            print(f"  {r['config']}: " + ", ".join(f"{k} {v:.4f}" for k, v in r.items() if isinstance(v, float)),
-                  file=sys.stderr)
-    info = {"device": torch.cuda.get_device_name(), "torch": torch.__version__, "torchaudio": torchaudio.__version__,
-            "cuda": torch.version.cuda, "copy_bandwidth_TBps": bw / 1e12, "spectro": spectro.__version__}
+            log_row(r)
+    info = device_info(bw, torchaudio=torchaudio.__version__)
     path = write_results(args.out, "cuda-frontends", info, rows)
     print(f"\n{info['device']}, torch {info['torch']}, torchaudio {info['torchaudio']}, copy {bw / 1e12:.2f} TB/s; "
           "ms, medians of CUDA events")
