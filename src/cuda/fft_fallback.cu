@@ -216,14 +216,14 @@ __global__ void ola_kernel(const float *__restrict__ frames, float *__restrict__
 // out[item][i] = acc[item][off + i] / envelope (0 where the envelope
 // vanishes or past the last frame).
 __global__ void finish_kernel(const float *__restrict__ acc, float *__restrict__ out, int64_t batch, int64_t length,
-                              int64_t off, int64_t full, const float *__restrict__ window, int n, int hop,
-                              int64_t n_frames) {
+                              int64_t off, int64_t full, const float *__restrict__ window,
+                              const float *__restrict__ env_period, int n, int hop, int64_t n_frames) {
   for (int64_t idx = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; idx < batch * length;
        idx += (int64_t)gridDim.x * blockDim.x) {
     const int64_t item = idx / length, p = off + (idx - item * length);
     float v = 0.f;
     if (p < full) {
-      const float env = envelope_at(window, p, n, hop, n_frames);
+      const float env = envelope(env_period, window, p, (int)(p % hop), n, hop, n_frames);
       v = env > 1e-11f ? acc[item * full + p] / env : 0.f;
     }
     out[idx] = v;
@@ -255,7 +255,7 @@ spectro_status cuda_fft_istft(const spectro_stft_plan *plan, cuda_plan_data *d, 
   }
   if (st == SPECTRO_OK) {
     finish_kernel<<<grid_for(batch * length), 256, 0, stream>>>(acc, out, batch, length, plan->fr.pad_left, full,
-                                                                d->window, n, hop, n_frames);
+                                                                d->window, d->env_period, n, hop, n_frames);
     e = cudaGetLastError();
     if (e != cudaSuccess) st = cuda_error_status(e, "the cuFFT path's final kernel launch");
   }

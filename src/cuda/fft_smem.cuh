@@ -460,18 +460,6 @@ __host__ __device__ constexpr int reg_pass_count(int h) {
 template <int H> __device__ __forceinline__ int reg_frame() { return threadIdx.x / (H / REG_P); }
 template <int H> __device__ __forceinline__ int reg_lane() { return threadIdx.x % (H / REG_P); }
 
-// The transform of frames already in a (padded, frame stride
-// padded_frame(H, FPB)); returns a or b.
-template <int H, int FPB>
-__device__ __forceinline__ float2 *reg_fft_shared(float2 *a, float2 *b, const float2 *__restrict__ tw, float s) {
-  constexpr int TPF = H / REG_P;
-  const int fo = reg_frame<H>() * padded_frame(H, FPB), j = reg_lane<H>();
-  float2 v[REG_P];
-#pragma unroll
-  for (int i = 0; i < REG_P; ++i) v[i] = a[fo + PADH<H>(j + i * TPF)];
-  return reg_passes<H, 1>(v, b, a, fo, j, tw, s);
-}
-
 // ---------------------------------------------------------------- forward
 
 // Input samples: float32, float16, bfloat16 or int16 PCM (scaled by
@@ -596,10 +584,7 @@ __device__ __forceinline__ float2 untangle_at(const float2 *zf, int k, int h, in
     float2 z0 = zf[0];
     return make_float2(k == 0 ? z0.x + z0.y : z0.x - z0.y, 0.f);
   }
-  float2 za = zf[pa], zb = zf[pb];
-  float er = 0.5f * (za.x + zb.x), ei = 0.5f * (za.y - zb.y);
-  float dr = 0.5f * (za.x - zb.x), di = 0.5f * (za.y + zb.y);
-  return make_float2(er + (w.x * di + w.y * dr), ei + (w.y * di - w.x * dr));
+  return untangle_pair(zf[pa], zf[pb], w);
 }
 
 // Window envelope sum_f w^2[p - f hop] at padded position p (iSTFT).
@@ -615,6 +600,16 @@ __device__ __forceinline__ float envelope_at(const float *window, int64_t p, int
   return env;
 }
 
+// The window envelope at padded position p, r = p mod hop: where every frame
+// that could touch p exists (n - 1 <= p < n_frames hop), the plan's periodic
+// table (plan->window_sq_period_f, min(hop, n) entries: none past n, as the
+// CPU backend); near the ends, summed by envelope_at.
+__device__ __forceinline__ float envelope(const float *__restrict__ env_period, const float *window, int64_t p, int r,
+                                          int n, int hop, int64_t n_frames) {
+  if (p >= n - 1 && p < n_frames * hop) return r < n ? __ldg(&env_period[r]) : 0.f;
+  return envelope_at(window, p, n, hop, n_frames);
+}
+
 // ---------------------------------------------------------------- host side
 
 // A plan's tables on one device.
@@ -625,7 +620,7 @@ struct cuda_plan_data {
   int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
   float *window;
-  float *env_period; // iSTFT: sum of window^2 over the samples j = r mod hop, r < hop
+  float *env_period; // iSTFT: the plan's window_sq_period_f (sum of w^2 over j = r mod hop), min(hop, n_fft) values
   pass_table pt;
   pthread_mutex_t fft_lock; // guards the cuFFT handles: stream and work area are set per call
   int fft_made[2][FFT_SLOTS];

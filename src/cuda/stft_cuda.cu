@@ -253,18 +253,14 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
     }
   }
   __syncthreads();
-  // divide by the window envelope: where every frame that could touch p
-  // exists (n - 1 <= p < n_frames hop) it is the plan's periodic envelope
-  // at p mod hop, computed once; near the ends, summed here
+  // divide by the window envelope
   float *o = out + item * g.length;
   const int r0 = (int)(p0 % hop);
-  const int64_t inner_end = g.n_frames * hop;
   for (int i = threadIdx.x; i < (int)(p1 - p0); i += BT) {
     const int64_t p = p0 + i;
     float v = 0.f;
     if (p < g.full) {
-      const float env = p >= n - 1 && p < inner_end ? __ldg(&env_period[(r0 + i) % hop])
-                                                    : envelope_at(window, p, n, hop, g.n_frames);
+      const float env = envelope(env_period, window, p, (r0 + i) % hop, n, hop, g.n_frames);
       v = env > 1e-11f ? acc[i] / env : 0.f;
     }
     o[p - g.off] = v;
@@ -397,22 +393,11 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
   if (e == cudaSuccess)
     e = cudaMemcpy(d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);
-  if (e == cudaSuccess) { // the periodic envelope sum_{j = r mod hop} w[j]^2 (iSTFT), in double
-    const int64_t hop = plan->hop;
-    float *env = (float *)spectro_alloc_array((size_t)hop, sizeof(float));
-    if (env == NULL) {
-      free_plan_data(d);
-      return spectro_error(SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for the CUDA envelope table");
-    }
-    for (int64_t r = 0; r < hop; ++r) {
-      double acc = 0.0;
-      for (int64_t j = r; j < plan->n_fft; j += hop) acc += (double)plan->window_f[j] * plan->window_f[j];
-      env[r] = (float)acc;
-    }
-    e = cudaMalloc(&d->env_period, sizeof(float) * (size_t)hop);
-    if (e == cudaSuccess) e = cudaMemcpy(d->env_period, env, sizeof(float) * (size_t)hop, cudaMemcpyHostToDevice);
-    spectro_free(env);
-  }
+  // the plan's periodic envelope (iSTFT): min(hop, n_fft) values
+  const size_t period = (size_t)(plan->hop < plan->n_fft ? plan->hop : plan->n_fft);
+  if (e == cudaSuccess) e = cudaMalloc(&d->env_period, sizeof(float) * period);
+  if (e == cudaSuccess)
+    e = cudaMemcpy(d->env_period, plan->window_sq_period_f, sizeof(float) * period, cudaMemcpyHostToDevice);
   if (e != cudaSuccess) {
     free_plan_data(d);
     return cuda_error_status(e, "uploading the plan");
