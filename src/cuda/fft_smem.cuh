@@ -743,7 +743,7 @@ static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, cons
   g.length = length;
   g.n_frames = n_frames;
   g.scale = (float)plan->forward_scale;
-  g.fpb = static_frames(g.h) ? static_frames(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
+  g.fpb = forward_frames_per_block(g.h) ? forward_frames_per_block(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
   g.pairs = g.hop % 2 == 0 && g.pad_left % 2 == 0 && length % 2 == 0 && ((uintptr_t)signal % (2 * sample_bytes)) == 0;
   return g;
 }

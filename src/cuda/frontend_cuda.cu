@@ -395,7 +395,6 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   }
   float *dest = mfcc_pass ? (float *)ws : out; // band values, or scratch for the MFCC pass
   if (d->fused) {
-    if (forward_frames_per_block(g.h)) g.fpb = forward_frames_per_block(g.h); // as the STFT kernel
     dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
     size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
     cudaError_t attr = cudaSuccess;

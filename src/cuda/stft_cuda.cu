@@ -422,7 +422,6 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   if (st != SPECTRO_OK) return st;
   if (!d->fused) return cuda_fft_stft(plan, d, signal, dtype, batch, length, n_frames, out, layout, (cudaStream_t)stream);
   stft_geometry g = forward_geometry(plan, signal, sample_bytes(dtype), length, n_frames);
-  if (forward_frames_per_block(g.h)) g.fpb = forward_frames_per_block(g.h);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   const unsigned blocks = (unsigned)((n_frames + g.fpb - 1) / g.fpb);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
