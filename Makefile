@@ -8,7 +8,7 @@ PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 VENV_PY   := .venv/bin/python
 
-.PHONY: all build test test-c test-asan test-install test-python python demo bench bench-check gpu-check fuzz install clean env env-build
+.PHONY: all build test test-c test-asan test-install test-python python demo bench bench-check gpu-check gpu-wheels fuzz install clean env env-build
 
 all: build
 
@@ -70,16 +70,29 @@ bench-check:
 
 # On a GPU machine (no network needed): build with CUDA, run every C and
 # Python test (the CUDA ones included; references that are not installed are
-# skipped) and the GPU benchmark, whose table prints last.
+# skipped) and the GPU benchmark, whose table prints last.  A python without
+# pytest gets it from .whl/ (put there by `make gpu-wheels` on a machine with
+# network, and brought along), installed into build-gpu/site.
 GPU_PY ?= python3
 gpu-check:
 	cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null
 	cmake --build build-gpu -j $(JOBS)
 	cd build-gpu && ctest --output-on-failure
 	SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh $(GPU_PY)
-	PYTHONPATH=python:$$PYTHONPATH SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python
+	@site=; if ! $(GPU_PY) -c "import pytest" 2>/dev/null; then \
+	  ls .whl/*.whl > /dev/null 2>&1 || { echo "gpu-check: $(GPU_PY) has no pytest and .whl/ holds no wheels: run 'make gpu-wheels' where there is network and bring .whl/ along"; exit 1; }; \
+	  $(GPU_PY) -m pip install -q --upgrade --no-deps --target build-gpu/site .whl/*.whl || exit 1; \
+	  site=build-gpu/site:; \
+	fi; \
+	echo "PYTHONPATH=python:$$site\$$PYTHONPATH SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python"; \
+	PYTHONPATH=python:$$site$$PYTHONPATH SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python
 	PYTHONPATH=python:$$PYTHONPATH $(GPU_PY) bench/bench_cuda.py
 	PYTHONPATH=python:$$PYTHONPATH $(GPU_PY) bench/bench_cuda_frontends.py
+
+# pytest and its dependencies as wheels in .whl/, for `make gpu-check` on a
+# GPU machine whose python lacks pytest and has no network.
+gpu-wheels:
+	python3 -m pip download -q --no-deps --only-binary=:all: -d .whl pytest pluggy iniconfig packaging
 
 # libFuzzer + ASan/UBSan on the public entry points (clang; not part of CI).
 FUZZ_SECONDS ?= 60
