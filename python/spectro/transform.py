@@ -1,6 +1,7 @@
 """SpectralTransform: STFT / iSTFT plans with the reference package's API."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from typing import Callable, Dict, Optional, Tuple
@@ -56,23 +57,48 @@ _CUDA_SIGNAL = {"float32": 0, "int16": 2, "float16": 3, "bfloat16": 4}
 _CUDA_TYPESTR = {"<f4": "float32", "<f2": "float16", "<i2": "int16", "<c8": "complex64"}
 
 
+_NO_GUARD = contextlib.nullcontext()
+_TORCH = None  # (torch, {dtype: name}, current raw stream of a device index), looked up once
+
+
+def _torch():
+    global _TORCH
+    if _TORCH is None:
+        import torch
+
+        names = {torch.float32: "float32", torch.float16: "float16", torch.bfloat16: "bfloat16",
+                 torch.int16: "int16", torch.complex64: "complex64"}
+        raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)  # (torch's own fast path; public API otherwise)
+        stream = raw if raw is not None else (lambda index: torch.cuda.current_stream(index).cuda_stream)
+        _TORCH = (torch, names, stream)
+    return _TORCH
+
+
 class _CudaArray:
     """A torch tensor or cupy array on a CUDA device: pointer, shape, dtype
     (checked against ``dtypes``; ``code`` is its spectro_dtype), device and
     the library's current stream, plus allocation of outputs of the same
-    kind on the same device."""
+    kind on the same device.  The torch path keeps to cheap calls (raw
+    stream handle, data_ptr, no device switch when the tensor is on the
+    current device): it runs on every eager call."""
+
+    __slots__ = ("lib", "device", "shape", "ptr", "code", "stream", "obj", "_guard")
 
     def __init__(self, a, name: str, ranks, dtypes):
         mod = type(a).__module__.split(".")[0]
         if mod == "torch":
-            import torch
-
-            a = a.resolve_conj().resolve_neg()  # lazy conj / neg views: materialise before taking the pointer
-            self.lib, self.device = "torch", a.device
+            torch, names, raw_stream = _torch()
+            if a.is_conj():  # lazy conj / neg views: materialise before taking the pointer
+                a = a.resolve_conj()
+            if a.is_neg():
+                a = a.resolve_neg()
+            self.lib = "torch"
+            self.device = dev = a.device
             self.shape, self.ptr = tuple(a.shape), a.data_ptr()
-            dtype = str(a.dtype).replace("torch.", "")
+            dtype = names.get(a.dtype) or str(a.dtype).replace("torch.", "")
             contiguous = a.is_contiguous()
-            self.stream = torch.cuda.current_stream(a.device).cuda_stream
+            self.stream = raw_stream(dev.index)
+            self._guard = dev.index != torch.cuda.current_device()
         elif mod == "cupy":
             import cupy
 
@@ -82,6 +108,7 @@ class _CudaArray:
             dtype = _CUDA_TYPESTR.get(iface["typestr"], iface["typestr"])
             contiguous = a.flags.c_contiguous
             self.stream = cupy.cuda.get_current_stream().ptr
+            self._guard = True
         else:
             raise TypeError(f"{name}: CUDA arrays are taken from torch or cupy (got {type(a).__name__})")
         if dtype not in dtypes:
@@ -98,8 +125,7 @@ class _CudaArray:
         if n == 0:
             return None
         if self.lib == "torch":
-            import torch
-
+            torch = _torch()[0]
             return torch.empty((n,), dtype=torch.uint8, device=self.device)
         import cupy
 
@@ -108,8 +134,7 @@ class _CudaArray:
 
     def empty(self, shape, complex_out: bool):
         if self.lib == "torch":
-            import torch
-
+            torch = _torch()[0]
             return torch.empty(shape, dtype=torch.complex64 if complex_out else torch.float32, device=self.device)
         import cupy
 
@@ -117,10 +142,12 @@ class _CudaArray:
             return cupy.empty(shape, dtype=cupy.complex64 if complex_out else cupy.float32)
 
     def device_guard(self):
+        """Makes the array's device current for the library call (a no-op
+        when it already is)."""
+        if not self._guard:
+            return _NO_GUARD
         if self.lib == "torch":
-            import torch
-
-            return torch.cuda.device(self.device)
+            return _torch()[0].cuda.device(self.device)
         return self.device
 
 
@@ -222,7 +249,8 @@ def _to_device(x, device, complex_in: bool = False):
 
 
 def _ptr(a) -> int:
-    return a.__cuda_array_interface__["data"][0]
+    data_ptr = getattr(a, "data_ptr", None)  # torch: a plain call (its __cuda_array_interface__ is slow)
+    return data_ptr() if data_ptr is not None else a.__cuda_array_interface__["data"][0]
 
 
 def _check_length(length) -> int:

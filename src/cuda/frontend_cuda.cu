@@ -88,6 +88,7 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
       const int4 bt = __ldg(&bands_tab[m]);
       const float *src = pw + f * rs + bt.x, *w = weights + bt.z;
       float acc = 0.f;
+#pragma unroll 4
       for (int j = 0; j < bt.y; ++j) acc += __ldg(&w[j]) * src[j];
       v = acc;
     }
@@ -142,6 +143,37 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H) ? 1536 / f
   float *pw = reinterpret_cast<float *>(z == a ? b : a);
   const int rs = power_stride(fg.rows, fpb, 2 * hp);
   const int R = fg.rows;
+  if constexpr (reg_fft_size(H)) {
+    // bins threadIdx.x + i BT (a whole number of rounds for these sizes), bin
+    // h by thread 0; every frame's reads ahead of the arithmetic
+#pragma unroll
+    for (int i = 0; i < H / BT; ++i) {
+      const int k = threadIdx.x + i * BT;
+      if (k >= R) break;
+      const float2 w = __ldg(&rtw[k]);
+      float2 za[FPB], zb[FPB];
+#pragma unroll
+      for (int f = 0; f < FPB; ++f) {
+        za[f] = z[f * hp + PADH<H>(k)];
+        zb[f] = z[f * hp + PADH<H>(H - k)];
+      }
+#pragma unroll
+      for (int f = 0; f < FPB; ++f) {
+        float2 X = k == 0 ? make_float2(za[f].x + za[f].y, 0.f) : untangle_pair(za[f], zb[f], w);
+        X.x *= g.scale;
+        X.y *= g.scale;
+        pw[f * rs + k] = power_value(fg, X.x * X.x + X.y * X.y);
+      }
+    }
+    if (R > H && threadIdx.x == 0) {
+#pragma unroll
+      for (int f = 0; f < FPB; ++f) {
+        const float2 z0 = z[f * hp];
+        const float xr = (z0.x - z0.y) * g.scale;
+        pw[f * rs + H] = power_value(fg, xr * xr);
+      }
+    }
+  } else
   for (int k = threadIdx.x; k < R; k += BT) { // a thread keeps one bin for every frame
     const int pa = PADH<H>(k), pb = PADH<H>(h - k);
     const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);

@@ -34,6 +34,34 @@ extern "C" {
 
 #include <string.h>
 
+// The [bins][frames] store of the register-FFT sizes: thread (f, kk) =
+// (threadIdx.x mod FPB, threadIdx.x / FPB) takes bins kk + i h / REG_P (i <
+// REG_P) of frame f, and kk = 0 also bin h, so a warp's stores cover rows of
+// FPB frames (32 bytes or more) of consecutive bins.  The loop is unrolled
+// with every shared read ahead of the stores and fixed per-thread
+// addresses: the generic loop (a division, a 64-bit product and a branch
+// per value, one value in flight) took half the kernel's instructions.
+// value(f, k, i) gives bin k of frame f (for i < REG_P: k = kk + i h / REG_P;
+// i = REG_P: k = h), unscaled.
+template <int H, int FPB, class Value>
+__device__ __forceinline__ void store_bfn_rows(float2 *__restrict__ o, const stft_geometry &g, int64_t t0, int cnt,
+                                               Value value) {
+  constexpr int TPF = H / REG_P;
+  const int f = threadIdx.x % FPB, kk = threadIdx.x / FPB;
+  if (f >= cnt) return;
+  float2 X[REG_P];
+#pragma unroll
+  for (int i = 0; i < REG_P; ++i) X[i] = value(f, kk, i);
+  const int64_t row = (int64_t)TPF * g.n_frames;
+  float2 *of = o + (int64_t)kk * g.n_frames + t0 + f;
+#pragma unroll
+  for (int i = 0; i < REG_P; ++i) of[i * row] = make_float2(X[i].x * g.scale, X[i].y * g.scale);
+  if (kk == 0) {
+    const float2 Xh = value(f, H, REG_P);
+    o[(int64_t)H * g.n_frames + t0 + f] = make_float2(Xh.x * g.scale, Xh.y * g.scale);
+  }
+}
+
 // Whether the STFT kernel untangles the real spectrum in registers (the
 // FFT's last pass, reg_last_pass_real) rather than through shared memory:
 // for bnf output, and for bfn at n_fft >= 2048.  On an H200 that was 7-11%
@@ -90,12 +118,9 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
       auto bin = [&](int k, float2 X) { sf[k] = X; };
       reg_passes_real<H, 1>(v, b, a, f * hp, j, tw, rtw, bin);
       __syncthreads();
-      for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
-        const int k = idx / fpb, fr = idx - k * fpb;
-        if (fr >= cnt) continue;
-        const float2 X = stage[fr * hp + k];
-        o[(int64_t)k * g.n_frames + t0 + fr] = make_float2(X.x * g.scale, X.y * g.scale);
-      }
+      store_bfn_rows<H, FPB>(o, g, t0, cnt, [&](int fr, int kk, int i) {
+        return stage[fr * hp + (i < REG_P ? kk + i * (H / REG_P) : H)];
+      });
     }
   } else {
     float2 *z = forward_frames<H, FPB, T>(signal + batch_item * g.length, a, b, g, t0, pt, tw, window);
@@ -112,7 +137,19 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
           ok[(int64_t)f * F] = make_float2(X.x * g.scale, X.y * g.scale);
         }
       }
-    } else { // consecutive threads take consecutive frames of one bin (coalesced rows)
+    } else if constexpr (reg_fft_size(H)) {
+      store_bfn_rows<H, FPB>(o, g, t0, cnt, [&](int fr, int kk, int i) {
+        const float2 *zf = z + fr * hp;
+        if (i == REG_P) { // bin h
+          const float2 z0 = zf[0];
+          return make_float2(z0.x - z0.y, 0.f);
+        }
+        const int k = kk + i * (H / REG_P); // (i h / REG_P is a multiple of 16: PADH splits over the sum)
+        const float2 za = zf[PADH<H>(kk) + PADH<H>(i * (H / REG_P))];
+        if (i == 0 && kk == 0) return make_float2(za.x + za.y, 0.f);
+        return untangle_pair(za, zf[PADH<H>(H - kk) - PADH<H>(i * (H / REG_P))], __ldg(&rtw[k]));
+      });
+    } else { // other sizes: consecutive threads take consecutive frames of one bin (coalesced rows)
       for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
         const int k = idx / fpb, f = idx - k * fpb;
         if (f >= cnt) continue;
@@ -182,7 +219,26 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
     int cnt = (int)min((int64_t)fpb, f_last - fb + 1);
     // the round's spectra (bins 0..h) into b, each value read from memory
     // once and in rows (b is free until the FFT's first pass)
-    for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
+    if constexpr (reg_fft_size(H)) {
+      // thread (f, kk) reads bins kk + i h / REG_P (and kk = 0 bin h) of
+      // frame f, every load in flight before the stores: [bins][frames]
+      // rows of FPB frames (f fastest), or [frames][bins] rows of bins
+      constexpr int TPF = H / REG_P;
+      const int f = layout_bnf ? threadIdx.x / TPF : threadIdx.x % FPB;
+      const int kk = layout_bnf ? threadIdx.x % TPF : threadIdx.x / FPB;
+      const bool live = f < cnt;
+      const float2 *src = layout_bnf ? sb + (fb + f) * F + kk : sb + (int64_t)kk * g.n_frames + fb + f;
+      const int64_t step = layout_bnf ? (int64_t)TPF : (int64_t)TPF * g.n_frames;
+      float2 x[REG_P + 1];
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) x[i] = live ? __ldg(src + i * step) : make_float2(0.f, 0.f);
+      if (kk == 0)
+        x[REG_P] = live ? __ldg(layout_bnf ? sb + (fb + f) * F + H : sb + (int64_t)H * g.n_frames + fb + f)
+                        : make_float2(0.f, 0.f);
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) b[f * hp + kk + i * TPF] = x[i];
+      if (kk == 0) b[f * hp + H] = x[REG_P];
+    } else for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
       int f, k;
       if (layout_bnf) {
         f = idx / F;
@@ -256,6 +312,20 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
   // divide by the window envelope
   float *o = out + item * g.length;
   const int r0 = (int)(p0 % hop);
+  if (p0 >= n - 1 && p1 <= g.n_frames * hop && p1 <= g.full) {
+    // every owned sample in the periodic part of the envelope (the usual
+    // block): r = p mod hop stepped instead of divided, no search for the
+    // frames near the ends (6-7% off the n_fft 1024 iSTFT on an H100)
+    const int step = BT % hop;
+    int r = (r0 + (int)threadIdx.x) % hop;
+    for (int i = threadIdx.x; i < (int)(p1 - p0); i += BT) {
+      const float env = r < n ? __ldg(&env_period[r]) : 0.f;
+      o[p0 + i - g.off] = env > 1e-11f ? acc[i] / env : 0.f;
+      r += step;
+      if (r >= hop) r -= hop;
+    }
+    return;
+  }
   for (int i = threadIdx.x; i < (int)(p1 - p0); i += BT) {
     const int64_t p = p0 + i;
     float v = 0.f;
@@ -275,21 +345,52 @@ spectro_status cuda_error_status(cudaError_t e, const char *what) {
                        cudaGetErrorName(e));
 }
 
+// (kernel, device) pairs whose opt-in is set: the attribute calls cost
+// microseconds, and every launch above 48 KB asks.
+#define SMEM_DONE_SLOTS 256
+static pthread_mutex_t smem_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+  const void *kernel;
+  int device;
+  size_t dynamic_max;
+} smem_done[SMEM_DONE_SLOTS];
+static int smem_done_count;
+
 cudaError_t cuda_allow_smem(const void *kernel, size_t smem) {
   if (smem <= 48 * 1024) return cudaSuccess;
+  int device = 0, optin = 0, found = 0;
+  size_t dynamic_max = 0;
+  cudaError_t e = cudaGetDevice(&device);
+  if (e != cudaSuccess) return e;
+  pthread_mutex_lock(&smem_lock);
+  for (int i = 0; i < smem_done_count && !found; ++i)
+    if (smem_done[i].kernel == kernel && smem_done[i].device == device) {
+      found = 1;
+      dynamic_max = smem_done[i].dynamic_max;
+    }
+  pthread_mutex_unlock(&smem_lock);
+  if (found) return dynamic_max < smem ? cudaErrorInvalidValue : cudaSuccess;
   // Every caller sets the device's opt-in maximum (less the kernel's static
   // shared memory, which that limit counts too), never its own size: the
   // attribute is per function and process-wide, so differing values from
   // concurrent calls would race.
-  int device = 0, optin = 0;
   cudaFuncAttributes fa;
-  cudaError_t e = cudaGetDevice(&device);
-  if (e == cudaSuccess) e = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
+  e = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device);
   if (e == cudaSuccess) e = cudaFuncGetAttributes(&fa, kernel);
   if (e != cudaSuccess) return e;
-  const size_t dynamic_max = (size_t)optin > fa.sharedSizeBytes ? (size_t)optin - fa.sharedSizeBytes : 0;
+  dynamic_max = (size_t)optin > fa.sharedSizeBytes ? (size_t)optin - fa.sharedSizeBytes : 0;
   if (dynamic_max < smem) return cudaErrorInvalidValue;
-  return cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)dynamic_max);
+  e = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)dynamic_max);
+  if (e != cudaSuccess) return e;
+  pthread_mutex_lock(&smem_lock);
+  if (smem_done_count < SMEM_DONE_SLOTS) {
+    smem_done[smem_done_count].kernel = kernel;
+    smem_done[smem_done_count].device = device;
+    smem_done[smem_done_count].dynamic_max = dynamic_max;
+    ++smem_done_count;
+  }
+  pthread_mutex_unlock(&smem_lock);
+  return cudaSuccess;
 }
 
 extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan) {
