@@ -144,10 +144,10 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
           const float2 z0 = zf[0];
           return make_float2(z0.x - z0.y, 0.f);
         }
-        const int k = kk + i * (H / REG_P); // (i h / REG_P is a multiple of 16: PADH splits over the sum)
-        const float2 za = zf[PADH<H>(kk) + PADH<H>(i * (H / REG_P))];
+        const int k = kk + i * (H / REG_P);
+        const float2 za = zf[PADH<H>(k)];
         if (i == 0 && kk == 0) return make_float2(za.x + za.y, 0.f);
-        return untangle_pair(za, zf[PADH<H>(H - kk) - PADH<H>(i * (H / REG_P))], __ldg(&rtw[k]));
+        return untangle_pair(za, zf[PADH<H>(H - k)], __ldg(&rtw[k]));
       });
     } else { // other sizes: consecutive threads take consecutive frames of one bin (coalesced rows)
       for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
