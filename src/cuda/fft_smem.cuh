@@ -621,6 +621,7 @@ struct cuda_plan_data {
   float2 *tw, *rtw;
   float *window;
   float *env_period; // iSTFT: the plan's window_sq_period_f (sum of w^2 over j = r mod hop), min(hop, n_fft) values
+  float *env_inv;    // 1 / env_period (0 where env_period <= 1e-11), min(hop, n_fft) values
   pass_table pt;
   pthread_mutex_t fft_lock; // guards the cuFFT handles: stream and work area are set per call
   int fft_made[2][FFT_SLOTS];

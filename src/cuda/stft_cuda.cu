@@ -166,6 +166,12 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
 struct istft_geometry {
   int n, h, hop, bins, fpb, span; // span: output samples a block owns
   int64_t n_frames, length, off, full;
+  // span_hops = span / hop when hop divides span (else 0): then block x's
+  // frames start at max(0, x span_hops + c_first) and end at
+  // min(x span_hops + c_last, c_end, n_frames - 1), and p0 mod hop = r0 (no
+  // 64-bit division per block)
+  int span_hops, r0;
+  int64_t c_first, c_last, c_end;
   float scale; // 1 / (n * forward_scale)
 };
 
@@ -196,7 +202,7 @@ template <int H, int FPB>
 __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / inverse_threads(H) : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                              const float *__restrict__ window, const float *__restrict__ env_period,
-                             int layout_bnf) {
+                             const float *__restrict__ env_inv, int layout_bnf) {
   extern __shared__ float2 smem[];
   constexpr int BT = inverse_threads(H);
   const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
@@ -208,8 +214,15 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
   const int64_t p1 = min(p0 + g.span, g.off + g.length);
   const float2 *sb = spec + item * (int64_t)F * g.n_frames;
   // frames touching [p0, p1)
-  int64_t f_first = p0 - n + 1 <= 0 ? 0 : (p0 - n + 1 + hop - 1) / hop;
-  int64_t f_last = min((p1 - 1) / hop, g.n_frames - 1);
+  int64_t f_first, f_last;
+  if (g.span_hops) {
+    const int64_t x = (int64_t)blockIdx.x * g.span_hops;
+    f_first = max((int64_t)0, x + g.c_first);
+    f_last = min(min(x + g.c_last, g.c_end), g.n_frames - 1);
+  } else {
+    f_first = p0 - n + 1 <= 0 ? 0 : (p0 - n + 1 + hop - 1) / hop;
+    f_last = min((p1 - 1) / hop, g.n_frames - 1);
+  }
   for (int i = threadIdx.x; i < g.span; i += BT) acc[i] = 0.f;
   // every frame's sample pairs line up with the block's (even hop, even
   // offset, even span): the overlap-add takes two samples per read
@@ -311,7 +324,7 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
   __syncthreads();
   // divide by the window envelope
   float *o = out + item * g.length;
-  const int r0 = (int)(p0 % hop);
+  const int r0 = g.span_hops ? g.r0 : (int)(p0 % hop);
   if (p0 >= n - 1 && p1 <= g.n_frames * hop && p1 <= g.full) {
     // every owned sample in the periodic part of the envelope (the usual
     // block): r = p mod hop stepped instead of divided, no search for the
@@ -319,8 +332,7 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
     const int step = BT % hop;
     int r = (r0 + (int)threadIdx.x) % hop;
     for (int i = threadIdx.x; i < (int)(p1 - p0); i += BT) {
-      const float env = r < n ? __ldg(&env_period[r]) : 0.f;
-      o[p0 + i - g.off] = env > 1e-11f ? acc[i] / env : 0.f;
+      o[p0 + i - g.off] = r < n ? acc[i] * __ldg(&env_inv[r]) : 0.f; // (env_inv: 0 where the envelope is <= 1e-11)
       r += step;
       if (r >= hop) r -= hop;
     }
@@ -409,6 +421,7 @@ static void free_plan_data(cuda_plan_data *d) {
   cudaFree(d->rtw);
   cudaFree(d->window);
   cudaFree(d->env_period);
+  cudaFree(d->env_inv);
   cuda_fft_release(d);
   pthread_mutex_destroy(&d->fft_lock);
   spectro_free(d);
@@ -499,6 +512,15 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   if (e == cudaSuccess) e = cudaMalloc(&d->env_period, sizeof(float) * period);
   if (e == cudaSuccess)
     e = cudaMemcpy(d->env_period, plan->window_sq_period_f, sizeof(float) * period, cudaMemcpyHostToDevice);
+  float *inv = (float *)spectro_alloc_array(period, sizeof(float));
+  if (inv == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
+  for (size_t r = 0; inv && r < period; ++r) {
+    const float env = plan->window_sq_period_f[r];
+    inv[r] = env > 1e-11f ? (float)(1.0 / (double)env) : 0.f;
+  }
+  if (e == cudaSuccess) e = cudaMalloc(&d->env_inv, sizeof(float) * period);
+  if (e == cudaSuccess) e = cudaMemcpy(d->env_inv, inv, sizeof(float) * period, cudaMemcpyHostToDevice);
+  spectro_free(inv);
   if (e != cudaSuccess) {
     free_plan_data(d);
     return cuda_error_status(e, "uploading the plan");
@@ -567,6 +589,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   g.off = plan->fr.pad_left;
   g.full = (int64_t)plan->n_fft + plan->hop * (n_frames - 1);
   g.scale = (float)(1.0 / ((double)plan->n_fft * plan->forward_scale));
+  auto floor_div = [](int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
   // Each block owns a run of samples: long enough that the frames it shares
   // with its neighbours (computed twice) stay a small part, short enough to
   // give every multiprocessor several blocks.
@@ -596,6 +619,11 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
     g.span = (int)(want < lo ? lo : want > 4096 ? 4096 : want);
     g.fpb = frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
   }
+  g.span_hops = g.span % g.hop == 0 ? g.span / g.hop : 0;
+  g.r0 = (int)(g.off % g.hop);
+  g.c_first = -floor_div(-(g.off - g.n + 1), g.hop); // ceil((off - n + 1) / hop)
+  g.c_last = floor_div(g.off + g.span - 1, g.hop);
+  g.c_end = floor_div(g.off + length - 1, g.hop);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) + sizeof(float) * (size_t)g.span;
@@ -608,7 +636,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
     attr = cuda_allow_smem((const void *)kernel, smem);
     if (attr == cudaSuccess)
       kernel<<<grid, inverse_threads(H), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,
-                                                    d->env_period, bnf);
+                                                    d->env_period, d->env_inv, bnf);
   });
   CUDA_TRY(attr, "raising the iSTFT kernel's shared memory");
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
