@@ -620,6 +620,7 @@ struct cuda_plan_data {
   int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
   float *window;
+  float *iwindow;    // iSTFT: window / (n_fft forward_scale), the overlap-add's scaled window
   float *env_period; // iSTFT: the plan's window_sq_period_f (sum of w^2 over j = r mod hop), min(hop, n_fft) values
   float *env_inv;    // 1 / env_period (0 where env_period <= 1e-11), min(hop, n_fft) values
   pass_table pt;

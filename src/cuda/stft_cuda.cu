@@ -198,11 +198,12 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 __host__ __device__ constexpr int inverse_frames_per_block(int h) { return forward_frames_per_block(h); }
 __host__ __device__ constexpr int inverse_threads(int h) { return forward_threads(h); }
 
-template <int H, int FPB>
+template <int H, int FPB, bool BNF>
 __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / inverse_threads(H) : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                              const float *__restrict__ window, const float *__restrict__ env_period,
-                             const float *__restrict__ env_inv, int layout_bnf) {
+                             const float *__restrict__ env_inv, const float *__restrict__ iwindow) {
+  constexpr bool layout_bnf = BNF;
   extern __shared__ float2 smem[];
   constexpr int BT = inverse_threads(H);
   const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
@@ -291,7 +292,7 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
     const int i_hi = (int)min(p1 - p0, (fb + cnt - 1) * hop + n - p0);
     if (pairs) { // samples 2m, 2m + 1 of the block are z_{m'} of every frame: one read per pair
       float2 *acc2 = reinterpret_cast<float2 *>(acc);
-      const float2 *w2 = reinterpret_cast<const float2 *>(window);
+      const float2 *w2 = reinterpret_cast<const float2 *>(iwindow);
       for (int m = (i_lo >> 1) + threadIdx.x; 2 * m < i_hi; m += BT) {
         float2 s = acc2[m];
         int j = base + 2 * m;
@@ -299,8 +300,8 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
         for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
           if (f < cnt && j >= 0 && j < n) {
             const float2 v = z[f * hp + PADH<H>(j >> 1)], w = __ldg(&w2[j >> 1]);
-            s.x += v.x * w.x * g.scale;
-            s.y += v.y * w.y * g.scale;
+            s.x += v.x * w.x;
+            s.y += v.y * w.y;
           }
         }
         acc2[m] = s;
@@ -313,8 +314,8 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
         for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
           if (f < cnt && j >= 0 && j < n) {
             const float2 v = z[f * hp + PADH<H>(j >> 1)];
-            const float w = __ldg(&window[j]);
-            s += ((j & 1) ? v.y : v.x) * w * g.scale;
+            const float w = __ldg(&iwindow[j]);
+            s += ((j & 1) ? v.y : v.x) * w;
           }
         }
         acc[i] = s;
@@ -420,6 +421,7 @@ static void free_plan_data(cuda_plan_data *d) {
   cudaFree(d->tw);
   cudaFree(d->rtw);
   cudaFree(d->window);
+  cudaFree(d->iwindow);
   cudaFree(d->env_period);
   cudaFree(d->env_inv);
   cuda_fft_release(d);
@@ -507,6 +509,14 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
   if (e == cudaSuccess)
     e = cudaMemcpy(d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);
+  // the iSTFT's overlap-add window: the window times 1 / (n_fft forward_scale)
+  float *iwin = (float *)spectro_alloc_array((size_t)plan->n_fft, sizeof(float));
+  if (iwin == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
+  const double iscale = 1.0 / ((double)plan->n_fft * plan->forward_scale);
+  for (int64_t i = 0; iwin && i < plan->n_fft; ++i) iwin[i] = (float)(plan->window_d[i] * iscale);
+  if (e == cudaSuccess) e = cudaMalloc(&d->iwindow, sizeof(float) * (size_t)plan->n_fft);
+  if (e == cudaSuccess) e = cudaMemcpy(d->iwindow, iwin, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);
+  spectro_free(iwin);
   // the plan's periodic envelope (iSTFT): min(hop, n_fft) values
   const size_t period = (size_t)(plan->hop < plan->n_fft ? plan->hop : plan->n_fft);
   if (e == cudaSuccess) e = cudaMalloc(&d->env_period, sizeof(float) * period);
@@ -632,11 +642,15 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   cudaError_t attr = cudaSuccess;
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
-    auto kernel = istft_kernel<H, inverse_frames_per_block(H)>;
-    attr = cuda_allow_smem((const void *)kernel, smem);
-    if (attr == cudaSuccess)
-      kernel<<<grid, inverse_threads(H), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,
-                                                    d->env_period, d->env_inv, bnf);
+    auto launch = [&](auto layout) {
+      auto kernel = istft_kernel<H, inverse_frames_per_block(H), decltype(layout)::value>;
+      attr = cuda_allow_smem((const void *)kernel, smem);
+      if (attr == cudaSuccess)
+        kernel<<<grid, inverse_threads(H), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,
+                                                      d->env_period, d->env_inv, d->iwindow);
+    };
+    if (bnf) launch(std::true_type{});
+    else launch(std::false_type{});
   });
   CUDA_TRY(attr, "raising the iSTFT kernel's shared memory");
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
