@@ -343,19 +343,27 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[REG_P], float2 *d, in
   }
 }
 
-template <int H, int NS>
+// LAST: no_last_pass runs every pass; otherwise the pass that would be the
+// last is last(std::integral_constant<int, NS>, d), d its input (in shared
+// memory, synchronised), and the buffer returned is the other one (free).
+struct no_last_pass {};
+template <int H, int NS, class Last = no_last_pass>
 __device__ __forceinline__ float2 *reg_passes(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
-                                              const float2 *__restrict__ tw, float s) {
-  constexpr int R = reg_radix(H / NS), TPF = H / REG_P;
+                                              const float2 *__restrict__ tw, float s, Last last = {}) {
+  constexpr int R = reg_radix(H / NS), TPF = H / REG_P, NS2 = NS * R;
+  constexpr bool plain = std::is_same<Last, no_last_pass>::value;
   float2 *d = dst + fo;
   reg_pass<H, NS>(v, d, j, tw, s);
   __syncthreads();
-  if constexpr (NS * R >= H) {
+  if constexpr (plain && NS2 >= H) {
     return dst;
+  } else if constexpr (!plain && NS2 * reg_radix(H / NS2) >= H) {
+    last(std::integral_constant<int, NS2>{}, d);
+    return other;
   } else {
 #pragma unroll
     for (int i = 0; i < REG_P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
-    return reg_passes<H, NS * R>(v, other, dst, fo, j, tw, s);
+    return reg_passes<H, NS2>(v, other, dst, fo, j, tw, s, last);
   }
 }
 
@@ -431,22 +439,13 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
 // the last one untangling in registers (reg_last_pass_real).  Returns the
 // buffer free for bin() to stage into (the other one held the last pass's
 // input and is free once the caller has synchronised).
-template <int H, int NS, class Bin>
+template <int H, class Bin>
 __device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
                                                    const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                                                    Bin &bin) {
-  constexpr int R = reg_radix(H / NS), TPF = H / REG_P, NS2 = NS * R;
-  float2 *d = dst + fo;
-  reg_pass<H, NS>(v, d, j, tw, -1.f);
-  __syncthreads();
-  if constexpr (NS2 * reg_radix(H / NS2) >= H) {
-    reg_last_pass_real<H, NS2>(d, j, tw, rtw, bin);
-    return other;
-  } else {
-#pragma unroll
-    for (int i = 0; i < REG_P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
-    return reg_passes_real<H, NS2>(v, other, dst, fo, j, tw, rtw, bin);
-  }
+  return reg_passes<H, 1>(v, dst, other, fo, j, tw, -1.f, [&](auto ns, const float2 *d) {
+    reg_last_pass_real<H, decltype(ns)::value>(d, j, tw, rtw, bin);
+  });
 }
 
 // Passes of the register FFT of h points.

@@ -111,12 +111,12 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
       auto bin = [&](int k, float2 X) {
         if (live) of[k] = make_float2(X.x * g.scale, X.y * g.scale);
       };
-      reg_passes_real<H, 1>(v, b, a, f * hp, j, tw, rtw, bin);
+      reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
     } else {
       float2 *stage = reg_pass_count(H) % 2 == 0 ? a : b; // the buffer the last pass does not read
       float2 *sf = stage + f * hp;
       auto bin = [&](int k, float2 X) { sf[k] = X; };
-      reg_passes_real<H, 1>(v, b, a, f * hp, j, tw, rtw, bin);
+      reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
       __syncthreads();
       store_bfn_rows<H, FPB>(o, g, t0, cnt, [&](int fr, int kk, int i) {
         return stage[fr * hp + (i < REG_P ? kk + i * (H / REG_P) : H)];
