@@ -172,7 +172,6 @@ struct istft_geometry {
   // 64-bit division per block)
   int span_hops, r0;
   int64_t c_first, c_last, c_end;
-  float scale; // 1 / (n * forward_scale)
 };
 
 
@@ -323,7 +322,8 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
     }
   }
   __syncthreads();
-  // divide by the window envelope
+  // divide by the window envelope (the inverse's 1 / (n forward_scale) is
+  // in iwindow)
   float *o = out + item * g.length;
   const int r0 = g.span_hops ? g.r0 : (int)(p0 % hop);
   if (p0 >= n - 1 && p1 <= g.n_frames * hop && p1 <= g.full) {
@@ -598,7 +598,6 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   g.length = length;
   g.off = plan->fr.pad_left;
   g.full = (int64_t)plan->n_fft + plan->hop * (n_frames - 1);
-  g.scale = (float)(1.0 / ((double)plan->n_fft * plan->forward_scale));
   auto floor_div = [](int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
   // Each block owns a run of samples: long enough that the frames it shares
   // with its neighbours (computed twice) stay a small part, short enough to
