@@ -1,0 +1,16 @@
+"""A short CUDA workload for compute-sanitizer (memcheck / racecheck): STFT and iSTFT at
+n_fft 400..4096, odd lengths, both layouts, both centre rules, and three mel configurations."""
+import numpy as np, torch, spectro
+torch.manual_seed(1)
+for n in (512, 1024, 2048, 4096, 400):
+    for T in (n * 3 + 7, 20000 + 13, 48000):
+        for center in (True, False):
+            tr = spectro.SpectralTransform(n, n // 4, center=center)
+            x = torch.randn(3, T, device="cuda")
+            for lay in ("bfn", "bnf"):
+                z = tr.stft(x, output_layout=lay)
+                y = tr.istft(z, length=T, input_layout=lay)
+for n, hop in ((2048, 240), (1024, 256), (512, 160)):
+    m = spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=n, hop_length=hop, n_mels=64, top_db=80.0)
+    m(torch.randn(2, 30011, device="cuda"))
+torch.cuda.synchronize(); print("memcheck script done")

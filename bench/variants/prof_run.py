@@ -1,0 +1,15 @@
+import sys, torch, spectro
+which = sys.argv[1]
+torch.manual_seed(0)
+if which == "mel":
+    f = spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=2048, hop_length=240, n_mels=128, top_db=80.0,
+                                        mode="torchaudio_compat")
+    x = torch.randn(8, 480000, device="cuda")
+    for _ in range(4): f(x)
+else:
+    tr = spectro.SpectralTransform(1024, 256)
+    x = torch.randn(8, 480000, device="cuda")
+    z = tr.stft(x)
+    for _ in range(4):
+        tr.stft(x) if which == "stft" else tr.istft(z, length=480000)
+torch.cuda.synchronize()

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Nsight Compute of the STFT, iSTFT and mel kernels (B8 T480k; a -lineinfo build in /tmp/prof):
+# full sections plus per-SASS-instruction counters as CSV, packed into $OUT/prof.tgz.  Read the
+# SASS CSVs with sass_segments.py (instructions, stall samples and shared wavefronts per
+# stretch between block barriers).
+set -uo pipefail
+mkdir -p /tmp/po; d=/tmp/prof; rm -rf $d; mkdir -p $d
+tar --exclude=./build-gpu --exclude=./build --exclude=./.whl --exclude=./.git -cf - . | tar -xf - -C $d
+rm -f $d/python/spectro/_spectro*.so
+sed -i 's/-Xcompiler=-fvisibility=hidden>/-Xcompiler=-fvisibility=hidden -lineinfo>/' $d/CMakeLists.txt
+(cd $d && cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null &&
+ cmake --build build-gpu -j 16 --target spectro_cuda > /dev/null &&
+ SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh python3 > /dev/null 2>&1) || echo "PROF BUILD FAILED"
+for k in stft:stft_forward_kernel istft:istft_kernel mel:frontend_kernel; do
+  w=${k%%:*}; name=${k#*:}
+  PYTHONPATH=$d/python ncu --set full --import-source yes -k regex:$name --launch-skip 2 --launch-count 1 \
+    -o /tmp/p_$w -f python3 bench/variants/prof_run.py $w > /tmp/p_$w.log 2>&1 || { echo "ncu $w failed"; tail -5 /tmp/p_$w.log; }
+  ncu -i /tmp/p_$w.ncu-rep --page source --csv --print-source cuda > /tmp/po/src_$w.csv 2>/tmp/e_$w ||
+    ncu -i /tmp/p_$w.ncu-rep --page source --csv > /tmp/po/src_$w.csv 2>>/tmp/e_$w || cat /tmp/e_$w
+  ncu -i /tmp/p_$w.ncu-rep --page source --csv --print-source sass > /tmp/po/sass_$w.csv 2>>/tmp/e_$w || true
+  ncu -i /tmp/p_$w.ncu-rep --page details --csv > /tmp/po/det_$w.csv 2>>/tmp/e_$w || true
+  ls -la /tmp/po/*_$w.csv
+done
+tar czf $OUT/prof.tgz -C /tmp/po . && ls -la $OUT

@@ -1,0 +1,59 @@
+"""Times one spectro build (PYTHONPATH picks it) on the CUDA rows that matter (STFT / iSTFT,
+mel-dB, MFCC; eager and graph replay; CPU microseconds per eager call); prints one RESULT JSON
+line tagged with argv[1].  Driven by variants.sh."""
+import json, statistics, sys, time
+import torch, spectro
+
+def time_loop(fn, iters, reps=9):
+    out = []
+    for _ in range(reps):
+        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        a.record()
+        for _ in range(iters):
+            fn()
+        b.record(); b.synchronize()
+        out.append(a.elapsed_time(b) / iters)
+    return statistics.median(out)
+
+def graphed(fn):
+    s = torch.cuda.Stream(); s.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(s):
+        fn()
+    torch.cuda.current_stream().wait_stream(s)
+    g = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(g):
+        fn()
+    return g.replay
+
+torch.manual_seed(0)
+res = {}
+for b, t, n in [(1, 16000, 512), (4, 160000, 1024), (8, 480000, 1024), (4, 1323000, 1024), (16, 441000, 2048)]:
+    x = torch.randn(b, t, device="cuda"); tr = spectro.SpectralTransform(n, n // 4)
+    z = tr.stft(x); it = max(5, min(200, int(2e8 / (b * t))))
+    key = f"B{b}T{t//1000}k n{n}"
+    res[key + " stft"] = time_loop(lambda: tr.stft(x), it)
+    res[key + " stft_g"] = time_loop(graphed(lambda: tr.stft(x)), it)
+    res[key + " istft"] = time_loop(lambda: tr.istft(z, length=t), it)
+    res[key + " istft_g"] = time_loop(graphed(lambda: tr.istft(z, length=t)), it)
+    if n == 1024 and b == 8:
+        res[key + " stft_bnf_g"] = time_loop(graphed(lambda: tr.stft(x, output_layout="bnf")), it)
+mel = spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=2048, hop_length=240, n_mels=128, top_db=80.0,
+                                      mode="torchaudio_compat")
+mf = spectro.MFCCTransform(sample_rate=16000, n_mfcc=13, n_fft=400, hop_length=160, n_mels=40, norm=None,
+                           top_db=80.0, mode="torchaudio_compat")
+for name, f in [("mel", mel), ("mfcc", mf)]:
+    for b, t in [(1, 480000), (8, 480000), (32, 160000)]:
+        x = torch.randn(b, t, device="cuda"); it = max(5, min(200, int(2e8 / (b * t))))
+        res[f"{name} B{b}T{t//1000}k"] = time_loop(lambda: f(x), it)
+        res[f"{name} B{b}T{t//1000}k_g"] = time_loop(graphed(lambda: f(x)), it)
+# CPU cost of one eager call (tiny input: the GPU never waits for us)
+x = torch.randn(1, 4096, device="cuda"); tr = spectro.SpectralTransform(512, 128); z = tr.stft(x)
+for name, fn in [("cpu_us stft", lambda: tr.stft(x)), ("cpu_us istft", lambda: tr.istft(z, length=4096)),
+                 ("cpu_us torch.stft", lambda: torch.stft(x, 512, 128, window=torch.hann_window(512, device="cuda"), return_complex=True)),
+                 ("cpu_us mel", lambda: mel(x))]:
+    for _ in range(200): fn()
+    torch.cuda.synchronize(); c = time.perf_counter()
+    for _ in range(2000): fn()
+    res[name] = (time.perf_counter() - c) / 2000 * 1e6
+    torch.cuda.synchronize()
+print("RESULT " + json.dumps({"variant": sys.argv[1], **res}))

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# bench/variants/variants.sh [NAME:DEF=V,DEF=V | NAME:@DIR]... (on the GPU machine, from the
+# repository root): builds the tree as it is ("base") and each variant -- a copy with the named
+# `#define DEF V` lines rewritten in src/cuda/*.cu, or with DIR's files laid over it -- in
+# parallel, then runs quick.py on each, twice, interleaved, printing one RESULT JSON line per run.
+# Same card, same call: the only timings this project compares (bench/results/experiments).
+set -uo pipefail
+J=16
+build() { # dir
+  (cd "$1" && cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null &&
+   cmake --build build-gpu -j $J --target spectro_cuda > /dev/null &&
+   SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh python3 > /dev/null 2>&1) || echo "BUILD FAILED $1"
+}
+names=(base); dirs=(.)
+for spec in "$@"; do
+  name=${spec%%:*}; defs=${spec#*:}
+  d=/tmp/v_$name; rm -rf $d; mkdir -p $d
+  tar --exclude=./build-gpu --exclude=./build --exclude=./.whl --exclude=./.git -cf - . | tar -xf - -C $d
+  rm -f $d/python/spectro/_spectro*.so
+  if [[ $defs == @* ]]; then cp -r ${defs#@}/. $d/; defs=; fi
+  for def in ${defs//,/ }; do k=${def%%=*}; v=${def#*=}; sed -i "s/^#define $k .*/#define $k $v/" $d/src/cuda/*.cu; done
+  names+=($name); dirs+=($d)
+done
+for i in "${!dirs[@]}"; do build "${dirs[$i]}" & done; wait
+for rep in 1 2; do
+  for i in "${!dirs[@]}"; do PYTHONPATH=${dirs[$i]}/python python3 bench/variants/quick.py ${names[$i]} 2>&1 | grep RESULT; done
+done
