@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _spectro
 from .transform import (_CUDA_SIGNAL, _REAL_DTYPES, _CudaArray, _CudaGraphs, _GraphBacked, _check_array,
-                        _is_cuda_array, _ptr, _to_device)
+                        _from_cpu_dlpack, _is_cuda_array, _ptr, _same_kind, _to_device)
 from .windows import WINDOW_NAMES, make_window, resolve_fft_params
 
 MEL_SCALES = ("htk", "slaney")
@@ -185,6 +185,7 @@ class _Frontend:
     def _run(plan, x, group_mode: str) -> np.ndarray:
         if _is_cuda_array(x):
             return _Frontend._run_cuda(plan, x, group_mode)
+        x, back = _from_cpu_dlpack(x, "x")
         x = _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
         frames = plan.frames(x.shape[-1])
         lead = x.shape[:-1]
@@ -192,7 +193,7 @@ class _Frontend:
                        dtype=np.float64 if x.dtype == np.float64 else np.float32)
         batch = int(np.prod(lead)) if lead else 1
         plan.execute(x, out, _Frontend._group(group_mode, out.ndim, batch, lead))
-        return out
+        return _same_kind(out, back)
 
     @staticmethod
     def _run_cuda(plan, x, group_mode: str):

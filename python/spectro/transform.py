@@ -30,9 +30,8 @@ def _check_layout(value: str, name: str) -> str:
 
 def _check_array(a, name: str, ranks: Tuple[int, ...], dtypes, what: str) -> np.ndarray:
     if not isinstance(a, np.ndarray):
-        raise TypeError(
-            f"{name} must be a numpy.ndarray (got {type(a).__name__}); CUDA tensors need the CUDA backend"
-        )
+        raise TypeError(f"{name} must be a numpy.ndarray or a DLPack tensor (torch, cupy, jax, ...; got "
+                        f"{type(a).__name__})")
     if a.dtype not in dtypes:
         raise TypeError(f"{name} must be {what} (got dtype {a.dtype})")
     if a.ndim not in ranks:
@@ -42,6 +41,51 @@ def _check_array(a, name: str, ranks: Tuple[int, ...], dtypes, what: str) -> np.
             f"{name} must be C-contiguous (got strides {a.strides}); pass numpy.ascontiguousarray({name})"
         )
     return a
+
+
+# ---------------------------------------------------------------- CPU DLPack tensors
+
+_KDL_CPU = 1  # DLDeviceType kDLCPU
+
+
+def _from_cpu_dlpack(x, name: str):
+    """A CPU tensor of another library (anything exposing __dlpack__ on the
+    CPU: torch, jax, ...) as a zero-copy numpy view, and the function that
+    turns a numpy result back into that library's kind (None: keep numpy).
+    numpy arrays, CUDA arrays and other objects come back unchanged."""
+    if isinstance(x, np.ndarray) or not hasattr(x, "__dlpack__") or not hasattr(x, "__dlpack_device__"):
+        return x, None
+    try:
+        device_type = int(x.__dlpack_device__()[0])
+    except Exception:  # not a usable DLPack producer: the usual type error follows
+        return x, None
+    if device_type != _KDL_CPU:
+        return x, None
+    mod = type(x).__module__.split(".")[0]
+    try:
+        if mod == "torch":
+            import torch
+
+            # (gradients do not flow through spectro; lazy conj / neg views materialised)
+            return x.detach().resolve_conj().resolve_neg().numpy(), torch.from_numpy
+        a = np.from_dlpack(x)
+    except (TypeError, RuntimeError, BufferError, ValueError) as e:
+        raise TypeError(f"{name}: this {type(x).__name__} cannot be read as a numpy array ({e}); pass "
+                        f"float32 / float64 (complex64 / complex128 for spectra)") from None
+    import sys
+
+    lib = sys.modules.get(mod)
+    for path in ("from_dlpack", "numpy.from_dlpack", "dlpack.from_dlpack"):
+        fn = lib
+        for part in path.split("."):
+            fn = getattr(fn, part, None)
+        if callable(fn):
+            return a, fn
+    return a, None
+
+
+def _same_kind(out, back):
+    return out if back is None else back(out)
 
 
 # ---------------------------------------------------------------- CUDA arrays
@@ -228,7 +272,8 @@ def _to_device(x, device, complex_in: bool = False):
     if _is_cuda_array(x):
         return x
     if type(x).__module__.split(".")[0] == "torch":
-        x = x.numpy()
+        x = x.detach().resolve_conj().resolve_neg()
+        x = (x.float() if str(x.dtype) == "torch.bfloat16" else x).numpy()  # (numpy has no bfloat16)
     a = np.asarray(x)
     want = np.complex64 if complex_in else (np.int16 if a.dtype == np.int16 else np.float32)
     a = np.ascontiguousarray(a, dtype=want)
@@ -357,11 +402,12 @@ class SpectralTransform:
         x = _to_device(x, device)
         if _is_cuda_array(x):
             return self._stft_cuda(x, output_layout)
+        x, back = _from_cpu_dlpack(x, "x")
         x = _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
         shape, dtype = self._stft_shape(x, output_layout)
         out = np.empty(shape, dtype=dtype)
         self._plan.stft(x, out, output_layout)
-        return out
+        return _same_kind(out, back)
 
     __call__ = stft
 
@@ -423,11 +469,12 @@ class SpectralTransform:
         z = _to_device(z, device, complex_in=True)
         if _is_cuda_array(z):
             return self._istft_cuda(z, length, bool(validate or torch_like), safety == "off", input_layout)
+        z, back = _from_cpu_dlpack(z, "z")
         z = _check_array(z, "z", (2, 3, 4), _COMPLEX_DTYPES, "complex64 or complex128")
         n = self._istft_length(z, length, input_layout)
         out = np.empty(z.shape[:-2] + (n,), dtype=_COMPLEX_DTYPES[z.dtype])
         self._plan.istft(z, out, input_layout, n, bool(validate or torch_like), safety == "off")
-        return out
+        return _same_kind(out, back)
 
     def _istft_length(self, z: np.ndarray, length, layout: str) -> int:
         length = _check_length(length)
@@ -595,12 +642,13 @@ class _CompiledSTFT(_GraphBacked):
             return out
         if _is_cuda_array(x):
             return self._graphs(x)
+        x, back = _from_cpu_dlpack(x, "x")
         _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
         shape = self._t._stft_shape(x, self._layout)
         out = np.empty(*shape)
         self._t._plan.stft(x, out, self._layout)
         self._key, self._shape = (x.shape, x.dtype), shape
-        return out
+        return _same_kind(out, back)
 
 class _CompiledISTFT(_GraphBacked):
     __slots__ = ("_t", "_length", "_validate", "_quiet", "_layout", "_key", "_shape", "_graphs")
@@ -614,13 +662,14 @@ class _CompiledISTFT(_GraphBacked):
     def __call__(self, z: np.ndarray) -> np.ndarray:
         if _is_cuda_array(z):
             return self._graphs(z)
+        z, back = _from_cpu_dlpack(z, "z")
         if not (type(z) is np.ndarray and (z.shape, z.dtype) == self._key and z.flags.c_contiguous):
             _check_array(z, "z", (2, 3, 4), _COMPLEX_DTYPES, "complex64 or complex128")
             n = self._t._istft_length(z, self._length, self._layout)
             self._key, self._shape = (z.shape, z.dtype), (z.shape[:-2] + (n,), _COMPLEX_DTYPES[z.dtype])
         out = np.empty(*self._shape)
         self._t._plan.istft(z, out, self._layout, self._shape[0][-1], self._validate, self._quiet)
-        return out
+        return _same_kind(out, back)
 
 # ---------------------------------------------------------------- factory
 @functools.lru_cache(maxsize=64)
