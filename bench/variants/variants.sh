@@ -18,7 +18,7 @@ for spec in "$@"; do
   tar --exclude=./build-gpu --exclude=./build --exclude=./.whl --exclude=./.git -cf - . | tar -xf - -C $d
   rm -f $d/python/spectro/_spectro*.so
   if [[ $defs == @* ]]; then cp -r ${defs#@}/. $d/; defs=; fi
-  for def in ${defs//,/ }; do k=${def%%=*}; v=${def#*=}; sed -i "s/^#define $k .*/#define $k $v/" $d/src/cuda/*.cu; done
+  for def in ${defs//,/ }; do k=${def%%=*}; v=${def#*=}; sed -i "s/^#define $k .*/#define $k $v/" $d/src/cuda/*.cu $d/src/cuda/*.cuh; done
   names+=($name); dirs+=($d)
 done
 for i in "${!dirs[@]}"; do build "${dirs[$i]}" & done; wait
