@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/variants/variants.sh [NAME:DEF=V,DEF=V | NAME:@DIR]... (on the GPU machine, from the
 # repository root): builds the tree as it is ("base") and each variant -- a copy with the named
-# `#define DEF V` lines rewritten in src/cuda/*.cu, or with DIR's files laid over it -- in
+# `#define DEF V` lines rewritten in src/cuda/*.cu and *.cuh, or with DIR's files laid over it -- in
 # parallel, then runs quick.py on each, twice, interleaved, printing one RESULT JSON line per run.
 # Same card, same call: the only timings this project compares (bench/results/experiments).
 set -uo pipefail
