@@ -74,7 +74,7 @@ def _from_cpu_dlpack(x, name: str):
                         f"float32 / float64 (complex64 / complex128 for spectra)") from None
     import sys
 
-    lib = sys.modules.get(mod)
+    lib = sys.modules.get({"jaxlib": "jax"}.get(mod, mod))  # (jax arrays are jaxlib types)
     for path in ("from_dlpack", "numpy.from_dlpack", "dlpack.from_dlpack"):
         fn = lib
         for part in path.split("."):
