@@ -8,7 +8,7 @@ PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 VENV_PY   := .venv/bin/python
 
-.PHONY: all build test test-c test-asan test-install test-python python demo bench bench-check gpu-check gpu-wheels fuzz install clean env env-build
+.PHONY: all build test test-c test-asan test-install test-python test-cuda-host python demo bench bench-check gpu-check gpu-wheels fuzz install clean env env-build
 
 all: build
 
@@ -44,7 +44,15 @@ python: env build
 test-python: python
 	PYTHONPATH=python SPECTRO_CLI=$(BUILD)/spectro SPECTRO_REQUIRE_REFERENCES=$${SPECTRO_REQUIRE_REFERENCES:-$$( [ "$${SPECTRO_OFFLINE:-0}" = 1 ] && echo 0 || echo 1)} $(VENV_PY) -m pytest -q tests/python tests/cli
 
-test: env test-c test-asan test-install test-python
+test: env test-c test-asan test-install test-cuda-host test-python
+
+# The CUDA register FFT's device code (src/cuda/fft_smem.cuh) on CPU threads
+# through a host emulation of the CUDA it uses: runs without a GPU.
+test-cuda-host:
+	@mkdir -p $(BUILD)
+	$(CXX) -std=c++20 -O2 -Wall -Wno-unknown-pragmas -Itests/cuda_host/shim -Isrc -Iinclude -pthread \
+	  tests/cuda_host/test_reg_fft.cpp -o $(BUILD)/test_cuda_host
+	$(BUILD)/test_cuda_host
 
 # The installed package: pkg-config and find_package consumers, shared and static.
 test-install: build

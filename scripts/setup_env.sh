@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, once:
-#   - Debian packages (when missing and running as root): cmake, a compiler,
+#   - Debian packages (when missing and running as root): cmake, C and C++ compilers,
 #     python3-dev/venv, and the reference libraries torch and torchaudio
 #     (Debian's builds: the PyPI torch wheel pulls gigabytes of CUDA libraries),
 #     alsa-utils for its real voice recordings (/usr/share/sounds/alsa), and
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=/usr/bin/python3
-DEBS=(cmake gcc make pkg-config python3 python3-dev python3-venv python3-numpy python3-scipy
+DEBS=(cmake gcc g++ make pkg-config python3 python3-dev python3-venv python3-numpy python3-scipy
       python3-torch python3-torchaudio alsa-utils libsndfile1-dev libsoxr-dev libpng-dev sox)
 
 if [ "${SPECTRO_OFFLINE:-0}" != 1 ]; then

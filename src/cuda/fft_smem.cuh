@@ -7,6 +7,7 @@
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
+#include <math.h>
 #include <type_traits>
 
 #include <stdint.h>
@@ -290,6 +291,22 @@ __host__ __device__ constexpr int reg_tw_offset(int h, int ns) {
   for (int n = 1; n < ns; n *= reg_radix(h / n))
     if (n > 1) off += n * reg_radix(h / n);
   return off;
+}
+
+// The register FFT's twiddle table for h points (reg_tw_offset(h, h)
+// values, computed in double): for the pass after ns points (radix R, ns >
+// 1), cos / sin(2 pi r m / (ns R)) at [m R + r].
+inline void reg_fill_twiddles(int h, float2 *t) {
+  for (long ns = 1; ns < h; ns *= reg_radix((int)(h / ns))) {
+    const long R = reg_radix((int)(h / ns));
+    if (ns == 1) continue;
+    float2 *p = t + reg_tw_offset(h, (int)ns);
+    for (long m = 0; m < ns; ++m)
+      for (long r = 0; r < R; ++r) {
+        const double a = 2.0 * 3.14159265358979323846 * (double)((r * m) % (ns * R)) / (double)(ns * R);
+        p[m * R + r] = make_float2((float)cos(a), (float)sin(a));
+      }
+  }
 }
 
 // The passes from the one after NS points on.  v holds the thread's points

@@ -466,18 +466,7 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   // / (ns R)) at [m R + r]
   float2 *host_tw = (float2 *)spectro_alloc_array(ntw + 1, sizeof(float2));
   RETURN_IF(host_tw == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for CUDA twiddles");
-  if (reg) {
-    for (int64_t ns = 1; ns < h; ns *= reg_radix((int)(h / ns))) {
-      const int64_t R = reg_radix((int)(h / ns));
-      if (ns == 1) continue;
-      float2 *t = host_tw + reg_tw_offset((int)h, (int)ns);
-      for (int64_t m = 0; m < ns; ++m)
-        for (int64_t r = 0; r < R; ++r) {
-          double a = 2.0 * M_PI * (double)((r * m) % (ns * R)) / (double)(ns * R);
-          t[m * R + r] = make_float2((float)cos(a), (float)sin(a));
-        }
-    }
-  }
+  if (reg) reg_fill_twiddles((int)h, host_tw);
   l1 = 1;
   for (int f = 0; f < pt.count && !reg; ++f) {
     int64_t ip = pt.ip[f], ido = h / (l1 * ip);
