@@ -101,9 +101,9 @@ template <int H> static int check(int fpb) {
 
 int main() {
   int bad = 0;
-  bad += check<256>(static_frames(256));
-  bad += check<512>(static_frames(512));
+  bad += check<256>(forward_frames_per_block(256));
+  bad += check<512>(forward_frames_per_block(512));
   bad += check<1024>(forward_frames_per_block(1024));
-  bad += check<2048>(2);
+  bad += check<2048>(forward_frames_per_block(2048));
   return bad ? 1 : 0;
 }
