@@ -46,13 +46,15 @@ test-python: python
 
 test: env test-c test-asan test-install test-cuda-host test-python
 
-# The CUDA register FFT's device code (src/cuda/fft_smem.cuh) on CPU threads
-# through a host emulation of the CUDA it uses: runs without a GPU.
+# The CUDA device code (the register FFT, the forward STFT kernel) on CPU
+# threads through a host emulation of the CUDA it uses: runs without a GPU.
+CUDA_HOST_TESTS = test_reg_fft test_stft_kernel
 test-cuda-host:
 	@mkdir -p $(BUILD)
-	$(CXX) -std=c++20 -O2 -Wall -Wno-unknown-pragmas -Itests/cuda_host/shim -Isrc -Iinclude -pthread \
-	  tests/cuda_host/test_reg_fft.cpp -o $(BUILD)/test_cuda_host
-	$(BUILD)/test_cuda_host
+	@for t in $(CUDA_HOST_TESTS); do \
+	  $(CXX) -std=c++20 -O2 -Wall -Wno-unknown-pragmas -Itests/cuda_host/shim -Isrc -Iinclude -pthread \
+	    tests/cuda_host/$$t.cpp -o $(BUILD)/cuda_host_$$t && $(BUILD)/cuda_host_$$t || exit 1; \
+	done
 
 # The installed package: pkg-config and find_package consumers, shared and static.
 test-install: build

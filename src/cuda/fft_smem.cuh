@@ -17,6 +17,12 @@ extern "C" {
 #include "../stft_plan.h"
 }
 
+// A kernel's dynamic shared memory (the host emulation in tests/cuda_host
+// gives each emulated block its own).
+#ifndef SPECTRO_DYNAMIC_SMEM
+#define SPECTRO_DYNAMIC_SMEM(T, name) extern __shared__ T name[]
+#endif
+
 #define MAX_PASSES 24
 #define THREADS 256 // threads per block, a compile-time stride for every loop
 #define SMEM_BYTES 40960 // per block: two ping-pong frame buffers (forward)

@@ -16,7 +16,13 @@ struct short2 { short x, y; };
 inline float2 make_float2(float x, float y) { return {x, y}; }
 inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
 struct emu_dim3 { unsigned x, y, z; };
-extern thread_local emu_dim3 threadIdx;
+extern thread_local emu_dim3 threadIdx, blockIdx, gridDim;
+#define __launch_bounds__(...)
+// each emulated block runs alone: one dynamic shared-memory buffer serves them in turn
+extern void *emu_smem;
+#define SPECTRO_DYNAMIC_SMEM(T, name) T *name = static_cast<T *>(emu_smem)
+template <class A, class B> inline auto min(A a, B b) -> decltype(a + b) { return a < b ? a : b; }
+template <class A, class B> inline auto max(A a, B b) -> decltype(a + b) { return a > b ? a : b; }
 extern std::barrier<> *emu_barrier;
 inline void __syncthreads() { emu_barrier->arrive_and_wait(); }
 template <class T> inline T __ldg(const T *p) { return *p; }

@@ -1,0 +1,324 @@
+// The STFT and iSTFT kernels (device code only; stft_cuda.cu launches them).
+// A header of its own so tests/cuda_host can run them on CPU threads.
+#ifndef SPECTRO_CUDA_STFT_KERNELS_CUH
+#define SPECTRO_CUDA_STFT_KERNELS_CUH
+
+#include "fft_smem.cuh"
+
+// The [bins][frames] store of the register-FFT sizes: thread (f, kk) =
+// (threadIdx.x mod FPB, threadIdx.x / FPB) takes bins kk + i h / REG_P (i <
+// REG_P) of frame f, and kk = 0 also bin h, so a warp's stores cover rows of
+// FPB frames (32 bytes or more) of consecutive bins.  The loop is unrolled
+// with every shared read ahead of the stores and fixed per-thread
+// addresses: the generic loop (a division, a 64-bit product and a branch
+// per value, one value in flight) took half the kernel's instructions.
+// value(f, k, i) gives bin k of frame f (for i < REG_P: k = kk + i h / REG_P;
+// i = REG_P: k = h), unscaled.
+template <int H, int FPB, class Value>
+__device__ __forceinline__ void store_bfn_rows(float2 *__restrict__ o, const stft_geometry &g, int64_t t0, int cnt,
+                                               Value value) {
+  constexpr int TPF = H / REG_P;
+  const int f = threadIdx.x % FPB, kk = threadIdx.x / FPB;
+  if (f >= cnt) return;
+  float2 X[REG_P];
+#pragma unroll
+  for (int i = 0; i < REG_P; ++i) X[i] = value(f, kk, i);
+  const int64_t row = (int64_t)TPF * g.n_frames;
+  float2 *of = o + (int64_t)kk * g.n_frames + t0 + f;
+#pragma unroll
+  for (int i = 0; i < REG_P; ++i) of[i * row] = make_float2(X[i].x * g.scale, X[i].y * g.scale);
+  if (kk == 0) {
+    const float2 Xh = value(f, H, REG_P);
+    o[(int64_t)H * g.n_frames + t0 + f] = make_float2(Xh.x * g.scale, Xh.y * g.scale);
+  }
+}
+
+// Whether the STFT kernel untangles the real spectrum in registers (the
+// FFT's last pass, reg_last_pass_real) rather than through shared memory:
+// for bnf output, and for bfn at n_fft >= 2048.  On an H200 that was 7-11%
+// faster there; for bfn at n_fft 1024 it was 2-3% slower (it needs more
+// registers, hence fewer blocks per multiprocessor).
+__host__ __device__ constexpr bool untangle_in_registers(int h, bool bnf) {
+  return reg_fft_size(h) && (bnf || h >= 1024);
+}
+// Blocks per multiprocessor the STFT kernel's registers are capped for.
+__host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
+  return !reg_fft_size(h)                 ? 1
+         : !untangle_in_registers(h, bnf) ? 1536 / forward_threads(h)
+         : forward_threads(h) == 512      ? 3
+         : h == 512                       ? 4 // (at 48 registers, for 5 blocks, it spilled)
+                                          : 5;
+}
+
+// H > 0: h = H, a power of two, and FPB frames per block, known at compile
+// time (index arithmetic becomes shifts); H = 0: any h, g.fpb frames.
+// Register-FFT sizes: forward_threads(H) threads per block (else THREADS).
+// BNF: [frames][bins] output, else [bins][frames].
+template <int H, int FPB, class T, bool BNF>
+__global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF))
+    stft_forward_kernel(const T *__restrict__ signal, float2 *__restrict__ out, stft_geometry g, pass_table pt,
+                        const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
+                        const float *__restrict__ window) {
+  SPECTRO_DYNAMIC_SMEM(float2, smem);
+  constexpr int BT = forward_threads(H);
+  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
+  float2 *a = smem, *b = smem + fpb * hp;
+  const int64_t batch_item = blockIdx.y;
+  const int64_t t0 = (int64_t)blockIdx.x * fpb;
+  const int F = h + 1;
+  float2 *o = out + batch_item * (int64_t)F * g.n_frames;
+  const int cnt = (int)min((int64_t)fpb, g.n_frames - t0);
+  if constexpr (untangle_in_registers(H, BNF)) {
+    // the real spectrum untangled in registers by the FFT's last pass: bnf
+    // rows go straight to memory, bfn through shared memory (rows of fpb
+    // frames per bin)
+    const int f = reg_frame<H>(), j = reg_lane<H>();
+    const int64_t t = t0 + f;
+    float2 v[REG_P];
+    reg_load_frame<H, T>(signal + batch_item * g.length, g, t0, window, v);
+    if constexpr (BNF) {
+      float2 *of = o + t * F;
+      const bool live = t < g.n_frames;
+      auto bin = [&](int k, float2 X) {
+        if (live) of[k] = make_float2(X.x * g.scale, X.y * g.scale);
+      };
+      reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
+    } else {
+      float2 *stage = reg_pass_count(H) % 2 == 0 ? a : b; // the buffer the last pass does not read
+      float2 *sf = stage + f * hp;
+      auto bin = [&](int k, float2 X) { sf[k] = X; };
+      reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
+      __syncthreads();
+      store_bfn_rows<H, FPB>(o, g, t0, cnt, [&](int fr, int kk, int i) {
+        return stage[fr * hp + (i < REG_P ? kk + i * (H / REG_P) : H)];
+      });
+    }
+  } else {
+    float2 *z = forward_frames<H, FPB, T>(signal + batch_item * g.length, a, b, g, t0, pt, tw, window);
+    // untangle the real spectrum and store it: bins 0..h
+    if constexpr (BNF) { // a thread keeps one bin for every frame; a warp writes consecutive bins
+      for (int k = threadIdx.x; k < F; k += BT) {
+        const int pa = PADH<H>(k), pb = PADH<H>(h - k);
+        const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
+        float2 *ok = o + t0 * F + k;
+#pragma unroll
+        for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
+          if (f >= cnt) break;
+          float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
+          ok[(int64_t)f * F] = make_float2(X.x * g.scale, X.y * g.scale);
+        }
+      }
+    } else if constexpr (reg_fft_size(H)) {
+      store_bfn_rows<H, FPB>(o, g, t0, cnt, [&](int fr, int kk, int i) {
+        const float2 *zf = z + fr * hp;
+        if (i == REG_P) { // bin h
+          const float2 z0 = zf[0];
+          return make_float2(z0.x - z0.y, 0.f);
+        }
+        const int k = kk + i * (H / REG_P);
+        const float2 za = zf[PADH<H>(k)];
+        if (i == 0 && kk == 0) return make_float2(za.x + za.y, 0.f);
+        return untangle_pair(za, zf[PADH<H>(H - k)], __ldg(&rtw[k]));
+      });
+    } else { // other sizes: consecutive threads take consecutive frames of one bin (coalesced rows)
+      for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
+        const int k = idx / fpb, f = idx - k * fpb;
+        if (f >= cnt) continue;
+        const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
+        float2 X = untangle_at(z + f * hp, k, h, PADH<H>(k), PADH<H>(h - k), w);
+        o[(int64_t)k * g.n_frames + t0 + f] = make_float2(X.x * g.scale, X.y * g.scale);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- inverse
+
+struct istft_geometry {
+  int n, h, hop, bins, fpb, span; // span: output samples a block owns
+  int64_t n_frames, length, off, full;
+  // span_hops = span / hop when hop divides span (else 0): then block x's
+  // frames start at max(0, x span_hops + c_first) and end at
+  // min(x span_hops + c_last, c_end, n_frames - 1), and p0 mod hop = r0 (no
+  // 64-bit division per block)
+  int span_hops, r0;
+  int64_t c_first, c_last, c_end;
+};
+
+
+// Point k < h of the half-length complex transform whose inverse gives a
+// real frame, from its spectrum xf (bins 0..h, unpadded):
+//   Z_k = (X_k + conj X_{h-k}) + i (X_k - conj X_{h-k}) conj(W^k).
+__device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, const float2 *__restrict__ rtw) {
+  float2 xa = xf[k], xb = xf[h - k];
+  if (k == 0) { // DC and Nyquist are real
+    xa.y = 0.f;
+    xb.y = 0.f;
+  }
+  const float er = xa.x + xb.x, ei = xa.y - xb.y, dr = xa.x - xb.x, di = xa.y + xb.y;
+  const float2 w = __ldg(&rtw[k]);
+  const float wr = w.x, wi = -w.y; // conj(W^k)
+  const float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
+  return make_float2(er - oi, ei + or_);
+}
+
+// Frames per round and threads of the iSTFT kernel: as the STFT kernel's
+// (4 frames and 512 threads at n_fft 2048: 32-byte rows read from a
+// [bins][frames] spectrum; 0.232 -> 0.201 ms for B16 T441k on an H200).
+__host__ __device__ constexpr int inverse_frames_per_block(int h) { return forward_frames_per_block(h); }
+__host__ __device__ constexpr int inverse_threads(int h) { return forward_threads(h); }
+
+template <int H, int FPB, bool BNF>
+__global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / inverse_threads(H) : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
+                             pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
+                             const float *__restrict__ window, const float *__restrict__ env_period,
+                             const float *__restrict__ env_inv, const float *__restrict__ iwindow) {
+  constexpr bool layout_bnf = BNF;
+  SPECTRO_DYNAMIC_SMEM(float2, smem);
+  constexpr int BT = inverse_threads(H);
+  const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
+            hp = padded_frame(h, fpb);
+  float2 *a = smem, *b = smem + fpb * hp;
+  float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp); // span floats: the overlap-added samples
+  const int64_t item = blockIdx.y;
+  const int64_t p0 = g.off + (int64_t)blockIdx.x * g.span; // first padded position owned
+  const int64_t p1 = min(p0 + g.span, g.off + g.length);
+  const float2 *sb = spec + item * (int64_t)F * g.n_frames;
+  // frames touching [p0, p1)
+  int64_t f_first, f_last;
+  if (g.span_hops) {
+    const int64_t x = (int64_t)blockIdx.x * g.span_hops;
+    f_first = max((int64_t)0, x + g.c_first);
+    f_last = min(min(x + g.c_last, g.c_end), g.n_frames - 1);
+  } else {
+    f_first = p0 - n + 1 <= 0 ? 0 : (p0 - n + 1 + hop - 1) / hop;
+    f_last = min((p1 - 1) / hop, g.n_frames - 1);
+  }
+  for (int i = threadIdx.x; i < g.span; i += BT) acc[i] = 0.f;
+  // every frame's sample pairs line up with the block's (even hop, even
+  // offset, even span): the overlap-add takes two samples per read
+  const bool pairs = hop % 2 == 0 && g.off % 2 == 0 && g.span % 2 == 0;
+  for (int64_t fb = f_first; fb <= f_last; fb += fpb) {
+    __syncthreads(); // acc zeroed / previous batch consumed
+    int cnt = (int)min((int64_t)fpb, f_last - fb + 1);
+    // the round's spectra (bins 0..h) into b, each value read from memory
+    // once and in rows (b is free until the FFT's first pass)
+    if constexpr (reg_fft_size(H)) {
+      // thread (f, kk) reads bins kk + i h / REG_P (and kk = 0 bin h) of
+      // frame f, every load in flight before the stores: [bins][frames]
+      // rows of FPB frames (f fastest), or [frames][bins] rows of bins
+      constexpr int TPF = H / REG_P;
+      const int f = layout_bnf ? threadIdx.x / TPF : threadIdx.x % FPB;
+      const int kk = layout_bnf ? threadIdx.x % TPF : threadIdx.x / FPB;
+      const bool live = f < cnt;
+      const float2 *src = layout_bnf ? sb + (fb + f) * F + kk : sb + (int64_t)kk * g.n_frames + fb + f;
+      const int64_t step = layout_bnf ? (int64_t)TPF : (int64_t)TPF * g.n_frames;
+      float2 x[REG_P + 1];
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) x[i] = live ? __ldg(src + i * step) : make_float2(0.f, 0.f);
+      if (kk == 0)
+        x[REG_P] = live ? __ldg(layout_bnf ? sb + (fb + f) * F + H : sb + (int64_t)H * g.n_frames + fb + f)
+                        : make_float2(0.f, 0.f);
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) b[f * hp + kk + i * TPF] = x[i];
+      if (kk == 0) b[f * hp + H] = x[REG_P];
+    } else for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
+      int f, k;
+      if (layout_bnf) {
+        f = idx / F;
+        k = idx - f * F;
+      } else {
+        k = idx / fpb;
+        f = idx - k * fpb;
+      }
+      float2 x = make_float2(0.f, 0.f);
+      if (f < cnt) x = layout_bnf ? __ldg(&sb[(fb + f) * F + k]) : __ldg(&sb[(int64_t)k * g.n_frames + fb + f]);
+      b[f * hp + k] = x;
+    }
+    __syncthreads();
+    float2 *z;
+    if constexpr (reg_fft_size(H)) {
+      // the pre-processed points go straight into the first pass's registers
+      constexpr int TPF = H / REG_P;
+      const int f = reg_frame<H>(), j = reg_lane<H>();
+      float2 v[REG_P];
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) v[i] = inverse_point(b + f * hp, j + i * TPF, H, rtw);
+      z = reg_passes<H, 1>(v, a, b, f * hp, j, tw, 1.f); // (the first pass writes a: b is still being read)
+    } else {
+      for (int idx = threadIdx.x; idx < fpb * h; idx += BT) {
+        const int f = idx / h, k = idx - f * h;
+        a[f * hp + PADH<H>(k)] = inverse_point(b + f * hp, k, h, rtw);
+      }
+      __syncthreads();
+      if constexpr (H > 0) z = fft_static<H, FPB, 1>(a, b, tw, 1.f);
+      else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
+    }
+    // overlap-add: each owned sample sums its frames of this batch in order;
+    // frame f's sample j is the real (j even) or imaginary part of z_{j/2}
+    const int base = (int)(p0 - fb * hop); // sample i of this block is sample base + i of frame fb
+    // only the samples this batch of frames reaches
+    const int i_lo = (int)max((int64_t)0, fb * hop - p0);
+    const int i_hi = (int)min(p1 - p0, (fb + cnt - 1) * hop + n - p0);
+    if (pairs) { // samples 2m, 2m + 1 of the block are z_{m'} of every frame: one read per pair
+      float2 *acc2 = reinterpret_cast<float2 *>(acc);
+      const float2 *w2 = reinterpret_cast<const float2 *>(iwindow);
+      for (int m = (i_lo >> 1) + threadIdx.x; 2 * m < i_hi; m += BT) {
+        float2 s = acc2[m];
+        int j = base + 2 * m;
+#pragma unroll
+        for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
+          if (f < cnt && j >= 0 && j < n) {
+            const float2 v = z[f * hp + PADH<H>(j >> 1)], w = __ldg(&w2[j >> 1]);
+            s.x += v.x * w.x;
+            s.y += v.y * w.y;
+          }
+        }
+        acc2[m] = s;
+      }
+    } else {
+      for (int i = i_lo + threadIdx.x; i < i_hi; i += BT) {
+        float s = acc[i];
+        int j = base + i;
+#pragma unroll
+        for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f, j -= hop) {
+          if (f < cnt && j >= 0 && j < n) {
+            const float2 v = z[f * hp + PADH<H>(j >> 1)];
+            const float w = __ldg(&iwindow[j]);
+            s += ((j & 1) ? v.y : v.x) * w;
+          }
+        }
+        acc[i] = s;
+      }
+    }
+  }
+  __syncthreads();
+  // divide by the window envelope (the inverse's 1 / (n forward_scale) is
+  // in iwindow)
+  float *o = out + item * g.length;
+  const int r0 = g.span_hops ? g.r0 : (int)(p0 % hop);
+  if (p0 >= n - 1 && p1 <= g.n_frames * hop && p1 <= g.full) {
+    // every owned sample in the periodic part of the envelope (the usual
+    // block): r = p mod hop stepped instead of divided, no search for the
+    // frames near the ends (6-7% off the n_fft 1024 iSTFT on an H100)
+    const int step = BT % hop;
+    int r = (r0 + (int)threadIdx.x) % hop;
+    for (int i = threadIdx.x; i < (int)(p1 - p0); i += BT) {
+      o[p0 + i - g.off] = r < n ? acc[i] * __ldg(&env_inv[r]) : 0.f; // (env_inv: 0 where the envelope is <= 1e-11)
+      r += step;
+      if (r >= hop) r -= hop;
+    }
+    return;
+  }
+  for (int i = threadIdx.x; i < (int)(p1 - p0); i += BT) {
+    const int64_t p = p0 + i;
+    float v = 0.f;
+    if (p < g.full) {
+      const float env = envelope(env_period, window, p, (r0 + i) % hop, n, hop, g.n_frames);
+      v = env > 1e-11f ? acc[i] / env : 0.f;
+    }
+    o[p - g.off] = v;
+  }
+}
+
+#endif

@@ -1,0 +1,125 @@
+// The CUDA forward STFT kernel (src/cuda/stft_kernels.cuh) run on CPU threads
+// through the host emulation in shim/ (one std::thread per CUDA thread, the
+// blocks of the grid one after another), against a double-precision DFT of
+// frames cut here by SPEC's framing rules: register-FFT sizes, both
+// layouts, reflect / constant centre padding and center=False, odd lengths,
+// a batch of two, fresh random input each run.  Covers the kernel's framing,
+// window, FFT, untangle and [bins][frames] / [frames][bins] stores where CI
+// can run them (no GPU); the GPU runs the same code in tests/python/test_cuda.py.
+#include "../../src/cuda/stft_kernels.cuh"
+
+#include <complex>
+#include <cstdio>
+#include <random>
+#include <thread>
+#include <vector>
+
+thread_local emu_dim3 threadIdx, blockIdx, gridDim;
+std::barrier<> *emu_barrier;
+void *emu_smem;
+
+static std::mt19937_64 rng{std::random_device{}()};
+
+// in-place radix-2 FFT in double (n a power of two): the reference
+static void fft(std::vector<std::complex<double>> &a) {
+  const size_t n = a.size();
+  for (size_t i = 1, j = 0; i < n; ++i) {
+    size_t bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) std::swap(a[i], a[j]);
+  }
+  for (size_t len = 2; len <= n; len <<= 1)
+    for (size_t i = 0; i < n; i += len)
+      for (size_t k = 0; k < len / 2; ++k) {
+        const std::complex<double> w = std::polar(1.0, -2.0 * M_PI * (double)k / (double)len);
+        const std::complex<double> u = a[i + k], v = a[i + k + len / 2] * w;
+        a[i + k] = u + v;
+        a[i + k + len / 2] = u - v;
+      }
+}
+
+// kernel(grid) on CPU threads: every block of the grid in turn, `threads`
+// std::threads per block, `smem` bytes of shared memory
+template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads, size_t smem, Kernel kernel) {
+  std::vector<double> buf(smem / sizeof(double) + 16); // (aligned)
+  emu_smem = buf.data();
+  for (unsigned by = 0; by < gy; ++by)
+    for (unsigned bx = 0; bx < gx; ++bx) {
+      std::barrier<> bar(threads);
+      emu_barrier = &bar;
+      std::vector<std::thread> ts;
+      for (int tid = 0; tid < threads; ++tid)
+        ts.emplace_back([&, tid] {
+          threadIdx = {(unsigned)tid, 0, 0};
+          blockIdx = {bx, by, 0};
+          gridDim = {gx, gy, 1};
+          kernel();
+        });
+      for (auto &t : ts) t.join();
+    }
+}
+
+// center: 0 none, 1 reflect, 2 constant (both symmetric: frames = 1 + T / hop)
+template <int H, bool BNF> static int check(int center, int64_t T) {
+  constexpr int FPB = forward_frames_per_block(H), BT = forward_threads(H);
+  const int n = 2 * H, hop = n / 4, F = H + 1, batch = 2;
+  const int64_t N = center ? 1 + T / hop : 1 + (T - n) / hop;
+  std::normal_distribution<double> nd;
+  std::vector<float> x((size_t)batch * T), window(n);
+  for (auto &v : x) v = (float)nd(rng);
+  for (int i = 0; i < n; ++i) window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
+  std::vector<float2> tw(reg_tw_offset(H, H) + 1), rtw(H), out((size_t)batch * F * N, make_float2(NAN, NAN));
+  reg_fill_twiddles(H, tw.data());
+  for (int k = 0; k < H; ++k) rtw[k] = make_float2((float)std::cos(M_PI * k / H), (float)-std::sin(M_PI * k / H));
+  stft_geometry g{};
+  g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = center ? n / 2 : 0, g.reflect = center == 1;
+  g.length = T, g.n_frames = N, g.scale = 1.f, g.fpb = FPB;
+  g.pairs = hop % 2 == 0 && g.pad_left % 2 == 0 && T % 2 == 0;
+  const size_t smem = sizeof(float2) * 2 * FPB * padded_frame(H, FPB);
+  pass_table pt{};
+  launch((unsigned)((N + FPB - 1) / FPB), batch, BT, smem, [&] {
+    stft_forward_kernel<H, FPB, float, BNF>(x.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data());
+  });
+  double err = 0, norm = 0;
+  for (int b = 0; b < batch; ++b)
+    for (int64_t t = 0; t < N; ++t) {
+      std::vector<std::complex<double>> fr(n);
+      for (int m = 0; m < n; ++m) {
+        int64_t i = t * hop - g.pad_left + m;
+        if (i < 0 || i >= T) {
+          if (center != 1) { fr[m] = 0; continue; }
+          i = i < 0 ? -i : 2 * (T - 1) - i;
+        }
+        fr[m] = x[b * T + i] * (double)window[m];
+      }
+      fft(fr);
+      for (int k = 0; k <= H; ++k) {
+        const std::complex<double> s = fr[k];
+        const float2 o = BNF ? out[((size_t)b * N + t) * F + k] : out[((size_t)b * F + k) * N + t];
+        err += std::norm(std::complex<double>(o.x, o.y) - s); // (NaN: a value never written)
+        norm += std::norm(s);
+      }
+    }
+  const double e = std::sqrt(err / norm);
+  const bool ok = e <= 1e-6;
+  printf("%s n_fft %d %s center=%s T=%lld (%lld frames): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n, BNF ? "bnf" : "bfn",
+         center == 0 ? "none" : center == 1 ? "reflect" : "constant", (long long)T, (long long)N, e);
+  return ok ? 0 : 1;
+}
+
+int main() {
+  int bad = 0;
+  std::uniform_int_distribution<int> odd(0, 63);
+  for (int c = 0; c < 3; ++c) {
+    bad += check<256, false>(c, 3 * 512 + 2 * odd(rng) + 1);
+    bad += check<256, true>(c, 3 * 512 + 2 * odd(rng));
+    bad += check<512, false>(c, 5 * 1024 + 2 * odd(rng));
+    bad += check<512, true>(c, 5 * 1024 + 2 * odd(rng) + 1);
+    bad += check<1024, false>(c, 4 * 2048 + 2 * odd(rng) + 1);
+    bad += check<1024, true>(c, 3 * 2048 + 2 * odd(rng));
+  }
+  bad += check<2048, false>(1, 3 * 4096 + 38);
+  bad += check<2048, true>(0, 3 * 4096 + 7);
+  return bad ? 1 : 0;
+}
