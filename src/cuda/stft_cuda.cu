@@ -218,7 +218,6 @@ extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
   device_tables_release<cuda_plan_data>(plan->cuda, free_plan_data);
 }
 
-#define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
 extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
                                             int64_t batch,
@@ -264,50 +263,10 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
   if (!d->fused) return cuda_fft_istft(plan, d, spec, batch, n_frames, layout, length, out, (cudaStream_t)stream);
-  istft_geometry g;
-  g.n = (int)plan->n_fft;
-  g.h = g.n / 2;
-  g.hop = (int)plan->hop;
-  g.bins = (int)plan->bins;
-  g.n_frames = n_frames;
-  g.length = length;
-  g.off = plan->fr.pad_left;
-  g.full = (int64_t)plan->n_fft + plan->hop * (n_frames - 1);
-  auto floor_div = [](int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
-  // Each block owns a run of samples: long enough that the frames it shares
-  // with its neighbours (computed twice) stay a small part, short enough to
-  // give every multiprocessor several blocks.
   static int sms = 0;
   if (sms == 0 && cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, d->device) != cudaSuccess) sms = 132;
-  if (static_frames(g.h)) {
-    // The block transforms the frames touching its run fpb at a time: make
-    // them whole rounds (run / hop + halo = rounds * fpb), the run about 8
-    // hops or more (on an H200, 9-13 hops ran 10-25% faster than 5, 16, 29
-    // or 61), fewer when the call would not give every multiprocessor two
-    // blocks, and at most 6144 samples (shared memory).
-    const int fpb = inverse_frames_per_block(g.h);
-    const int halo = (g.n + g.hop - 1) / g.hop - 1 + (g.off % g.hop != 0);
-    const int min_rounds = (1 + halo + fpb - 1) / fpb;
-    int rounds = (8 + halo + fpb - 1) / fpb;
-    if (rounds < min_rounds) rounds = min_rounds;
-    auto hops = [&](int r) { return (int64_t)r * fpb - halo; };
-    while (rounds > min_rounds && (hops(rounds) * g.hop > 6144 ||
-                                   batch * ((length + hops(rounds) * g.hop - 1) / (hops(rounds) * g.hop)) < 2 * sms))
-      --rounds;
-    g.span = (int)(hops(rounds) * g.hop);
-    g.fpb = fpb;
-  } else {
-    int64_t want = (batch * length + 4 * sms - 1) / (4 * sms);
-    want = (want + g.hop - 1) / g.hop * g.hop;
-    int64_t lo = g.hop * 4 > 512 ? g.hop * 4 : 512;
-    g.span = (int)(want < lo ? lo : want > 4096 ? 4096 : want);
-    g.fpb = frames_per_block(g.h, (int)(g.span * sizeof(float)), ISTFT_SMEM_BYTES);
-  }
-  g.span_hops = g.span % g.hop == 0 ? g.span / g.hop : 0;
-  g.r0 = (int)(g.off % g.hop);
-  g.c_first = -floor_div(-(g.off - g.n + 1), g.hop); // ceil((off - n + 1) / hop)
-  g.c_last = floor_div(g.off + g.span - 1, g.hop);
-  g.c_end = floor_div(g.off + length - 1, g.hop);
+  const istft_geometry g =
+      inverse_geometry((int)plan->n_fft, (int)plan->hop, plan->fr.pad_left, n_frames, length, batch, sms);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) + sizeof(float) * (size_t)g.span;

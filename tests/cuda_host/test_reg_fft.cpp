@@ -8,16 +8,9 @@
 // tests/python/test_cuda*.py.
 #include "../../src/cuda/fft_smem.cuh"
 
-#include <complex>
+#include "emu.h"
+
 #include <cstdio>
-#include <random>
-#include <thread>
-#include <vector>
-
-thread_local emu_dim3 threadIdx;
-std::barrier<> *emu_barrier;
-
-static std::mt19937_64 rng{std::random_device{}()};
 
 // Runs body(tid) on `threads` CPU threads as one CUDA block.
 template <class Body> static void run_block(int threads, Body body) {
@@ -40,8 +33,7 @@ template <int H> static int check(int fpb) {
   std::normal_distribution<double> nd;
   std::vector<float2> tw(reg_tw_offset(H, H) + 1), rtw(H);
   reg_fill_twiddles(H, tw.data());
-  // the real transform's untangling roots, as the plan's rtw_f: (cos, -sin)(2 pi k / 2H)
-  for (int k = 0; k < H; ++k) rtw[k] = make_float2((float)std::cos(M_PI * k / H), (float)-std::sin(M_PI * k / H));
+  rtw = untangle_roots(H);
 
   // complex: frames of H random points straight into the first pass
   std::vector<float2> smem(2 * fpb * hp + 64), in(fpb * H);

@@ -8,57 +8,9 @@
 // can run them (no GPU); the GPU runs the same code in tests/python/test_cuda.py.
 #include "../../src/cuda/stft_kernels.cuh"
 
-#include <complex>
+#include "emu.h"
+
 #include <cstdio>
-#include <random>
-#include <thread>
-#include <vector>
-
-thread_local emu_dim3 threadIdx, blockIdx, gridDim;
-std::barrier<> *emu_barrier;
-void *emu_smem;
-
-static std::mt19937_64 rng{std::random_device{}()};
-
-// in-place radix-2 FFT in double (n a power of two): the reference
-static void fft(std::vector<std::complex<double>> &a) {
-  const size_t n = a.size();
-  for (size_t i = 1, j = 0; i < n; ++i) {
-    size_t bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) std::swap(a[i], a[j]);
-  }
-  for (size_t len = 2; len <= n; len <<= 1)
-    for (size_t i = 0; i < n; i += len)
-      for (size_t k = 0; k < len / 2; ++k) {
-        const std::complex<double> w = std::polar(1.0, -2.0 * M_PI * (double)k / (double)len);
-        const std::complex<double> u = a[i + k], v = a[i + k + len / 2] * w;
-        a[i + k] = u + v;
-        a[i + k + len / 2] = u - v;
-      }
-}
-
-// kernel(grid) on CPU threads: every block of the grid in turn, `threads`
-// std::threads per block, `smem` bytes of shared memory
-template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads, size_t smem, Kernel kernel) {
-  std::vector<double> buf(smem / sizeof(double) + 16); // (aligned)
-  emu_smem = buf.data();
-  for (unsigned by = 0; by < gy; ++by)
-    for (unsigned bx = 0; bx < gx; ++bx) {
-      std::barrier<> bar(threads);
-      emu_barrier = &bar;
-      std::vector<std::thread> ts;
-      for (int tid = 0; tid < threads; ++tid)
-        ts.emplace_back([&, tid] {
-          threadIdx = {(unsigned)tid, 0, 0};
-          blockIdx = {bx, by, 0};
-          gridDim = {gx, gy, 1};
-          kernel();
-        });
-      for (auto &t : ts) t.join();
-    }
-}
 
 // center: 0 none, 1 reflect, 2 constant (both symmetric: frames = 1 + T / hop)
 template <int H, bool BNF> static int check(int center, int64_t T) {
@@ -69,9 +21,8 @@ template <int H, bool BNF> static int check(int center, int64_t T) {
   std::vector<float> x((size_t)batch * T), window(n);
   for (auto &v : x) v = (float)nd(rng);
   for (int i = 0; i < n; ++i) window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
-  std::vector<float2> tw(reg_tw_offset(H, H) + 1), rtw(H), out((size_t)batch * F * N, make_float2(NAN, NAN));
+  std::vector<float2> tw(reg_tw_offset(H, H) + 1), rtw = untangle_roots(H), out((size_t)batch * F * N, make_float2(NAN, NAN));
   reg_fill_twiddles(H, tw.data());
-  for (int k = 0; k < H; ++k) rtw[k] = make_float2((float)std::cos(M_PI * k / H), (float)-std::sin(M_PI * k / H));
   stft_geometry g{};
   g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = center ? n / 2 : 0, g.reflect = center == 1;
   g.length = T, g.n_frames = N, g.scale = 1.f, g.fpb = FPB;

@@ -1,0 +1,62 @@
+// Shared by the host-emulation tests: the emulated CUDA state, a grid
+// launcher (every block in turn, a std::thread per CUDA thread), a random
+// generator seeded fresh each run, and a double FFT for the references.
+#pragma once
+#include <barrier>
+#include <complex>
+#include <random>
+#include <thread>
+#include <vector>
+
+thread_local emu_dim3 threadIdx, blockIdx, gridDim;
+std::barrier<> *emu_barrier;
+void *emu_smem;
+
+static std::mt19937_64 rng{std::random_device{}()};
+
+// kernel() as a grid of gx by gy blocks of `threads` threads with `smem`
+// bytes of dynamic shared memory.
+template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads, size_t smem, Kernel kernel) {
+  std::vector<double> buf(smem / sizeof(double) + 16);
+  emu_smem = buf.data();
+  for (unsigned by = 0; by < gy; ++by)
+    for (unsigned bx = 0; bx < gx; ++bx) {
+      std::barrier<> bar(threads);
+      emu_barrier = &bar;
+      std::vector<std::thread> ts;
+      for (int tid = 0; tid < threads; ++tid)
+        ts.emplace_back([&, tid] {
+          threadIdx = {(unsigned)tid, 0, 0};
+          blockIdx = {bx, by, 0};
+          gridDim = {gx, gy, 1};
+          kernel();
+        });
+      for (auto &t : ts) t.join();
+    }
+}
+
+// in-place radix-2 FFT in double (size a power of two), sign -1 forward
+static void fft(std::vector<std::complex<double>> &a, int sign = -1) {
+  const size_t n = a.size();
+  for (size_t i = 1, j = 0; i < n; ++i) {
+    size_t bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) std::swap(a[i], a[j]);
+  }
+  for (size_t len = 2; len <= n; len <<= 1)
+    for (size_t i = 0; i < n; i += len)
+      for (size_t k = 0; k < len / 2; ++k) {
+        const std::complex<double> w = std::polar(1.0, sign * 2.0 * M_PI * (double)k / (double)len);
+        const std::complex<double> u = a[i + k], v = a[i + k + len / 2] * w;
+        a[i + k] = u + v;
+        a[i + k + len / 2] = u - v;
+      }
+}
+
+// the real transform's untangling roots (the plan's rtw_f): (cos, -sin)(2 pi k / 2h)
+static std::vector<float2> untangle_roots(int h) {
+  std::vector<float2> r(h);
+  for (int k = 0; k < h; ++k) r[k] = make_float2((float)std::cos(M_PI * k / h), (float)-std::sin(M_PI * k / h));
+  return r;
+}
