@@ -46,9 +46,9 @@ test-python: python
 
 test: env test-c test-asan test-install test-cuda-host test-python
 
-# The CUDA device code (the register FFT, the forward STFT kernel) on CPU
+# The CUDA device code (the register FFT, the STFT, iSTFT and frontend kernels) on CPU
 # threads through a host emulation of the CUDA it uses: runs without a GPU.
-CUDA_HOST_TESTS = test_reg_fft test_stft_kernel test_istft_kernel
+CUDA_HOST_TESTS = test_reg_fft test_stft_kernel test_istft_kernel test_frontend_kernel
 test-cuda-host:
 	@mkdir -p $(BUILD)
 	@for t in $(CUDA_HOST_TESTS); do \

@@ -4,13 +4,16 @@
 #pragma once
 #include <barrier>
 #include <complex>
+#include <memory>
 #include <random>
 #include <thread>
 #include <vector>
 
-thread_local emu_dim3 threadIdx, blockIdx, gridDim;
+thread_local emu_dim3 threadIdx, blockIdx, gridDim, blockDim;
 std::barrier<> *emu_barrier;
 void *emu_smem;
+float *emu_shfl_slots;
+std::barrier<> **emu_warp_barriers;
 
 static std::mt19937_64 rng{std::random_device{}()};
 
@@ -23,12 +26,22 @@ template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads
     for (unsigned bx = 0; bx < gx; ++bx) {
       std::barrier<> bar(threads);
       emu_barrier = &bar;
+      std::vector<float> slots(threads);
+      std::vector<std::unique_ptr<std::barrier<>>> warps;
+      std::vector<std::barrier<> *> warp_ptrs;
+      for (int w = 0; w < (threads + 31) / 32; ++w) {
+        warps.push_back(std::make_unique<std::barrier<>>(threads - 32 * w < 32 ? threads - 32 * w : 32));
+        warp_ptrs.push_back(warps.back().get());
+      }
+      emu_shfl_slots = slots.data();
+      emu_warp_barriers = warp_ptrs.data();
       std::vector<std::thread> ts;
       for (int tid = 0; tid < threads; ++tid)
         ts.emplace_back([&, tid] {
           threadIdx = {(unsigned)tid, 0, 0};
           blockIdx = {bx, by, 0};
           gridDim = {gx, gy, 1};
+          blockDim = {(unsigned)threads, 1, 1};
           kernel();
         });
       for (auto &t : ts) t.join();

@@ -3,7 +3,9 @@
 // per CUDA thread of a block, a std::barrier for __syncthreads.  Only for
 // tests/cuda_host (the CI machines have no GPU); never part of the library.
 #pragma once
+#include <atomic>
 #include <barrier>
+#include <cstring>
 #include <cstddef>
 #include <cstdint>
 #define __host__
@@ -13,10 +15,12 @@
 struct float2 { float x, y; };
 struct float4 { float x, y, z, w; };
 struct short2 { short x, y; };
+struct int4 { int x, y, z, w; };
+inline int4 make_int4(int x, int y, int z, int w) { return {x, y, z, w}; }
 inline float2 make_float2(float x, float y) { return {x, y}; }
 inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
 struct emu_dim3 { unsigned x, y, z; };
-extern thread_local emu_dim3 threadIdx, blockIdx, gridDim;
+extern thread_local emu_dim3 threadIdx, blockIdx, gridDim, blockDim;
 #define __launch_bounds__(...)
 // each emulated block runs alone: one dynamic shared-memory buffer serves them in turn
 extern void *emu_smem;
@@ -26,6 +30,35 @@ template <class A, class B> inline auto max(A a, B b) -> decltype(a + b) { retur
 extern std::barrier<> *emu_barrier;
 inline void __syncthreads() { emu_barrier->arrive_and_wait(); }
 template <class T> inline T __ldg(const T *p) { return *p; }
+#define __shared__ static // (function-local statics: one per kernel, the blocks run in turn)
+// warp shuffles: lanes meet at their warp's barrier (emu.h sets them up per block)
+extern float *emu_shfl_slots;
+extern std::barrier<> **emu_warp_barriers;
+inline float __shfl_xor_sync(unsigned, float v, int lane_mask) {
+  const unsigned t = threadIdx.x;
+  emu_shfl_slots[t] = v;
+  emu_warp_barriers[t >> 5]->arrive_and_wait();
+  const float r = emu_shfl_slots[(t & ~31u) | ((t & 31u) ^ (unsigned)lane_mask)];
+  emu_warp_barriers[t >> 5]->arrive_and_wait();
+  return r;
+}
+inline unsigned atomicMax(unsigned *a, unsigned v) {
+  std::atomic_ref<unsigned> r(*a);
+  unsigned old = r.load();
+  while (old < v && !r.compare_exchange_weak(old, v)) {
+  }
+  return old;
+}
+inline unsigned __float_as_uint(float f) {
+  unsigned u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+inline float __uint_as_float(unsigned u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
 typedef int cudaError_t;
 typedef void *cudaStream_t;
 enum { cudaSuccess = 0, cudaErrorInvalidValue = 1 };

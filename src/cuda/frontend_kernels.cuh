@@ -1,0 +1,273 @@
+// The frontend kernels (device code only; frontend_cuda.cu launches them).
+// A header of its own so tests/cuda_host can run them on CPU threads.
+#ifndef SPECTRO_CUDA_FRONTEND_KERNELS_CUH
+#define SPECTRO_CUDA_FRONTEND_KERNELS_CUH
+
+#include "fft_smem.cuh"
+
+#include <math.h>
+
+extern "C" {
+#include "../frontend.h"
+}
+
+struct frontend_geometry {
+  int rows, bands, identity, power_kind, scale, log_mode;
+  int n_dct, fused_dct, track_max, group;
+  float power, log_amin, log_scale, db_mult, db_amin, db_offset;
+};
+
+// Float -> unsigned with the same order (any non-NaN value > 0).
+__device__ __forceinline__ unsigned order_encode(float f) {
+  unsigned u = __float_as_uint(f);
+  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+__device__ __forceinline__ float order_decode(unsigned u) {
+  return __uint_as_float((u & 0x80000000u) ? (u & 0x7fffffffu) : ~u);
+}
+
+__device__ __forceinline__ float power_value(const frontend_geometry &fg, float p) {
+  return fg.power_kind == 0 ? p : fg.power_kind == 1 ? sqrtf(p) : powf(p, 0.5f * fg.power);
+}
+
+// As frontend_scale_value (src/frontend.h), in float.
+__device__ __forceinline__ float scale_value(const frontend_geometry &fg, float v) {
+  switch (fg.scale) {
+  case SPECTRO_SCALE_LOG:
+    if (fg.log_mode == SPECTRO_LOG_ADD) return logf(v + fg.log_amin);
+    if (fg.log_mode == SPECTRO_LOG_LOG1P) return log1pf(fg.log_scale * v);
+    return logf(v < fg.log_amin ? fg.log_amin : v);
+  case SPECTRO_SCALE_DB: return fg.db_mult * log10f(v < fg.db_amin ? fg.db_amin : v) - fg.db_offset;
+  case SPECTRO_SCALE_LOG10_PLUS_ONE: return log10f(v + 1.f);
+  default: return v;
+  }
+}
+
+// Row stride of fpb frames' |X|^power in shared memory: rows rounded up to
+// 32 / fpb mod 32 floats, so the projection's lanes, which read the same
+// bins of consecutive frames, land in different banks (when the buffer,
+// `room` floats per frame, has the space).
+__device__ __forceinline__ int power_stride(int rows, int fpb, int room) {
+  const int want = fpb >= 2 && fpb <= 32 ? 32 / fpb : 0;
+  const int s = rows + ((want - rows % 32) % 32 + 32) % 32;
+  return s <= room ? s : rows;
+}
+
+// Projection, scaling and (with fused_dct) the DCT of fpb frames whose
+// |X|^power are in shared memory (pw, row stride rs >= fg.rows); mel is shared scratch
+// for fpb * bands values.  frame_of(f, &item, &t) gives the block's frame f
+// (false: no frame).  Features go to out[item][band or coefficient][t].
+// SINGLE_ITEM: every frame belongs to one example and the maximum written is
+// returned for the caller's block reduction; otherwise each thread folds its
+// maximum into maxes[item / group] whenever its example changes.
+template <bool SINGLE_ITEM, int BT, class FrameOf>
+__device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const float *pw, int rs, float *mel, int fpb,
+                                             int64_t N, float *__restrict__ out, const int4 *__restrict__ bands_tab,
+                                             const float *__restrict__ weights, const float *__restrict__ dct,
+                                             unsigned *__restrict__ maxes, FrameOf frame_of) {
+  const int M = fg.bands;
+  float lmax = -INFINITY;
+  int64_t cur = -1; // example of lmax (per-thread flush)
+  for (int idx = threadIdx.x; idx < fpb * M; idx += BT) {
+    const int m = idx / fpb, f = idx - m * fpb; // consecutive threads: consecutive frames of a band
+    float v;
+    if (fg.identity) {
+      v = pw[f * rs + m];
+    } else {
+      const int4 bt = __ldg(&bands_tab[m]);
+      const float *src = pw + f * rs + bt.x, *w = weights + bt.z;
+      float acc = 0.f;
+#pragma unroll 4
+      for (int j = 0; j < bt.y; ++j) acc += __ldg(&w[j]) * src[j];
+      v = acc;
+    }
+    v = scale_value(fg, v);
+    int64_t item, t;
+    if (fg.fused_dct) {
+      mel[f * M + m] = v;
+    } else if (frame_of(f, &item, &t)) {
+      out[(item * M + m) * N + t] = v;
+      if (!SINGLE_ITEM && fg.track_max && item != cur) {
+        if (cur >= 0) atomicMax(&maxes[cur / fg.group], order_encode(lmax));
+        cur = item;
+        lmax = -INFINITY;
+      }
+      lmax = fmaxf(lmax, v);
+    }
+  }
+  if (fg.fused_dct) { // DCT-II (lifter folded in) of each frame's scaled bands
+    __syncthreads();
+    const int K = fg.n_dct;
+    for (int idx = threadIdx.x; idx < fpb * K; idx += BT) {
+      const int k = idx / fpb, f = idx - k * fpb;
+      int64_t item, t;
+      if (!frame_of(f, &item, &t)) continue;
+      const float *c = dct + (int64_t)k * M, *mf = mel + f * M;
+      float acc = 0.f;
+      for (int m = 0; m < M; ++m) acc += __ldg(&c[m]) * mf[m];
+      out[(item * K + k) * N + t] = acc;
+    }
+  }
+  if (!SINGLE_ITEM && fg.track_max && cur >= 0) atomicMax(&maxes[cur / fg.group], order_encode(lmax));
+  return lmax;
+}
+
+// out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
+// bands_tab[m] = (first bin, bin count, weight offset) of band m.
+template <int H, int FPB, class T>
+__global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H) ? 1536 / forward_threads(H) : 1)
+    frontend_kernel(const T *__restrict__ signal, float *__restrict__ out, stft_geometry g, frontend_geometry fg,
+                    pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
+                    const float *__restrict__ window, const int4 *__restrict__ bands_tab,
+                    const float *__restrict__ weights, const float *__restrict__ dct, unsigned *__restrict__ maxes) {
+  SPECTRO_DYNAMIC_SMEM(float2, smem);
+  constexpr int BT = forward_threads(H);
+  __shared__ float warp_max[BT / 32];
+  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
+  float2 *a = smem, *b = smem + fpb * hp;
+  const int64_t item = blockIdx.y;
+  const int64_t t0 = (int64_t)blockIdx.x * fpb, N = g.n_frames;
+  float2 *z = forward_frames<H, FPB, T>(signal + item * g.length, a, b, g, t0, pt, tw, window);
+  // |X|^power of bins 0 .. rows-1 into the free buffer
+  float *pw = reinterpret_cast<float *>(z == a ? b : a);
+  const int rs = power_stride(fg.rows, fpb, 2 * hp);
+  const int R = fg.rows;
+  if constexpr (reg_fft_size(H)) {
+    // bins threadIdx.x + i BT (a whole number of rounds for these sizes), bin
+    // h by thread 0; every frame's reads ahead of the arithmetic
+#pragma unroll
+    for (int i = 0; i < H / BT; ++i) {
+      const int k = threadIdx.x + i * BT;
+      if (k >= R) break;
+      const float2 w = __ldg(&rtw[k]);
+      float2 za[FPB], zb[FPB];
+#pragma unroll
+      for (int f = 0; f < FPB; ++f) {
+        za[f] = z[f * hp + PADH<H>(k)];
+        zb[f] = z[f * hp + PADH<H>(H - k)];
+      }
+#pragma unroll
+      for (int f = 0; f < FPB; ++f) {
+        float2 X = k == 0 ? make_float2(za[f].x + za[f].y, 0.f) : untangle_pair(za[f], zb[f], w);
+        X.x *= g.scale;
+        X.y *= g.scale;
+        pw[f * rs + k] = power_value(fg, X.x * X.x + X.y * X.y);
+      }
+    }
+    if (R > H && threadIdx.x == 0) {
+#pragma unroll
+      for (int f = 0; f < FPB; ++f) {
+        const float2 z0 = z[f * hp];
+        const float xr = (z0.x - z0.y) * g.scale;
+        pw[f * rs + H] = power_value(fg, xr * xr);
+      }
+    }
+  } else
+  for (int k = threadIdx.x; k < R; k += BT) { // a thread keeps one bin for every frame
+    const int pa = PADH<H>(k), pb = PADH<H>(h - k);
+    const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
+#pragma unroll
+    for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
+      if (FPB == 0 && f >= fpb) break;
+      float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
+      X.x *= g.scale;
+      X.y *= g.scale;
+      pw[f * rs + k] = power_value(fg, X.x * X.x + X.y * X.y);
+    }
+  }
+  __syncthreads();
+  const float lmax = bands_stage<true, BT>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct,
+                                       maxes, [&](int f, int64_t *it, int64_t *t) {
+                                         *it = item;
+                                         *t = t0 + f;
+                                         return t0 + f < N;
+                                       });
+  if (fg.track_max) { // one atomic per block: every frame of the block belongs to `item`
+    float m = lmax;
+#pragma unroll
+    for (int d = 16; d > 0; d >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, d));
+    if ((threadIdx.x & 31) == 0) warp_max[threadIdx.x >> 5] = m;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+      float mx = warp_max[0];
+      for (int w = 1; w < BT / 32; ++w) mx = fmaxf(mx, warp_max[w]);
+      atomicMax(&maxes[item / fg.group], order_encode(mx));
+    }
+  }
+}
+
+// The cuFFT path's features: spec holds the spectra of global frames c0 ..
+// c0 + cnt - 1 (frame = item * N + t); a block takes fpb of them.
+__global__ void __launch_bounds__(THREADS)
+    spectrum_frontend_kernel(const float2 *__restrict__ spec, float *__restrict__ out, int64_t c0, int64_t cnt,
+                             int64_t N, int F, frontend_geometry fg, const int4 *__restrict__ bands_tab,
+                             const float *__restrict__ weights, const float *__restrict__ dct,
+                             unsigned *__restrict__ maxes, int fpb) {
+  SPECTRO_DYNAMIC_SMEM(float2, smem);
+  float *pw = reinterpret_cast<float *>(smem), *mel = pw + fpb * fg.rows;
+  const int64_t j0 = (int64_t)blockIdx.x * fpb;
+  const int R = fg.rows;
+  for (int idx = threadIdx.x; idx < fpb * R; idx += THREADS) {
+    const int f = idx / R, k = idx - f * R;
+    const float2 X = j0 + f < cnt ? spec[(j0 + f) * F + k] : make_float2(0.f, 0.f); // scaled when framed
+    pw[idx] = power_value(fg, X.x * X.x + X.y * X.y);
+  }
+  __syncthreads();
+  bands_stage<false, THREADS>(fg, pw, fg.rows, mel, fpb, N, out, bands_tab, weights, dct, maxes,
+                     [&](int f, int64_t *it, int64_t *t) {
+                       if (j0 + f >= cnt) return false;
+                       *it = (c0 + j0 + f) / N; // frames of the chunk run across examples
+                       *t = c0 + j0 + f - *it * N;
+                       return true;
+                     });
+}
+
+// v raised to lo (NaN stays NaN, as numpy.maximum and the CPU backend).
+__device__ __forceinline__ float clip_below(float v, float lo) { return v < lo ? lo : v; }
+
+// top_db clipping in place: x >= max(group) - top_db.  Grid (chunks,
+// batch): blockIdx.y is the example (no division per value), 4 values per
+// 16-byte access where the example's row is aligned.
+__global__ void clip_kernel(float *__restrict__ x, int64_t per_item, const unsigned *__restrict__ maxes, int group,
+                            double top_db) {
+  const int64_t item = blockIdx.y;
+  const float floor_v = (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db);
+  float *xi = x + item * per_item;
+  const int64_t stride = (int64_t)gridDim.x * blockDim.x;
+  int64_t head = 0; // values before the first 16-byte boundary
+  if (((uintptr_t)xi & 15) != 0) head = min(per_item, (int64_t)((16 - ((uintptr_t)xi & 15)) / 4));
+  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < head; i += stride) xi[i] = clip_below(xi[i], floor_v);
+  float4 *x4 = reinterpret_cast<float4 *>(xi + head);
+  const int64_t n4 = (per_item - head) / 4;
+  for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n4; i += stride) {
+    float4 v = x4[i];
+    v.x = clip_below(v.x, floor_v);
+    v.y = clip_below(v.y, floor_v);
+    v.z = clip_below(v.z, floor_v);
+    v.w = clip_below(v.w, floor_v);
+    x4[i] = v;
+  }
+  for (int64_t i = head + 4 * n4 + (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < per_item; i += stride)
+    xi[i] = clip_below(xi[i], floor_v);
+}
+
+// MFCC second pass: out[b][k][t] = sum_m dct[k][m] clip(mel[b][m][t]);
+// grid (frames / 128, K, batch), threads over frames.
+__global__ void dct_kernel(const float *__restrict__ mel, float *__restrict__ out, int M, int K, int64_t N,
+                           const float *__restrict__ dct, const unsigned *__restrict__ maxes, int group, int clip,
+                           double top_db) {
+  const int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x, item = blockIdx.z;
+  const int k = blockIdx.y;
+  if (t >= N) return;
+  float floor_v = clip ? (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db) : -INFINITY;
+  const float *src = mel + item * (int64_t)M * N + t, *c = dct + (int64_t)k * M;
+  float s = 0.f;
+  for (int m = 0; m < M; ++m) {
+    float v = __ldg(&src[(int64_t)m * N]);
+    if (clip) v = v < floor_v ? floor_v : v;
+    s += __ldg(&c[m]) * v;
+  }
+  out[(item * K + k) * N + t] = s;
+}
+
+#endif

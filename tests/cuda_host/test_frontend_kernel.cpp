@@ -1,0 +1,115 @@
+// The CUDA frontend kernel (src/cuda/frontend_kernels.cuh: STFT -> |X|^power
+// -> sparse banded filterbank -> scale [-> DCT], one kernel) run on CPU
+// threads through the host emulation in shim/, against a double-precision
+// reference: random banded filterbanks (any bands, as users may pass),
+// power 2 / 1, dB with the per-example maximum (top_db's first pass), linear,
+// and the fused DCT; register sizes, odd lengths, a batch of two.
+#include "../../src/cuda/frontend_kernels.cuh"
+#include "emu.h"
+
+#include <cstdio>
+
+enum { DB_MAX, LINEAR_POWER1, DB_DCT };
+
+template <int H> static int check(int mode, int M, int64_t T) {
+  constexpr int FPB = forward_frames_per_block(H), BT = forward_threads(H);
+  const int n = 2 * H, hop = n / 4 - 17, F = H + 1, batch = 2, K = 13;
+  const int64_t N = 1 + T / hop;
+  std::normal_distribution<double> nd;
+  std::uniform_real_distribution<double> ud(0.05, 1.0);
+  std::vector<float> x((size_t)batch * T), window(n);
+  for (auto &v : x) v = (float)nd(rng);
+  for (int i = 0; i < n; ++i) window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
+  // a banded filterbank: band m covers bins [start, start + count)
+  std::vector<int4> bands(M);
+  std::vector<float> weights;
+  for (int m = 0; m < M; ++m) {
+    const int count = 1 + (int)(rng() % 48), start = (int)(rng() % (F - count + 1));
+    bands[m] = make_int4(start, count, (int)weights.size(), 0);
+    for (int j = 0; j < count; ++j) weights.push_back((float)ud(rng));
+  }
+  weights.push_back(0.f);
+  std::vector<float> dct((size_t)K * M);
+  for (auto &v : dct) v = (float)nd(rng);
+  std::vector<float2> tw(reg_tw_offset(H, H) + 1), rtw = untangle_roots(H);
+  reg_fill_twiddles(H, tw.data());
+  stft_geometry g{};
+  g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = n / 2, g.reflect = 1, g.length = T, g.n_frames = N;
+  g.scale = 1.f, g.fpb = FPB, g.pairs = hop % 2 == 0 && T % 2 == 0;
+  frontend_geometry fg{};
+  fg.rows = F, fg.bands = M, fg.identity = 0, fg.power_kind = mode == LINEAR_POWER1 ? 1 : 0;
+  fg.power = mode == LINEAR_POWER1 ? 1.f : 2.f;
+  fg.scale = mode == LINEAR_POWER1 ? SPECTRO_SCALE_LINEAR : SPECTRO_SCALE_DB;
+  fg.db_mult = 10.f, fg.db_amin = 1e-10f, fg.db_offset = 0.f;
+  fg.n_dct = mode == DB_DCT ? K : 0, fg.fused_dct = mode == DB_DCT, fg.track_max = mode == DB_MAX, fg.group = 1;
+  const int rows_out = mode == DB_DCT ? K : M;
+  std::vector<float> out((size_t)batch * rows_out * N, NAN);
+  std::vector<unsigned> maxes(batch, 0u);
+  const size_t smem = sizeof(float2) * 2 * FPB * padded_frame(H, FPB);
+  pass_table pt{};
+  launch((unsigned)((N + FPB - 1) / FPB), batch, BT, smem, [&] {
+    frontend_kernel<H, FPB, float>(x.data(), out.data(), g, fg, pt, tw.data(), rtw.data(), window.data(), bands.data(),
+                                   weights.data(), dct.data(), maxes.data());
+  });
+  double worst = 0, err = 0, norm = 0;
+  bool ok = true;
+  for (int b = 0; b < batch; ++b) {
+    float item_max = -INFINITY;
+    for (int64_t t = 0; t < N; ++t) {
+      std::vector<std::complex<double>> fr(n);
+      for (int m = 0; m < n; ++m) {
+        int64_t i = t * hop - n / 2 + m;
+        if (i < 0) i = -i;
+        if (i >= T) i = 2 * (T - 1) - i;
+        fr[m] = x[b * T + i] * (double)window[m];
+      }
+      fft(fr);
+      std::vector<double> mel(M), scaled(M);
+      double peak = -1e300;
+      for (int m = 0; m < M; ++m) {
+        double s = 0;
+        for (int j = 0; j < bands[m].y; ++j) {
+          const double a = std::abs(fr[bands[m].x + j]);
+          s += weights[bands[m].z + j] * (mode == LINEAR_POWER1 ? a : a * a);
+        }
+        mel[m] = s;
+        scaled[m] = mode == LINEAR_POWER1 ? s : 10.0 * std::log10(s > 1e-10 ? s : 1e-10);
+        peak = std::max(peak, scaled[m]);
+      }
+      for (int r = 0; r < rows_out; ++r) {
+        double ref = scaled[r];
+        if (mode == DB_DCT) {
+          ref = 0;
+          for (int m = 0; m < M; ++m) ref += dct[(size_t)r * M + m] * scaled[m];
+        }
+        const double got = out[((size_t)b * rows_out + r) * N + t];
+        if (mode == DB_MAX) { // dB: absolute, with float32's frame-relative error allowed far below the peak
+          const double tol = 1e-3 + 1e-7 * 10 / std::log(10.0) * std::pow(10.0, std::min(peak - ref, 150.0) / 10);
+          if (!(std::abs(got - ref) <= tol)) ok = false;
+          worst = std::max(worst, std::abs(got - ref));
+          item_max = std::max(item_max, (float)got);
+        } else {
+          err += (got - ref) * (got - ref);
+          norm += ref * ref;
+        }
+      }
+    }
+    if (mode == DB_MAX && order_decode(maxes[b]) != item_max) ok = false;
+  }
+  const double e = mode == DB_MAX ? worst : std::sqrt(err / norm);
+  if (mode != DB_MAX && !(e <= 1e-5)) ok = false;
+  printf("%s n_fft %d hop %d %d bands %s: %s %.2e\n", ok ? "ok  " : "FAIL", n, hop, M,
+         mode == DB_MAX ? "dB + example max" : mode == LINEAR_POWER1 ? "linear, power 1" : "dB + fused DCT",
+         mode == DB_MAX ? "max abs dB error" : "rel L2", e);
+  return ok ? 0 : 1;
+}
+
+int main() {
+  int bad = 0;
+  for (int mode : {DB_MAX, LINEAR_POWER1, DB_DCT}) {
+    bad += check<256>(mode, 40, 4000 + 2 * (rng() % 50) + 1);
+    bad += check<512>(mode, 64, 6000 + 2 * (rng() % 50));
+    bad += check<1024>(mode, 128, 9000 + 2 * (rng() % 50) + 1);
+  }
+  return bad ? 1 : 0;
+}
