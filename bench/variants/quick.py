@@ -1,35 +1,23 @@
 """Times one spectro build (PYTHONPATH picks it) on the CUDA rows that matter (STFT / iSTFT,
 mel-dB, MFCC; eager and graph replay; CPU microseconds per eager call); prints one RESULT JSON
 line tagged with argv[1].  Driven by variants.sh."""
-import json, statistics, sys, time
+import json, os, sys, time
 import torch, spectro
 
-def time_loop(fn, iters, reps=9):
-    out = []
-    for _ in range(reps):
-        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        a.record()
-        for _ in range(iters):
-            fn()
-        b.record(); b.synchronize()
-        out.append(a.elapsed_time(b) / iters)
-    return statistics.median(out)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # bench/
+from bench_cuda import graphed, iterations, time_loop as _time_loop  # noqa: E402
 
-def graphed(fn):
-    s = torch.cuda.Stream(); s.wait_stream(torch.cuda.current_stream())
-    with torch.cuda.stream(s):
-        fn()
-    torch.cuda.current_stream().wait_stream(s)
-    g = torch.cuda.CUDAGraph()
-    with torch.cuda.graph(g):
-        fn()
-    return g.replay
+
+def time_loop(fn, iters):
+    return _time_loop(fn, iters, reps=9)
+
+
 
 torch.manual_seed(0)
 res = {}
 for b, t, n in [(1, 16000, 512), (4, 160000, 1024), (8, 480000, 1024), (4, 1323000, 1024), (16, 441000, 2048)]:
     x = torch.randn(b, t, device="cuda"); tr = spectro.SpectralTransform(n, n // 4)
-    z = tr.stft(x); it = max(5, min(200, int(2e8 / (b * t))))
+    z = tr.stft(x); it = iterations(b, t)
     key = f"B{b}T{t//1000}k n{n}"
     res[key + " stft"] = time_loop(lambda: tr.stft(x), it)
     res[key + " stft_g"] = time_loop(graphed(lambda: tr.stft(x)), it)
@@ -43,7 +31,7 @@ mf = spectro.MFCCTransform(sample_rate=16000, n_mfcc=13, n_fft=400, hop_length=1
                            top_db=80.0, mode="torchaudio_compat")
 for name, f in [("mel", mel), ("mfcc", mf)]:
     for b, t in [(1, 480000), (8, 480000), (32, 160000)]:
-        x = torch.randn(b, t, device="cuda"); it = max(5, min(200, int(2e8 / (b * t))))
+        x = torch.randn(b, t, device="cuda"); it = iterations(b, t)
         res[f"{name} B{b}T{t//1000}k"] = time_loop(lambda: f(x), it)
         res[f"{name} B{b}T{t//1000}k_g"] = time_loop(graphed(lambda: f(x)), it)
 # CPU cost of one eager call (tiny input: the GPU never waits for us)

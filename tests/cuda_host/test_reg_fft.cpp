@@ -12,19 +12,6 @@
 
 #include <cstdio>
 
-// Runs body(tid) on `threads` CPU threads as one CUDA block.
-template <class Body> static void run_block(int threads, Body body) {
-  std::barrier<> bar(threads);
-  emu_barrier = &bar;
-  std::vector<std::thread> ts;
-  for (int tid = 0; tid < threads; ++tid)
-    ts.emplace_back([&, tid] {
-      threadIdx = {(unsigned)tid, 0, 0};
-      body(tid);
-    });
-  for (auto &t : ts) t.join();
-}
-
 static std::complex<double> root(long k, long n) { return std::polar(1.0, -2.0 * M_PI * (double)(k % n) / (double)n); }
 
 template <int H> static int check(int fpb) {
@@ -39,8 +26,8 @@ template <int H> static int check(int fpb) {
   std::vector<float2> smem(2 * fpb * hp + 64), in(fpb * H);
   for (auto &v : in) v = make_float2((float)nd(rng), (float)nd(rng));
   float2 *z = nullptr;
-  run_block(threads, [&](int tid) {
-    const int f = reg_frame<H>(), j = reg_lane<H>();
+  launch(1, 1, threads, 0, [&] {
+    const int tid = threadIdx.x, f = reg_frame<H>(), j = reg_lane<H>();
     float2 v[REG_P];
     for (int i = 0; i < REG_P; ++i) v[i] = in[f * H + j + i * TPF];
     float2 *r = reg_passes<H, 1>(v, smem.data(), smem.data() + fpb * hp, f * hp, j, tw.data(), -1.f);
@@ -68,7 +55,7 @@ template <int H> static int check(int fpb) {
   g.length = (int64_t)fpb * n, g.n_frames = fpb, g.scale = 1.f;
   std::vector<float2> bins((size_t)fpb * (H + 1), make_float2(NAN, NAN));
   std::fill(smem.begin(), smem.end(), make_float2(0.f, 0.f));
-  run_block(threads, [&](int) {
+  launch(1, 1, threads, 0, [&] {
     const int f = reg_frame<H>(), j = reg_lane<H>();
     float2 v[REG_P];
     reg_load_frame<H, float>(x.data(), g, 0, window.data(), v);
