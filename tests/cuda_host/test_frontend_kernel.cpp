@@ -3,13 +3,14 @@
 // threads through the host emulation in shim/, against a double-precision
 // reference: random banded filterbanks (any bands, as users may pass),
 // power 2 / 1, dB with the per-example maximum (top_db's first pass), linear,
-// and the fused DCT; register sizes, odd lengths, a batch of two.
+// the fused DCT and the identity (spectrogram); register sizes, odd lengths,
+// a batch of two.
 #include "../../src/cuda/frontend_kernels.cuh"
 #include "emu.h"
 
 #include <cstdio>
 
-enum { DB_MAX, LINEAR_POWER1, DB_DCT };
+enum { DB_MAX, LINEAR_POWER1, DB_DCT, IDENTITY_DB };
 
 template <int H> static int check(int mode, int M, int64_t T) {
   constexpr int FPB = forward_frames_per_block(H), BT = forward_threads(H);
@@ -24,6 +25,11 @@ template <int H> static int check(int mode, int M, int64_t T) {
   std::vector<int4> bands(M);
   std::vector<float> weights;
   for (int m = 0; m < M; ++m) {
+    if (mode == IDENTITY_DB) { // a spectrogram: band m is bin m (the kernel ignores the table)
+      bands[m] = make_int4(m, 1, m, 0);
+      weights.push_back(1.f);
+      continue;
+    }
     const int count = 1 + (int)(rng() % 48), start = (int)(rng() % (F - count + 1));
     bands[m] = make_int4(start, count, (int)weights.size(), 0);
     for (int j = 0; j < count; ++j) weights.push_back((float)ud(rng));
@@ -37,11 +43,12 @@ template <int H> static int check(int mode, int M, int64_t T) {
   g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = n / 2, g.reflect = 1, g.length = T, g.n_frames = N;
   g.scale = 1.f, g.fpb = FPB, g.pairs = hop % 2 == 0 && T % 2 == 0;
   frontend_geometry fg{};
-  fg.rows = F, fg.bands = M, fg.identity = 0, fg.power_kind = mode == LINEAR_POWER1 ? 1 : 0;
+  fg.rows = F, fg.bands = M, fg.identity = mode == IDENTITY_DB, fg.power_kind = mode == LINEAR_POWER1 ? 1 : 0;
   fg.power = mode == LINEAR_POWER1 ? 1.f : 2.f;
   fg.scale = mode == LINEAR_POWER1 ? SPECTRO_SCALE_LINEAR : SPECTRO_SCALE_DB;
   fg.db_mult = 10.f, fg.db_amin = 1e-10f, fg.db_offset = 0.f;
-  fg.n_dct = mode == DB_DCT ? K : 0, fg.fused_dct = mode == DB_DCT, fg.track_max = mode == DB_MAX, fg.group = 1;
+  fg.n_dct = mode == DB_DCT ? K : 0, fg.fused_dct = mode == DB_DCT, fg.track_max = mode == DB_MAX || mode == IDENTITY_DB;
+  fg.group = 1;
   const int rows_out = mode == DB_DCT ? K : M;
   std::vector<float> out((size_t)batch * rows_out * N, NAN);
   std::vector<unsigned> maxes(batch, 0u);
@@ -83,7 +90,7 @@ template <int H> static int check(int mode, int M, int64_t T) {
           for (int m = 0; m < M; ++m) ref += dct[(size_t)r * M + m] * scaled[m];
         }
         const double got = out[((size_t)b * rows_out + r) * N + t];
-        if (mode == DB_MAX) { // dB: absolute, with float32's frame-relative error allowed far below the peak
+        if (mode == DB_MAX || mode == IDENTITY_DB) { // dB: absolute, with float32's frame-relative error allowed far below the peak
           const double tol = 1e-3 + 1e-7 * 10 / std::log(10.0) * std::pow(10.0, std::min(peak - ref, 150.0) / 10);
           if (!(std::abs(got - ref) <= tol)) ok = false;
           worst = std::max(worst, std::abs(got - ref));
@@ -94,13 +101,17 @@ template <int H> static int check(int mode, int M, int64_t T) {
         }
       }
     }
-    if (mode == DB_MAX && order_decode(maxes[b]) != item_max) ok = false;
+    if ((mode == DB_MAX || mode == IDENTITY_DB) && order_decode(maxes[b]) != item_max) ok = false;
   }
-  const double e = mode == DB_MAX ? worst : std::sqrt(err / norm);
-  if (mode != DB_MAX && !(e <= 1e-5)) ok = false;
+  const bool db = mode == DB_MAX || mode == IDENTITY_DB;
+  const double e = db ? worst : std::sqrt(err / norm);
+  if (!db && !(e <= 1e-5)) ok = false;
   printf("%s n_fft %d hop %d %d bands %s: %s %.2e\n", ok ? "ok  " : "FAIL", n, hop, M,
-         mode == DB_MAX ? "dB + example max" : mode == LINEAR_POWER1 ? "linear, power 1" : "dB + fused DCT",
-         mode == DB_MAX ? "max abs dB error" : "rel L2", e);
+         mode == DB_MAX          ? "dB + example max"
+         : mode == LINEAR_POWER1 ? "linear, power 1"
+         : mode == DB_DCT        ? "dB + fused DCT"
+                                 : "spectrogram (identity) dB + example max",
+         db ? "max abs dB error" : "rel L2", e);
   return ok ? 0 : 1;
 }
 
@@ -111,5 +122,9 @@ int main() {
     bad += check<512>(mode, 64, 6000 + 2 * (rng() % 50));
     bad += check<1024>(mode, 128, 9000 + 2 * (rng() % 50) + 1);
   }
+  // more bands than one pass of the block's threads covers; the identity (spectrogram)
+  bad += check<256>(DB_MAX, 100, 3000 + 2 * (rng() % 50));
+  bad += check<1024>(LINEAR_POWER1, 300, 5000 + 2 * (rng() % 50) + 1);
+  bad += check<512>(IDENTITY_DB, 257, 4000 + 2 * (rng() % 50));
   return bad ? 1 : 0;
 }
