@@ -10,6 +10,13 @@ for n in (512, 1024, 2048, 4096, 400):
             for lay in ("bfn", "bnf"):
                 z = tr.stft(x, output_layout=lay)
                 y = tr.istft(z, length=T, input_layout=lay)
+# calls large enough for the iSTFT blocks that own their frames (edges added atomically)
+for n, hop, T in ((512, 128, 77777), (1024, 256, 160001), (2048, 441, 300000), (4096, 1024, 620001)):
+    for center in (True, False):
+        tr = spectro.SpectralTransform(n, hop, center=center)
+        x = torch.randn(8, T, device="cuda")
+        for lay in ("bfn", "bnf"):
+            tr.istft(tr.stft(x, output_layout=lay), length=T + 99, input_layout=lay)
 for n, hop in ((2048, 240), (1024, 256), (512, 160)):
     m = spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=n, hop_length=hop, n_mels=64, top_db=80.0)
     m(torch.randn(2, 30011, device="cuda"))

@@ -268,10 +268,20 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   const istft_geometry g =
       inverse_geometry((int)plan->n_fft, (int)plan->hop, plan->fr.pad_left, n_frames, length, batch, sms);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
-  dim3 grid((unsigned)((length + g.span - 1) / g.span), (unsigned)batch);
+  RETURN_IF(g.blocks > INT32_MAX, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT: too many frames (%lld)", (long long)n_frames);
+  if (batch == 0 || length == 0) return SPECTRO_OK;
+  cudaStream_t s = (cudaStream_t)stream;
+  if (g.blocks == 0) { // no frames: zeros
+    CUDA_TRY(cudaMemsetAsync(out, 0, sizeof(float) * (size_t)(batch * length), s), "clearing the iSTFT output");
+    return SPECTRO_OK;
+  }
+  dim3 grid((unsigned)g.blocks, (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) + sizeof(float) * (size_t)g.span;
   const int bnf = layout == SPECTRO_LAYOUT_BNF;
-  cudaStream_t s = (cudaStream_t)stream;
+  if (g.own && g.blocks > 1) {
+    istft_zero_edges<<<dim3((unsigned)(g.blocks - 1), (unsigned)batch), 256, 0, s>>>(out, g);
+    CUDA_TRY(cudaGetLastError(), "the iSTFT edge-clearing launch");
+  }
   cudaError_t attr = cudaSuccess;
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;

@@ -135,8 +135,17 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
 // ---------------------------------------------------------------- inverse
 
 struct istft_geometry {
-  int n, h, hop, bins, fpb, span; // span: output samples a block owns
+  int n, h, hop, bins, fpb, span; // span: output samples a block owns (own: acc floats, (kf - 1) hop + n)
   int64_t n_frames, length, off, full;
+  // own = 1: block x transforms frames [x kf, x kf + kf) (each frame once),
+  // overlap-adds them in shared memory and writes every sample they reach;
+  // the n - hop samples it shares with each neighbour are added atomically
+  // onto zeros (istft_zero_edges first: two addends onto zero, so the sum
+  // does not depend on their order).  own = 0: block x owns output samples
+  // [x span, x span + span) and transforms every frame touching them (those
+  // it shares with its neighbours twice).  blocks: blocks per example.
+  int own, kf;
+  int64_t blocks;
   // span_hops = span / hop when hop divides span (else 0): then block x's
   // frames start at max(0, x span_hops + c_first) and end at
   // min(x span_hops + c_last, c_end, n_frames - 1), and p0 mod hop = r0 (no
@@ -181,23 +190,31 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
   float2 *a = smem, *b = smem + fpb * hp;
   float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp); // span floats: the overlap-added samples
   const int64_t item = blockIdx.y;
-  const int64_t p0 = g.off + (int64_t)blockIdx.x * g.span; // first padded position owned
-  const int64_t p1 = min(p0 + g.span, g.off + g.length);
-  const float2 *sb = spec + item * (int64_t)F * g.n_frames;
-  // frames touching [p0, p1)
-  int64_t f_first, f_last;
-  if (g.span_hops) {
-    const int64_t x = (int64_t)blockIdx.x * g.span_hops;
-    f_first = max((int64_t)0, x + g.c_first);
-    f_last = min(min(x + g.c_last, g.c_end), g.n_frames - 1);
+  // own: acc holds padded positions [p0, p1) of the block's frames; else the
+  // owned positions [p0, p1) and the frames touching them
+  int64_t p0, p1, f_first, f_last;
+  if (g.own) {
+    f_first = (int64_t)blockIdx.x * g.kf;
+    f_last = min(f_first + g.kf, g.n_frames) - 1;
+    p0 = f_first * hop;
+    p1 = f_last * hop + n;
   } else {
-    f_first = p0 - n + 1 <= 0 ? 0 : (p0 - n + 1 + hop - 1) / hop;
-    f_last = min((p1 - 1) / hop, g.n_frames - 1);
+    p0 = g.off + (int64_t)blockIdx.x * g.span;
+    p1 = min(p0 + g.span, g.off + g.length);
+    if (g.span_hops) {
+      const int64_t x = (int64_t)blockIdx.x * g.span_hops;
+      f_first = max((int64_t)0, x + g.c_first);
+      f_last = min(min(x + g.c_last, g.c_end), g.n_frames - 1);
+    } else {
+      f_first = p0 - n + 1 <= 0 ? 0 : (p0 - n + 1 + hop - 1) / hop;
+      f_last = min((p1 - 1) / hop, g.n_frames - 1);
+    }
   }
+  const float2 *sb = spec + item * (int64_t)F * g.n_frames;
   for (int i = threadIdx.x; i < g.span; i += BT) acc[i] = 0.f;
   // every frame's sample pairs line up with the block's (even hop, even
   // offset, even span): the overlap-add takes two samples per read
-  const bool pairs = hop % 2 == 0 && g.off % 2 == 0 && g.span % 2 == 0;
+  const bool pairs = hop % 2 == 0 && (g.own || (g.off % 2 == 0 && g.span % 2 == 0));
   for (int64_t fb = f_first; fb <= f_last; fb += fpb) {
     __syncthreads(); // acc zeroed / previous batch consumed
     int cnt = (int)min((int64_t)fpb, f_last - fb + 1);
@@ -296,6 +313,36 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
   // divide by the window envelope (the inverse's 1 / (n forward_scale) is
   // in iwindow)
   float *o = out + item * g.length;
+  if (g.own) {
+    // acc[i] is padded position p0 + i, output sample p0 + i - off; p0 is a
+    // multiple of hop, so p mod hop = i mod hop (stepped, not divided).
+    // Shared with the previous block: i < n - hop; with the next: i >= kf
+    // hop (atomically added onto the zeros istft_zero_edges wrote)
+    const int A = (int)(p1 - p0), head = blockIdx.x > 0 ? n - hop : 0;
+    const int tail = (int64_t)blockIdx.x + 1 < g.blocks ? g.kf * hop : A;
+    const int step = BT % hop;
+    int r = (int)threadIdx.x % hop;
+    const int64_t periodic_end = g.n_frames * hop;
+    for (int i = threadIdx.x; i < A; i += BT) {
+      const int64_t p = p0 + i, q = p - g.off;
+      if (q >= 0 && q < g.length) {
+        float v;
+        if (p >= n - 1 && p < periodic_end) {
+          v = r < n ? acc[i] * __ldg(&env_inv[r]) : 0.f; // (env_inv: 0 where the envelope is <= 1e-11)
+        } else {
+          const float env = envelope(env_period, window, p, r, n, hop, g.n_frames);
+          v = env > 1e-11f ? acc[i] / env : 0.f;
+        }
+        if (i < head || i >= tail) atomicAdd(o + q, v);
+        else o[q] = v;
+      }
+      r += step;
+      if (r >= hop) r -= hop;
+    }
+    if ((int64_t)blockIdx.x + 1 == g.blocks) // past the last frame (length beyond it): zeros
+      for (int64_t q = p1 - g.off + threadIdx.x; q < g.length; q += BT) o[q] = 0.f;
+    return;
+  }
   const int r0 = g.span_hops ? g.r0 : (int)(p0 % hop);
   if (p0 >= n - 1 && p1 <= g.n_frames * hop && p1 <= g.full) {
     // every owned sample in the periodic part of the envelope (the usual
@@ -321,6 +368,23 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
   }
 }
 
+// Zeros the samples the own-frame iSTFT blocks share (atomically added):
+// the n - hop padded positions from x kf hop for x = 1 .. blocks - 1 (grid:
+// blocks - 1 by batch).
+__global__ void istft_zero_edges(float *__restrict__ out, istft_geometry g) {
+  const int64_t p = (int64_t)(blockIdx.x + 1) * g.kf * g.hop;
+  float *o = out + (int64_t)blockIdx.y * g.length;
+  for (int i = threadIdx.x; i < g.n - g.hop; i += blockDim.x) {
+    const int64_t q = p + i - g.off;
+    if (q >= 0 && q < g.length) o[q] = 0.f;
+  }
+}
+
+// Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round).
+#ifndef SPECTRO_ISTFT_ROUNDS
+#define SPECTRO_ISTFT_ROUNDS 2
+#endif
+
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
 // The iSTFT's launch geometry for n_fft n, hop, left padding off, n_frames
@@ -341,7 +405,26 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   // Each block owns a run of samples: long enough that the frames it shares
   // with its neighbours (computed twice) stay a small part, short enough to
   // give every multiprocessor several blocks.
-  if (static_frames(g.h)) {
+  // Own frames: kf frames per block (whole rounds), at least n / hop - 1 so
+  // that no sample has frames of three blocks; fewer rounds when the call
+  // would not give every multiprocessor two blocks.  Calls too small for
+  // two blocks per multiprocessor even so take the output-run blocks below
+  // (more, shorter blocks; no edge-clearing launch).
+  const int fpb_own = static_frames(g.h) ? inverse_frames_per_block(g.h) : 1;
+  const int need = (g.n + g.hop - 1) / g.hop - 1;
+  const int min_rounds = need <= fpb_own ? 1 : (need + fpb_own - 1) / fpb_own;
+  auto own_blocks = [&](int r) { return batch * ((n_frames + (int64_t)r * fpb_own - 1) / ((int64_t)r * fpb_own)); };
+  if (static_frames(g.h) && g.hop <= g.n && own_blocks(min_rounds) >= 2 * sms) {
+    const int fpb = fpb_own;
+    int rounds = SPECTRO_ISTFT_ROUNDS < min_rounds ? min_rounds : SPECTRO_ISTFT_ROUNDS;
+    while (rounds > min_rounds && own_blocks(rounds) < 2 * sms) --rounds;
+    g.own = 1;
+    g.fpb = fpb;
+    g.kf = rounds * fpb;
+    g.blocks = (n_frames + g.kf - 1) / g.kf;
+    g.span = (g.kf - 1) * g.hop + g.n;
+    return g;
+  } else if (static_frames(g.h)) {
     // The block transforms the frames touching its run fpb at a time: make
     // them whole rounds (run / hop + halo = rounds * fpb), the run about 8
     // hops or more (on an H200, 9-13 hops ran 10-25% faster than 5, 16, 29
@@ -370,6 +453,7 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   g.c_first = -floor_div(-(g.off - g.n + 1), g.hop); // ceil((off - n + 1) / hop)
   g.c_last = floor_div(g.off + g.span - 1, g.hop);
   g.c_end = floor_div(g.off + length - 1, g.hop);
+  g.blocks = (length + g.span - 1) / g.span;
   return g;
 }
 

@@ -4,7 +4,9 @@
 // windowed, overlap-added, divided by the window envelope (0 where it is <=
 // 1e-11), trimmed to the requested length.  Register-FFT sizes, both
 // layouts, with and without centre padding, even and odd hops (the paired
-// and the per-sample overlap-add), natural / shorter / longer lengths,
+// and the per-sample overlap-add), hops above n_fft, natural / shorter /
+// longer lengths, frames owned by blocks (edges added atomically onto zeros)
+// and output runs owned by blocks (the hop > n_fft case),
 // random spectra (imaginary DC / Nyquist parts ignored), a batch of two.
 #include "../../src/cuda/stft_kernels.cuh"
 #include "emu.h"
@@ -37,7 +39,10 @@ template <int H, bool BNF> static int check(int hop, bool center, int64_t n_fram
   const istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms);
   const size_t smem = sizeof(float2) * 2 * g.fpb * padded_frame(H, g.fpb) + sizeof(float) * g.span;
   pass_table pt{};
-  launch((unsigned)((length + g.span - 1) / g.span), batch, BT, smem, [&] {
+  // as cuda_stft_inverse: the shared edges cleared first (own frames), then the kernel
+  if (g.own && g.blocks > 1)
+    launch((unsigned)(g.blocks - 1), batch, 256, 0, [&] { istft_zero_edges(out.data(), g); });
+  launch((unsigned)g.blocks, batch, BT, smem, [&] {
     istft_kernel<H, FPB, BNF>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data(), env_period.data(),
                               env_inv.data(), iwindow.data());
   });
@@ -67,9 +72,12 @@ template <int H, bool BNF> static int check(int hop, bool center, int64_t n_fram
   }
   const double e = std::sqrt(err / norm);
   const bool ok = e <= 1e-6;
-  printf("%s n_fft %d hop %d %s center=%d frames %lld length %lld (span %d, %s overlap-add): rel L2 %.2e\n",
-         ok ? "ok  " : "FAIL", n, hop, BNF ? "bnf" : "bfn", (int)center, (long long)n_frames, (long long)length, g.span,
-         hop % 2 == 0 && g.off % 2 == 0 && g.span % 2 == 0 ? "paired" : "per-sample", e);
+  char shape[64];
+  if (g.own) snprintf(shape, sizeof shape, "%d frames per block, %lld blocks", g.kf, (long long)g.blocks);
+  else snprintf(shape, sizeof shape, "span %d", g.span);
+  printf("%s n_fft %d hop %d %s center=%d frames %lld length %lld (%s, %s overlap-add): rel L2 %.2e\n",
+         ok ? "ok  " : "FAIL", n, hop, BNF ? "bnf" : "bfn", (int)center, (long long)n_frames, (long long)length, shape,
+         hop % 2 == 0 && (g.own || (g.off % 2 == 0 && g.span % 2 == 0)) ? "paired" : "per-sample", e);
   return ok ? 0 : 1;
 }
 
@@ -86,5 +94,8 @@ int main() {
   bad += check<1024, true>(441, true, 20 + d(rng), 111, 3);
   bad += check<2048, false>(1024, true, 12 + d(rng) / 4, -1, 132);
   bad += check<2048, true>(1024, false, 12 + d(rng) / 4, 0, 1);
+  // hop > n_fft (gaps between frames): blocks own output runs instead of frames
+  bad += check<256, false>(600, true, 10 + d(rng), 0, 132);
+  bad += check<256, true>(601, false, 10 + d(rng), 77, 132);
   return bad ? 1 : 0;
 }

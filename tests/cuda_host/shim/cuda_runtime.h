@@ -49,6 +49,7 @@ inline unsigned atomicMax(unsigned *a, unsigned v) {
   }
   return old;
 }
+inline float atomicAdd(float *a, float v) { return std::atomic_ref<float>(*a).fetch_add(v); }
 inline unsigned __float_as_uint(float f) {
   unsigned u;
   std::memcpy(&u, &f, 4);
