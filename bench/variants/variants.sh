@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# bench/variants/variants.sh [NAME:DEF=V,DEF=V | NAME:@DIR]... (on the GPU machine, from the
+# bench/variants/variants.sh [NAME:DEF=V,DEF=V | NAME:@DIR[,DEF=V...]]... (on the GPU machine, from the
 # repository root): builds the tree as it is ("base") and each variant -- a copy with the named
-# `#define DEF V` lines rewritten in src/cuda/*.cu and *.cuh, or with DIR's files laid over it -- in
+# `#define DEF V` lines rewritten in src/cuda/*.cu and *.cuh and/or with DIR's files laid over it
+# (DIR must travel to the GPU machine: an untracked, not ignored folder, or passed in `carry`) -- in
 # parallel, then runs quick.py on each, twice, interleaved, printing one RESULT JSON line per run.
 # Same card, same call: the only timings this project compares (bench/results/experiments).
 set -uo pipefail
@@ -17,7 +18,10 @@ for spec in "$@"; do
   d=/tmp/v_$name; rm -rf $d; mkdir -p $d
   tar --exclude=./build-gpu --exclude=./build --exclude=./.whl --exclude=./.git -cf - . | tar -xf - -C $d
   rm -f $d/python/spectro/_spectro*.so
-  if [[ $defs == @* ]]; then cp -r ${defs#@}/. $d/; defs=; fi
+  if [[ $defs == @* ]]; then # @DIR, optionally followed by ,DEF=V,...
+    dir=${defs%%,*}; cp -r ${dir#@}/. $d/
+    if [[ $defs == *,* ]]; then defs=${defs#*,}; else defs=; fi
+  fi
   for def in ${defs//,/ }; do k=${def%%=*}; v=${def#*=}; sed -i "s/^#define $k .*/#define $k $v/" $d/src/cuda/*.cu $d/src/cuda/*.cuh; done
   names+=($name); dirs+=($d)
 done
