@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
+import sys
 from typing import Callable, Dict, Optional, Tuple
 
 import numpy as np
@@ -48,6 +49,12 @@ def _check_array(a, name: str, ranks: Tuple[int, ...], dtypes, what: str) -> np.
 _KDL_CPU = 1  # DLDeviceType kDLCPU
 
 
+def _plain_torch(t):
+    """A torch CPU tensor without autograd and with lazy conj / neg views
+    materialised, ready for .numpy() (gradients do not flow through spectro)."""
+    return t.detach().resolve_conj().resolve_neg()
+
+
 def _from_cpu_dlpack(x, name: str):
     """A CPU tensor of another library (anything exposing __dlpack__ on the
     CPU: torch, jax, ...) as a zero-copy numpy view, and the function that
@@ -66,14 +73,11 @@ def _from_cpu_dlpack(x, name: str):
         if mod == "torch":
             import torch
 
-            # (gradients do not flow through spectro; lazy conj / neg views materialised)
-            return x.detach().resolve_conj().resolve_neg().numpy(), torch.from_numpy
+            return _plain_torch(x).numpy(), torch.from_numpy
         a = np.from_dlpack(x)
     except (TypeError, RuntimeError, BufferError, ValueError) as e:
         raise TypeError(f"{name}: this {type(x).__name__} cannot be read as a numpy array ({e}); pass "
                         f"float32 / float64 (complex64 / complex128 for spectra)") from None
-    import sys
-
     lib = sys.modules.get({"jaxlib": "jax"}.get(mod, mod))  # (jax arrays are jaxlib types)
     for path in ("from_dlpack", "numpy.from_dlpack", "dlpack.from_dlpack"):
         fn = lib
@@ -272,7 +276,7 @@ def _to_device(x, device, complex_in: bool = False):
     if _is_cuda_array(x):
         return x
     if type(x).__module__.split(".")[0] == "torch":
-        x = x.detach().resolve_conj().resolve_neg()
+        x = _plain_torch(x)
         x = (x.float() if str(x.dtype) == "torch.bfloat16" else x).numpy()  # (numpy has no bfloat16)
     a = np.asarray(x)
     want = np.complex64 if complex_in else (np.int16 if a.dtype == np.int16 else np.float32)
