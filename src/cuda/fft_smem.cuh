@@ -315,10 +315,6 @@ inline void reg_fill_twiddles(int h, float2 *t) {
   }
 }
 
-// The passes from the one after NS points on.  v holds the thread's points
-// j + i h / REG_P of the pass input; every pass writes into dst (then swaps
-// with other) at frame offset fo, with a block barrier after each.  Returns
-// the buffer holding the transform (the other one is free).
 // Multiplies x_r (r = 1 .. R-1) by w^(r m), m the butterfly's index mod NS
 // (direction s): the first four powers from the table (two 16-byte loads),
 // the rest as products w^(r/2) w^(r - r/2) (a product or two deep: the
@@ -366,6 +362,10 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[REG_P], float2 *d, in
   }
 }
 
+// The passes from the one after NS points on.  v holds the thread's points
+// j + i h / REG_P of the pass input; every pass writes into dst (then swaps
+// with other) at frame offset fo, with a block barrier after each.  Returns
+// the buffer holding the transform (the other one is free).
 // LAST: no_last_pass runs every pass; otherwise the pass that would be the
 // last is last(std::integral_constant<int, NS>, d), d its input (in shared
 // memory, synchronised), and the buffer returned is the other one (free).
@@ -729,6 +729,14 @@ static void launch_by_size(int h, Launch launch) {
   case 500: launch(std::integral_constant<int, 500>{}); break;
   default: launch(std::integral_constant<int, 0>{}); break;
   }
+}
+
+// Calls launch(std::true_type{}) for the [frames][bins] layout (bnf),
+// launch(std::false_type{}) for [bins][frames].
+template <class Launch>
+static void launch_by_layout(bool bnf, Launch launch) {
+  if (bnf) launch(std::true_type{});
+  else launch(std::false_type{});
 }
 
 // Calls launch(T{}) with the sample type of dtype (float32, float16,

@@ -232,22 +232,19 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   const unsigned blocks = (unsigned)((n_frames + g.fpb - 1) / g.fpb);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
-  const int bnf = layout == SPECTRO_LAYOUT_BNF;
   cudaStream_t s = (cudaStream_t)stream;
   cudaError_t attr = cudaSuccess;
   launch_by_dtype(dtype, [&](auto sample) {
     using T = decltype(sample);
     launch_by_size(g.h, [&](auto size) {
       constexpr int H = decltype(size)::value;
-      auto launch = [&](auto layout) {
-        auto kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, decltype(layout)::value>;
+      launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
+        auto kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, decltype(bnf)::value>;
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
           kernel<<<dim3(blocks, (unsigned)batch), forward_threads(H), smem, s>>>((const T *)signal, (float2 *)out, g,
                                                                                 d->pt, d->tw, d->rtw, d->window);
-      };
-      if (bnf) launch(std::true_type{});
-      else launch(std::false_type{});
+      });
     });
   });
   CUDA_TRY(attr, "raising the STFT kernel's shared memory");
@@ -271,13 +268,8 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   RETURN_IF(g.blocks > INT32_MAX, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT: too many frames (%lld)", (long long)n_frames);
   if (batch == 0 || length == 0) return SPECTRO_OK;
   cudaStream_t s = (cudaStream_t)stream;
-  if (g.blocks == 0) { // no frames: zeros
-    CUDA_TRY(cudaMemsetAsync(out, 0, sizeof(float) * (size_t)(batch * length), s), "clearing the iSTFT output");
-    return SPECTRO_OK;
-  }
   dim3 grid((unsigned)g.blocks, (unsigned)batch);
   size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) + sizeof(float) * (size_t)g.span;
-  const int bnf = layout == SPECTRO_LAYOUT_BNF;
   if (g.own && g.blocks > 1) {
     istft_zero_edges<<<dim3((unsigned)(g.blocks - 1), (unsigned)batch), 256, 0, s>>>(out, g);
     CUDA_TRY(cudaGetLastError(), "the iSTFT edge-clearing launch");
@@ -285,15 +277,13 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   cudaError_t attr = cudaSuccess;
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
-    auto launch = [&](auto layout) {
-      auto kernel = istft_kernel<H, inverse_frames_per_block(H), decltype(layout)::value>;
+    launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
+      auto kernel = istft_kernel<H, inverse_frames_per_block(H), decltype(bnf)::value>;
       attr = cuda_allow_smem((const void *)kernel, smem);
       if (attr == cudaSuccess)
         kernel<<<grid, inverse_threads(H), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,
                                                       d->env_period, d->env_inv, d->iwindow);
-    };
-    if (bnf) launch(std::true_type{});
-    else launch(std::false_type{});
+    });
   });
   CUDA_TRY(attr, "raising the iSTFT kernel's shared memory");
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");

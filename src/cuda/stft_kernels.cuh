@@ -402,9 +402,6 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   g.off = off;
   g.full = (int64_t)n + (int64_t)hop * (n_frames - 1);
   auto floor_div = [](int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
-  // Each block owns a run of samples: long enough that the frames it shares
-  // with its neighbours (computed twice) stay a small part, short enough to
-  // give every multiprocessor several blocks.
   // Own frames: kf frames per block (whole rounds), at least n / hop - 1 so
   // that no sample has frames of three blocks; fewer rounds when the call
   // would not give every multiprocessor two blocks.  Calls too small for
@@ -415,16 +412,19 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   const int min_rounds = need <= fpb_own ? 1 : (need + fpb_own - 1) / fpb_own;
   auto own_blocks = [&](int r) { return batch * ((n_frames + (int64_t)r * fpb_own - 1) / ((int64_t)r * fpb_own)); };
   if (static_frames(g.h) && g.hop <= g.n && own_blocks(min_rounds) >= 2 * sms) {
-    const int fpb = fpb_own;
     int rounds = SPECTRO_ISTFT_ROUNDS < min_rounds ? min_rounds : SPECTRO_ISTFT_ROUNDS;
     while (rounds > min_rounds && own_blocks(rounds) < 2 * sms) --rounds;
     g.own = 1;
-    g.fpb = fpb;
-    g.kf = rounds * fpb;
+    g.fpb = fpb_own;
+    g.kf = rounds * fpb_own;
     g.blocks = (n_frames + g.kf - 1) / g.kf;
     g.span = (g.kf - 1) * g.hop + g.n;
     return g;
-  } else if (static_frames(g.h)) {
+  }
+  // Otherwise each block owns a run of samples: long enough that the frames
+  // it shares with its neighbours (computed twice) stay a small part, short
+  // enough to give every multiprocessor several blocks.
+  if (static_frames(g.h)) {
     // The block transforms the frames touching its run fpb at a time: make
     // them whole rounds (run / hop + halo = rounds * fpb), the run about 8
     // hops or more (on an H200, 9-13 hops ran 10-25% faster than 5, 16, 29
