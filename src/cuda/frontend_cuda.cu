@@ -161,6 +161,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   frontend_geometry fg;
   fg.rows = (int)fs->rows;
   fg.bands = (int)fs->bands;
+  fg.n_weights = fs->identity ? 0 : (int)(fs->offset[fs->bands - 1] + fs->count[fs->bands - 1]);
   fg.identity = fs->identity;
   fg.power_kind = fs->power_kind;
   fg.power = (float)fs->power;

@@ -14,6 +14,7 @@ extern "C" {
 struct frontend_geometry {
   int rows, bands, identity, power_kind, scale, log_mode;
   int n_dct, fused_dct, track_max, group;
+  int n_weights; // filterbank weights (offset + count of the last band; 0 for the identity)
   float power, log_amin, log_scale, db_mult, db_amin, db_offset;
 };
 
@@ -47,10 +48,23 @@ __device__ __forceinline__ float scale_value(const frontend_geometry &fg, float 
 // 32 / fpb mod 32 floats, so the projection's lanes, which read the same
 // bins of consecutive frames, land in different banks (when the buffer,
 // `room` floats per frame, has the space).
-__device__ __forceinline__ int power_stride(int rows, int fpb, int room) {
+__host__ __device__ __forceinline__ int power_stride(int rows, int fpb, int room) {
   const int want = fpb >= 2 && fpb <= 32 ? 32 / fpb : 0;
   const int s = rows + ((want - rows % 32) % 32 + 32) % 32;
   return s <= room ? s : rows;
+}
+
+// Where the frontend kernel for half-size H copies the filterbank (band
+// table, then weights) into its free buffer of 2 fpb hp floats, past the
+// |X|^power rows (16-byte aligned); -1 when it does not fit there, when there
+// is none (identity), or for the Stockham sizes (n_fft 400 ...), whose kernel
+// measured 9% slower with the copy (56 -> 80 registers, lower occupancy;
+// mel-dB at n_fft 2048 ran 4-5% faster: bench/results/experiments/README.md).
+template <int H>
+__host__ __device__ __forceinline__ int shared_tables_offset(const frontend_geometry &fg, int fpb, int hp) {
+  if constexpr (!reg_fft_size(H)) return -1;
+  const int at = (fpb * power_stride(fg.rows, fpb, 2 * hp) + 3) & ~3;
+  return !fg.identity && at + 4 * fg.bands + fg.n_weights <= 2 * fpb * hp ? at : -1;
 }
 
 // Projection, scaling and (with fused_dct) the DCT of fpb frames whose
@@ -60,7 +74,9 @@ __device__ __forceinline__ int power_stride(int rows, int fpb, int room) {
 // SINGLE_ITEM: every frame belongs to one example and the maximum written is
 // returned for the caller's block reduction; otherwise each thread folds its
 // maximum into maxes[item / group] whenever its example changes.
-template <bool SINGLE_ITEM, int BT, class FrameOf>
+// SHARED_TABLES: bands_tab and weights are copies in shared memory (plain
+// loads), else global (read-only loads).
+template <bool SINGLE_ITEM, int BT, bool SHARED_TABLES = false, class FrameOf>
 __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const float *pw, int rs, float *mel, int fpb,
                                              int64_t N, float *__restrict__ out, const int4 *__restrict__ bands_tab,
                                              const float *__restrict__ weights, const float *__restrict__ dct,
@@ -74,11 +90,11 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
     if (fg.identity) {
       v = pw[f * rs + m];
     } else {
-      const int4 bt = __ldg(&bands_tab[m]);
+      const int4 bt = SHARED_TABLES ? bands_tab[m] : __ldg(&bands_tab[m]);
       const float *src = pw + f * rs + bt.x, *w = weights + bt.z;
       float acc = 0.f;
 #pragma unroll 4
-      for (int j = 0; j < bt.y; ++j) acc += __ldg(&w[j]) * src[j];
+      for (int j = 0; j < bt.y; ++j) acc += (SHARED_TABLES ? w[j] : __ldg(&w[j])) * src[j];
       v = acc;
     }
     v = scale_value(fg, v);
@@ -132,6 +148,18 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H) ? 1536 / f
   float *pw = reinterpret_cast<float *>(z == a ? b : a);
   const int rs = power_stride(fg.rows, fpb, 2 * hp);
   const int R = fg.rows;
+  // The filterbank (band table and weights) copied into the free buffer past
+  // the |X|^power rows when it fits: one coalesced batch of loads per block,
+  // where the projection's serial per-bin reads otherwise wait on L2 (with
+  // ~210 KB of shared memory per multiprocessor, L1 keeps little of them).
+  const int tables_at = shared_tables_offset<H>(fg, fpb, hp);
+  const bool staged = tables_at >= 0;
+  int4 *stab = reinterpret_cast<int4 *>(pw + (staged ? tables_at : 0));
+  float *sw = reinterpret_cast<float *>(stab + fg.bands);
+  if (staged) {
+    for (int i = threadIdx.x; i < fg.bands; i += BT) stab[i] = __ldg(&bands_tab[i]);
+    for (int i = threadIdx.x; i < fg.n_weights; i += BT) sw[i] = __ldg(&weights[i]);
+  }
   if constexpr (reg_fft_size(H)) {
     // bins threadIdx.x + i BT (a whole number of rounds for these sizes), bin
     // h by thread 0; every frame's reads ahead of the arithmetic
@@ -176,12 +204,22 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H) ? 1536 / f
     }
   }
   __syncthreads();
-  const float lmax = bands_stage<true, BT>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct,
-                                       maxes, [&](int f, int64_t *it, int64_t *t) {
-                                         *it = item;
-                                         *t = t0 + f;
-                                         return t0 + f < N;
-                                       });
+  auto frame_of = [&](int f, int64_t *it, int64_t *t) {
+    *it = item;
+    *t = t0 + f;
+    return t0 + f < N;
+  };
+  float lmax;
+  if constexpr (reg_fft_size(H)) {
+    if (staged)
+      lmax = bands_stage<true, BT, true>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, stab, sw, dct, maxes,
+                                         frame_of);
+    else
+      lmax = bands_stage<true, BT>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct,
+                                   maxes, frame_of);
+  } else
+    lmax = bands_stage<true, BT>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct, maxes,
+                                 frame_of);
   if (fg.track_max) { // one atomic per block: every frame of the block belongs to `item`
     float m = lmax;
 #pragma unroll

@@ -49,6 +49,7 @@ template <int H> static int check(int mode, int M, int64_t T) {
   fg.db_mult = 10.f, fg.db_amin = 1e-10f, fg.db_offset = 0.f;
   fg.n_dct = mode == DB_DCT ? K : 0, fg.fused_dct = mode == DB_DCT, fg.track_max = mode == DB_MAX || mode == IDENTITY_DB;
   fg.group = 1;
+  fg.n_weights = mode == IDENTITY_DB ? 0 : (int)weights.size() - 1; // (the table is copied to shared memory when it fits)
   const int rows_out = mode == DB_DCT ? K : M;
   std::vector<float> out((size_t)batch * rows_out * N, NAN);
   std::vector<unsigned> maxes(batch, 0u);
@@ -106,7 +107,9 @@ template <int H> static int check(int mode, int M, int64_t T) {
   const bool db = mode == DB_MAX || mode == IDENTITY_DB;
   const double e = db ? worst : std::sqrt(err / norm);
   if (!db && !(e <= 1e-5)) ok = false;
-  printf("%s n_fft %d hop %d %d bands %s: %s %.2e\n", ok ? "ok  " : "FAIL", n, hop, M,
+  const bool staged = shared_tables_offset<H>(fg, FPB, padded_frame(H, FPB)) >= 0;
+  printf("%s n_fft %d hop %d %d bands (filterbank %s) %s: %s %.2e\n", ok ? "ok  " : "FAIL", n, hop, M,
+         staged ? "in shared memory" : "read from memory",
          mode == DB_MAX          ? "dB + example max"
          : mode == LINEAR_POWER1 ? "linear, power 1"
          : mode == DB_DCT        ? "dB + fused DCT"
