@@ -210,7 +210,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
     if (st != SPECTRO_OK) return st;
   }
   if (mfcc_pass) {
-    dim3 g2((unsigned)((n_frames + 127) / 128), (unsigned)K, (unsigned)batch);
+    dim3 g2((unsigned)((n_frames + 127) / 128), (unsigned)((K + DCT_CHUNK - 1) / DCT_CHUNK), (unsigned)batch);
     dct_kernel<<<g2, 128, 0, s>>>(dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip,
                                   plan->top_db);
     CUDA_TRY(cudaGetLastError(), "the MFCC DCT kernel launch");

@@ -290,22 +290,33 @@ __global__ void clip_kernel(float *__restrict__ x, int64_t per_item, const unsig
 }
 
 // MFCC second pass: out[b][k][t] = sum_m dct[k][m] clip(mel[b][m][t]);
-// grid (frames / 128, K, batch), threads over frames.
+// grid (frames / 128, ceil(K / DCT_CHUNK), batch), threads over frames.  A
+// thread takes DCT_CHUNK coefficients of its frame, so each band value is
+// read once for them (one pass per coefficient re-read the whole band
+// array K times: 9.3 us of a 63 us MFCC call at B8 T480k on an H200).
+#define DCT_CHUNK 16
 __global__ void dct_kernel(const float *__restrict__ mel, float *__restrict__ out, int M, int K, int64_t N,
                            const float *__restrict__ dct, const unsigned *__restrict__ maxes, int group, int clip,
                            double top_db) {
   const int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x, item = blockIdx.z;
-  const int k = blockIdx.y;
+  const int k0 = blockIdx.y * DCT_CHUNK;
   if (t >= N) return;
   float floor_v = clip ? (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db) : -INFINITY;
-  const float *src = mel + item * (int64_t)M * N + t, *c = dct + (int64_t)k * M;
-  float s = 0.f;
+  const float *src = mel + item * (int64_t)M * N + t, *c = dct + (int64_t)k0 * M;
+  float acc[DCT_CHUNK];
+#pragma unroll
+  for (int i = 0; i < DCT_CHUNK; ++i) acc[i] = 0.f;
+  const int kc = K - k0 < DCT_CHUNK ? K - k0 : DCT_CHUNK;
   for (int m = 0; m < M; ++m) {
     float v = __ldg(&src[(int64_t)m * N]);
     if (clip) v = v < floor_v ? floor_v : v;
-    s += __ldg(&c[m]) * v;
+#pragma unroll
+    for (int i = 0; i < DCT_CHUNK; ++i)
+      if (i < kc) acc[i] += __ldg(&c[(int64_t)i * M + m]) * v;
   }
-  out[(item * K + k) * N + t] = s;
+#pragma unroll
+  for (int i = 0; i < DCT_CHUNK; ++i)
+    if (i < kc) out[(item * K + k0 + i) * N + t] = acc[i];
 }
 
 #endif
