@@ -6,6 +6,11 @@ if which == "mel":
                                         mode="torchaudio_compat")
     x = torch.randn(8, 480000, device="cuda")
     for _ in range(4): f(x)
+elif which == "mfcc":
+    f = spectro.MFCCTransform(sample_rate=16000, n_mfcc=13, n_fft=400, hop_length=160, n_mels=40, norm=None,
+                              top_db=80.0, mode="torchaudio_compat")
+    x = torch.randn(8, 480000, device="cuda")
+    for _ in range(4): f(x)
 else:
     tr = spectro.SpectralTransform(1024, 256)
     x = torch.randn(8, 480000, device="cuda")

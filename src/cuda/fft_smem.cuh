@@ -67,6 +67,14 @@ __device__ __forceinline__ int PAD(int a) { return a + (a >> 3); }
 // only the exchange between passes.
 constexpr int REG_P = 8; // (the last pass's grouping, reg_last_pass_real, assumes 8)
 __host__ __device__ constexpr bool reg_fft_size(int h) { return h >= 256 && h <= 2048 && (h & (h - 1)) == 0; }
+// h = 200 (n_fft 400) has a register FFT of its own, P10 points per thread
+// (p10_passes, below).
+constexpr int P10 = 10;
+__host__ __device__ constexpr bool p10_fft_size(int h) { return h == 200; }
+// Blocks per multiprocessor the P10 sizes' forward kernels are register-capped for.
+#ifndef SPECTRO_P10_MIN_BLOCKS
+#define SPECTRO_P10_MIN_BLOCKS 5
+#endif
 
 // Frames per block of the sizes compiled with h known at compile time: the
 // register-FFT sizes (THREADS / (h / REG_P): every thread busy), the other
@@ -99,12 +107,15 @@ __host__ __device__ constexpr int padded_frame(int h, int fpb) {
 // 16-byte rows (n_fft 2048 at 256 threads) the kernel ran 1.75x slower on an
 // H200, each row costing a memory transaction of its own.
 __host__ __device__ constexpr int forward_frames_per_block(int h) {
-  return !reg_fft_size(h) || static_frames(h) >= 4 ? static_frames(h)
+  return p10_fft_size(h)                          ? 12 // 20 threads per frame, 240 per block
+         : !reg_fft_size(h) || static_frames(h) >= 4 ? static_frames(h)
          : 512 / (h / REG_P) < 4                   ? 512 / (h / REG_P)
                                                    : 4;
 }
 __host__ __device__ constexpr int forward_threads(int h) {
-  return reg_fft_size(h) ? forward_frames_per_block(h) * (h / REG_P) : THREADS;
+  return reg_fft_size(h) ? forward_frames_per_block(h) * (h / REG_P)
+         : p10_fft_size(h) ? forward_frames_per_block(h) * (h / P10)
+                           : THREADS;
 }
 
 
@@ -177,6 +188,21 @@ __device__ __forceinline__ void butterfly(float2 *x, float s) {
       butterfly<4>(u, s);
 #pragma unroll
       for (int r = 0; r < 4; ++r) x[m + 4 * r] = u[r];
+    }
+  } else if (IP == 10) {
+    // two DFT5s (even / odd inputs) joined by w10^m
+    float2 e[5] = {x[0], x[2], x[4], x[6], x[8]}, o[5] = {x[1], x[3], x[5], x[7], x[9]};
+    butterfly<5>(e, s);
+    butterfly<5>(o, s);
+    const float c1 = 0.80901699437494742410f, s1 = 0.58778525229247312917f, c2 = 0.30901699437494742410f,
+                s2 = 0.95105651629515357212f;
+    const float2 w[5] = {make_float2(1.f, 0.f), make_float2(c1, s * s1), make_float2(c2, s * s2),
+                         make_float2(-c2, s * s2), make_float2(-c1, s * s1)};
+#pragma unroll
+    for (int m = 0; m < 5; ++m) {
+      const float2 t = m ? make_float2(o[m].x * w[m].x - o[m].y * w[m].y, o[m].x * w[m].y + o[m].y * w[m].x) : o[0];
+      x[m] = make_float2(e[m].x + t.x, e[m].y + t.y);
+      x[m + 5] = make_float2(e[m].x - t.x, e[m].y - t.y);
     }
   } else { // 5
     const float c51 = 0.30901699437494742410f, s51 = 0.95105651629515357212f * s;
@@ -471,6 +497,95 @@ __device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *d
   });
 }
 
+// ---------------------------------------------------------------- register FFT, 10 points per thread
+//
+// The forward transform of h = 200 (n_fft 400, the speech front ends'
+// size) in the same form as the register FFT above, with 10 points per
+// thread (20 threads per frame): passes of radix 10, 10, 2 (two shared-
+// memory exchanges), the result written to shared memory in natural order
+// (Stockham padding, PAD) for the callers' untangle loops.  The Stockham
+// passes it replaces (8, 5, 5) left a quarter of the block idle in the
+// radix-5 passes and spent a quarter of the kernel's instructions on index
+// arithmetic.  The iSTFT keeps the Stockham passes (its table is d->tw; the
+// forward kernels take d->tw_fwd).
+__host__ __device__ constexpr int p10_radix(int rem) { return rem % P10 == 0 ? P10 : rem; }
+// Table entries (float2) before the pass after ns points: pass (ns > 1, R)
+// keeps w^(r m) at [m R + r], m < ns, r < R, w = e^(2 pi i / (ns R)).
+__host__ __device__ constexpr int p10_tw_offset(int h, int ns) {
+  int off = 0;
+  for (int n = 1; n < ns; n *= p10_radix(h / n))
+    if (n > 1) off += n * p10_radix(h / n);
+  return off;
+}
+inline void p10_fill_twiddles(int h, float2 *t) {
+  for (long ns = 1; ns < h; ns *= p10_radix((int)(h / ns))) {
+    const long R = p10_radix((int)(h / ns));
+    if (ns == 1) continue;
+    float2 *p = t + p10_tw_offset(h, (int)ns);
+    for (long m = 0; m < ns; ++m)
+      for (long r = 0; r < R; ++r) {
+        const double a = 2.0 * 3.14159265358979323846 * (double)((r * m) % (ns * R)) / (double)(ns * R);
+        p[m * R + r] = make_float2((float)cos(a), (float)sin(a));
+      }
+  }
+}
+
+// x_r *= w^(r m) (r = 1 .. R-1) from the row at t (16-byte aligned: R even,
+// offsets even): the first four powers loaded, the rest as products (as
+// reg_twiddle).
+template <int R>
+__device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__restrict__ t, float s) {
+  const float4 *t4 = reinterpret_cast<const float4 *>(t);
+  float2 w[R];
+#pragma unroll
+  for (int r2 = 0; r2 < (R < 4 ? R : 4) / 2; ++r2) {
+    const float4 q4 = __ldg(t4 + r2);
+    w[2 * r2] = make_float2(q4.x, q4.y);
+    w[2 * r2 + 1] = make_float2(q4.z, q4.w);
+  }
+#pragma unroll
+  for (int r = 4; r < R; ++r) {
+    const float2 u = w[r >> 1], v2 = w[r - (r >> 1)];
+    w[r] = make_float2(u.x * v2.x - u.y * v2.y, u.x * v2.y + u.y * v2.x);
+  }
+#pragma unroll
+  for (int r = 1; r < R; ++r) {
+    const float2 y = x[r];
+    x[r] = make_float2(y.x * w[r].x - s * y.y * w[r].y, s * y.x * w[r].y + y.y * w[r].x);
+  }
+}
+
+// The passes from the one after NS points on, for thread j of a frame at
+// offset fo: v holds points j + i h / P10 of the pass input; each pass
+// writes dst (then swaps with other).  Returns the buffer with the result.
+template <int H, int NS>
+__device__ __forceinline__ float2 *p10_passes(float2 (&v)[P10], float2 *dst, float2 *other, int fo, int j,
+                                              const float2 *__restrict__ tw, float s) {
+  constexpr int R = p10_radix(H / NS), TPF = H / P10, Q = P10 / R, NS2 = NS * R;
+  static_assert(R * Q == P10, "every pass's radix divides the points per thread");
+  float2 *d = dst + fo;
+#pragma unroll
+  for (int q = 0; q < Q; ++q) {
+    const unsigned bf = (unsigned)(j + q * TPF), m = bf % NS;
+    float2 x[R];
+#pragma unroll
+    for (int r = 0; r < R; ++r) x[r] = v[q + r * Q];
+    if constexpr (NS > 1) twiddle_row<R>(x, tw + p10_tw_offset(H, NS) + m * R, s);
+    butterfly<R>(x, s);
+    const unsigned base = (bf - m) * R + m;
+#pragma unroll
+    for (int r = 0; r < R; ++r) d[PAD(base + r * NS)] = x[r];
+  }
+  __syncthreads();
+  if constexpr (NS2 >= H) {
+    return dst;
+  } else {
+#pragma unroll
+    for (int i = 0; i < P10; ++i) v[i] = d[PAD(j + i * TPF)];
+    return p10_passes<H, NS2>(v, other, dst, fo, j, tw, s);
+  }
+}
+
 // Passes of the register FFT of h points.
 __host__ __device__ constexpr int reg_pass_count(int h) {
   int c = 0;
@@ -539,14 +654,15 @@ __device__ __forceinline__ float2 frame_point(const T *__restrict__ x, const stf
   return make_float2(load_sample(x, p, g.length, g.reflect) * w.x, load_sample(x, p + 1, g.length, g.reflect) * w.y);
 }
 
-// Thread (f, j) of a register-FFT block: points j + i h / REG_P of frame
+// Thread (f, j) = (threadIdx.x / (H / P), threadIdx.x mod (H / P)) of a
+// register-FFT block (P points per thread): points j + i H / P of frame
 // t0 + f (padding by index, window on load), straight into the first pass's
 // registers.
-template <int H, class T>
+template <int H, class T, int P = REG_P>
 __device__ __forceinline__ void reg_load_frame(const T *__restrict__ x, const stft_geometry &g, int64_t t0,
-                                               const float *__restrict__ window, float2 (&v)[REG_P]) {
-  constexpr int TPF = H / REG_P;
-  const int f = reg_frame<H>(), j = reg_lane<H>();
+                                               const float *__restrict__ window, float2 (&v)[P]) {
+  constexpr int TPF = H / P;
+  const int f = threadIdx.x / TPF, j = threadIdx.x % TPF;
   const int64_t t = t0 + f, start = t * g.hop - g.pad_left;
   const float2 *w2 = reinterpret_cast<const float2 *>(window);
   if (t < g.n_frames && start >= 0 && start + 2 * H <= g.length) { // inside the signal: plain loads
@@ -554,22 +670,22 @@ __device__ __forceinline__ void reg_load_frame(const T *__restrict__ x, const st
     if (g.pairs) {
       using pair = typename sample_traits<T>::pair;
 #pragma unroll
-      for (int i = 0; i < REG_P; ++i) v[i] = sample_traits<T>::f2(*reinterpret_cast<const pair *>(p + 2 * (j + i * TPF)));
+      for (int i = 0; i < P; ++i) v[i] = sample_traits<T>::f2(*reinterpret_cast<const pair *>(p + 2 * (j + i * TPF)));
     } else {
 #pragma unroll
-      for (int i = 0; i < REG_P; ++i) {
+      for (int i = 0; i < P; ++i) {
         const int k = j + i * TPF;
         v[i] = make_float2(sample_traits<T>::f(p[2 * k]), sample_traits<T>::f(p[2 * k + 1]));
       }
     }
 #pragma unroll
-    for (int i = 0; i < REG_P; ++i) {
+    for (int i = 0; i < P; ++i) {
       const float2 w = __ldg(w2 + j + i * TPF);
       v[i] = make_float2(v[i].x * w.x, v[i].y * w.y);
     }
   } else {
 #pragma unroll
-    for (int i = 0; i < REG_P; ++i) v[i] = frame_point(x, g, t, j + i * TPF, H, __ldg(w2 + j + i * TPF));
+    for (int i = 0; i < P; ++i) v[i] = frame_point(x, g, t, j + i * TPF, H, __ldg(w2 + j + i * TPF));
   }
 }
 
@@ -577,7 +693,8 @@ __device__ __forceinline__ void reg_load_frame(const T *__restrict__ x, const st
 // on load, sample pairs packed as complex points) and transforms them;
 // returns the buffer that holds the spectra (a or b; frame f's point k at
 // f * padded_frame(h, fpb) + PADH<H>(k)); the other buffer is free.  The
-// register-FFT sizes take FPB * h / REG_P threads, the others THREADS.
+// register-FFT sizes take FPB * h / REG_P threads (h = 200: FPB * h / P10),
+// the others THREADS.
 template <int H, int FPB, class T>
 __device__ __forceinline__ float2 *forward_frames(const T *__restrict__ x, float2 *a, float2 *b,
                                                   const stft_geometry &g, int64_t t0, const pass_table &pt,
@@ -587,6 +704,11 @@ __device__ __forceinline__ float2 *forward_frames(const T *__restrict__ x, float
     float2 v[REG_P];
     reg_load_frame<H, T>(x, g, t0, window, v);
     return reg_passes<H, 1>(v, b, a, reg_frame<H>() * padded_frame(H, FPB), reg_lane<H>(), tw, -1.f);
+  } else if constexpr (p10_fft_size(H)) {
+    float2 v[P10];
+    reg_load_frame<H, T, P10>(x, g, t0, window, v);
+    constexpr int TPF = H / P10;
+    return p10_passes<H, 1>(v, b, a, (threadIdx.x / TPF) * padded_frame(H, FPB), threadIdx.x % TPF, tw, -1.f);
   } else {
     for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
       const int f = idx / h, k = idx - f * h;
@@ -641,6 +763,7 @@ struct cuda_plan_data {
   int device;
   int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
+  float2 *tw_fwd; // the forward kernels' twiddles: tw, but for h = 200 (the P10 register FFT; the iSTFT keeps Stockham's)
   float *window;
   float *iwindow;    // iSTFT: window / (n_fft forward_scale), the overlap-add's scaled window
   float *env_period; // iSTFT: the plan's window_sq_period_f (sum of w^2 over j = r mod hop), min(hop, n_fft) values

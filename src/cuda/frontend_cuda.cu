@@ -199,7 +199,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
         auto kernel = frontend_kernel<H, forward_frames_per_block(H), T>;
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
-          kernel<<<grid, forward_threads(H), smem, s>>>((const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->window,
+          kernel<<<grid, forward_threads(H), smem, s>>>((const T *)signal, dest, g, fg, d->pt, d->tw_fwd, d->rtw, d->window,
                                              fd->bands_tab, fd->weights, fd->dct, maxes);
       });
     });
@@ -210,8 +210,9 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
     if (st != SPECTRO_OK) return st;
   }
   if (mfcc_pass) {
-    dim3 g2((unsigned)((n_frames + 127) / 128), (unsigned)((K + DCT_CHUNK - 1) / DCT_CHUNK), (unsigned)batch);
-    dct_kernel<<<g2, 128, 0, s>>>(dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip,
+    dim3 g2((unsigned)((n_frames + DCT_THREADS - 1) / DCT_THREADS), (unsigned)((K + DCT_CHUNK - 1) / DCT_CHUNK),
+            (unsigned)batch);
+    dct_kernel<<<g2, DCT_THREADS, 0, s>>>(dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip,
                                   plan->top_db);
     CUDA_TRY(cudaGetLastError(), "the MFCC DCT kernel launch");
   } else if (clip) {

@@ -60,9 +60,12 @@ __host__ __device__ __forceinline__ int power_stride(int rows, int fpb, int room
 // is none (identity), or for the Stockham sizes (n_fft 400 ...), whose kernel
 // measured 9% slower with the copy (56 -> 80 registers, lower occupancy;
 // mel-dB at n_fft 2048 ran 4-5% faster: bench/results/experiments/README.md).
+#ifndef SPECTRO_P10_SHARED_FB
+#define SPECTRO_P10_SHARED_FB 0
+#endif
 template <int H>
 __host__ __device__ __forceinline__ int shared_tables_offset(const frontend_geometry &fg, int fpb, int hp) {
-  if constexpr (!reg_fft_size(H)) return -1;
+  if constexpr (!reg_fft_size(H) && !(SPECTRO_P10_SHARED_FB && p10_fft_size(H))) return -1;
   const int at = (fpb * power_stride(fg.rows, fpb, 2 * hp) + 3) & ~3;
   return !fg.identity && at + 4 * fg.bands + fg.n_weights <= 2 * fpb * hp ? at : -1;
 }
@@ -131,7 +134,9 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
 // out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
 // bands_tab[m] = (first bin, bin count, weight offset) of band m.
 template <int H, int FPB, class T>
-__global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H) ? 1536 / forward_threads(H) : 1)
+__global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? 1536 / forward_threads(H)
+                                                       : p10_fft_size(H) ? SPECTRO_P10_MIN_BLOCKS
+                                                                         : 1)
     frontend_kernel(const T *__restrict__ signal, float *__restrict__ out, stft_geometry g, frontend_geometry fg,
                     pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                     const float *__restrict__ window, const int4 *__restrict__ bands_tab,
@@ -210,7 +215,7 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H) ? 1536 / f
     return t0 + f < N;
   };
   float lmax;
-  if constexpr (reg_fft_size(H)) {
+  if constexpr (reg_fft_size(H) || (SPECTRO_P10_SHARED_FB && p10_fft_size(H))) {
     if (staged)
       lmax = bands_stage<true, BT, true>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, stab, sw, dct, maxes,
                                          frame_of);
@@ -290,11 +295,17 @@ __global__ void clip_kernel(float *__restrict__ x, int64_t per_item, const unsig
 }
 
 // MFCC second pass: out[b][k][t] = sum_m dct[k][m] clip(mel[b][m][t]);
-// grid (frames / 128, ceil(K / DCT_CHUNK), batch), threads over frames.  A
+// grid (frames / DCT_THREADS, ceil(K / DCT_CHUNK), batch), threads over frames.  A
 // thread takes DCT_CHUNK coefficients of its frame, so each band value is
 // read once for them (one pass per coefficient re-read the whole band
-// array K times: 9.3 us of a 63 us MFCC call at B8 T480k on an H200).
+// array K times: 9.3 us of a 63 us MFCC call at B8 T480k on an H200), with
+// DCT_LOADS reads in flight (one at a time it took 16.5 us: a thread per
+// frame is few threads).
 #define DCT_CHUNK 16
+#define DCT_LOADS 8
+#ifndef DCT_THREADS
+#define DCT_THREADS 64 // per block: the grid's few threads spread over more multiprocessors
+#endif
 __global__ void dct_kernel(const float *__restrict__ mel, float *__restrict__ out, int M, int K, int64_t N,
                            const float *__restrict__ dct, const unsigned *__restrict__ maxes, int group, int clip,
                            double top_db) {
@@ -307,12 +318,19 @@ __global__ void dct_kernel(const float *__restrict__ mel, float *__restrict__ ou
 #pragma unroll
   for (int i = 0; i < DCT_CHUNK; ++i) acc[i] = 0.f;
   const int kc = K - k0 < DCT_CHUNK ? K - k0 : DCT_CHUNK;
-  for (int m = 0; m < M; ++m) {
-    float v = __ldg(&src[(int64_t)m * N]);
-    if (clip) v = v < floor_v ? floor_v : v;
+  // DCT_LOADS band values in flight per thread (few threads: one per frame)
+  for (int m0 = 0; m0 < M; m0 += DCT_LOADS) {
+    float v[DCT_LOADS];
 #pragma unroll
-    for (int i = 0; i < DCT_CHUNK; ++i)
-      if (i < kc) acc[i] += __ldg(&c[(int64_t)i * M + m]) * v;
+    for (int u = 0; u < DCT_LOADS; ++u) v[u] = m0 + u < M ? __ldg(&src[(int64_t)(m0 + u) * N]) : 0.f;
+#pragma unroll
+    for (int u = 0; u < DCT_LOADS; ++u) {
+      if (m0 + u >= M) break;
+      const float x = clip && v[u] < floor_v ? floor_v : v[u];
+#pragma unroll
+      for (int i = 0; i < DCT_CHUNK; ++i)
+        if (i < kc) acc[i] += __ldg(&c[(int64_t)i * M + m0 + u]) * x;
+    }
   }
 #pragma unroll
   for (int i = 0; i < DCT_CHUNK; ++i)

@@ -43,7 +43,8 @@ __host__ __device__ constexpr bool untangle_in_registers(int h, bool bnf) {
 }
 // Blocks per multiprocessor the STFT kernel's registers are capped for.
 __host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
-  return !reg_fft_size(h)                 ? 1
+  return p10_fft_size(h)                  ? SPECTRO_P10_MIN_BLOCKS
+         : !reg_fft_size(h)               ? 1
          : !untangle_in_registers(h, bnf) ? 1536 / forward_threads(h)
          : forward_threads(h) == 512      ? 3
          : h == 512                       ? 4 // (at 48 registers, for 5 blocks, it spilled)
@@ -174,8 +175,12 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 // Frames per round and threads of the iSTFT kernel: as the STFT kernel's
 // (4 frames and 512 threads at n_fft 2048: 32-byte rows read from a
 // [bins][frames] spectrum; 0.232 -> 0.201 ms for B16 T441k on an H200).
-__host__ __device__ constexpr int inverse_frames_per_block(int h) { return forward_frames_per_block(h); }
-__host__ __device__ constexpr int inverse_threads(int h) { return forward_threads(h); }
+// h = 200 keeps the Stockham passes (8 frames, THREADS), not the forward
+// kernels' P10 register FFT.
+__host__ __device__ constexpr int inverse_frames_per_block(int h) {
+  return p10_fft_size(h) ? static_frames(h) : forward_frames_per_block(h);
+}
+__host__ __device__ constexpr int inverse_threads(int h) { return p10_fft_size(h) ? THREADS : forward_threads(h); }
 
 template <int H, int FPB, bool BNF>
 __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / inverse_threads(H) : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,

@@ -48,9 +48,17 @@ template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads
     }
 }
 
-// in-place radix-2 FFT in double (size a power of two), sign -1 forward
+// in-place FFT in double, sign -1 forward: radix 2 for powers of two, a
+// plain DFT (angles reduced exactly mod n) for other sizes
 static void fft(std::vector<std::complex<double>> &a, int sign = -1) {
   const size_t n = a.size();
+  if (n & (n - 1)) {
+    std::vector<std::complex<double>> o(n);
+    for (size_t k = 0; k < n; ++k)
+      for (size_t j = 0; j < n; ++j) o[k] += a[j] * std::polar(1.0, sign * 2.0 * M_PI * (double)(j * k % n) / (double)n);
+    a = o;
+    return;
+  }
   for (size_t i = 1, j = 0; i < n; ++i) {
     size_t bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
@@ -72,4 +80,18 @@ static std::vector<float2> untangle_roots(int h) {
   std::vector<float2> r(h);
   for (int k = 0; k < h; ++k) r[k] = make_float2((float)std::cos(M_PI * k / h), (float)-std::sin(M_PI * k / h));
   return r;
+}
+
+// The forward kernels' twiddle table for half-size H (d->tw_fwd): the
+// register FFT's, or the P10 register FFT's for h = 200.
+template <int H> static std::vector<float2> forward_twiddles() {
+  if constexpr (p10_fft_size(H)) {
+    std::vector<float2> t(p10_tw_offset(H, H) + 1);
+    p10_fill_twiddles(H, t.data());
+    return t;
+  } else {
+    std::vector<float2> t(reg_tw_offset(H, H) + 1);
+    reg_fill_twiddles(H, t.data());
+    return t;
+  }
 }

@@ -1,7 +1,8 @@
 // The CUDA forward STFT kernel (src/cuda/stft_kernels.cuh) run on CPU threads
 // through the host emulation in shim/ (one std::thread per CUDA thread, the
 // blocks of the grid one after another), against a double-precision DFT of
-// frames cut here by SPEC's framing rules: register-FFT sizes, both
+// frames cut here by SPEC's framing rules: register-FFT sizes (and n_fft
+// 400's P10 register FFT), both
 // layouts, reflect / constant centre padding and center=False, odd lengths,
 // a batch of two, fresh random input each run.  Covers the kernel's framing,
 // window, FFT, untangle and [bins][frames] / [frames][bins] stores where CI
@@ -21,8 +22,7 @@ template <int H, bool BNF> static int check(int center, int64_t T) {
   std::vector<float> x((size_t)batch * T), window(n);
   for (auto &v : x) v = (float)nd(rng);
   for (int i = 0; i < n; ++i) window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
-  std::vector<float2> tw(reg_tw_offset(H, H) + 1), rtw = untangle_roots(H), out((size_t)batch * F * N, make_float2(NAN, NAN));
-  reg_fill_twiddles(H, tw.data());
+  std::vector<float2> tw = forward_twiddles<H>(), rtw = untangle_roots(H), out((size_t)batch * F * N, make_float2(NAN, NAN));
   stft_geometry g{};
   g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = center ? n / 2 : 0, g.reflect = center == 1;
   g.length = T, g.n_frames = N, g.scale = 1.f, g.fpb = FPB;
@@ -69,6 +69,11 @@ int main() {
     bad += check<512, true>(c, 5 * 1024 + 2 * odd(rng) + 1);
     bad += check<1024, false>(c, 4 * 2048 + 2 * odd(rng) + 1);
     bad += check<1024, true>(c, 3 * 2048 + 2 * odd(rng));
+  }
+  // n_fft 400: the P10 register FFT (radix 10 10 2), 12 frames per block
+  for (int c = 0; c < 3; ++c) {
+    bad += check<200, false>(c, 7 * 400 + 2 * odd(rng) + 1);
+    bad += check<200, true>(c, 6 * 400 + 2 * odd(rng));
   }
   bad += check<2048, false>(1, 3 * 4096 + 38);
   bad += check<2048, true>(0, 3 * 4096 + 7);
