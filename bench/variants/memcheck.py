@@ -1,5 +1,6 @@
 """A short CUDA workload for compute-sanitizer (memcheck / racecheck): STFT and iSTFT at
-n_fft 400..4096, odd lengths, both layouts, both centre rules, and three mel configurations."""
+n_fft 400..4096, odd lengths, both layouts, both centre rules, three mel configurations and
+the MFCC (n_fft 400) with and without top_db."""
 import numpy as np, torch, spectro
 torch.manual_seed(1)
 for n in (512, 1024, 2048, 4096, 400):
@@ -20,4 +21,7 @@ for n, hop, T in ((512, 128, 77777), (1024, 256, 160001), (2048, 441, 300000), (
 for n, hop in ((2048, 240), (1024, 256), (512, 160)):
     m = spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=n, hop_length=hop, n_mels=64, top_db=80.0)
     m(torch.randn(2, 30011, device="cuda"))
+for top_db in (80.0, None):
+    m = spectro.MFCCTransform(sample_rate=16000, n_mfcc=20, n_fft=400, hop_length=160, n_mels=40, top_db=top_db)
+    m(torch.randn(3, 16001, device="cuda"))
 torch.cuda.synchronize(); print("memcheck script done")
