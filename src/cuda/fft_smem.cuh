@@ -75,6 +75,10 @@ __host__ __device__ constexpr bool p10_fft_size(int h) { return h == 200; }
 #ifndef SPECTRO_P10_MIN_BLOCKS
 #define SPECTRO_P10_MIN_BLOCKS 5
 #endif
+// Frames per block of the P10 sizes' forward kernels (20 threads each).
+#ifndef SPECTRO_P10_FRAMES
+#define SPECTRO_P10_FRAMES 12
+#endif
 
 // Frames per block of the sizes compiled with h known at compile time: the
 // register-FFT sizes (THREADS / (h / REG_P): every thread busy), the other
@@ -107,7 +111,7 @@ __host__ __device__ constexpr int padded_frame(int h, int fpb) {
 // 16-byte rows (n_fft 2048 at 256 threads) the kernel ran 1.75x slower on an
 // H200, each row costing a memory transaction of its own.
 __host__ __device__ constexpr int forward_frames_per_block(int h) {
-  return p10_fft_size(h)                          ? 12 // 20 threads per frame, 240 per block
+  return p10_fft_size(h)                          ? SPECTRO_P10_FRAMES
          : !reg_fft_size(h) || static_frames(h) >= 4 ? static_frames(h)
          : 512 / (h / REG_P) < 4                   ? 512 / (h / REG_P)
                                                    : 4;

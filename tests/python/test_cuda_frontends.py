@@ -97,6 +97,18 @@ def test_mfcc_matches_cpu(rng, top_db, mode, cfg, shape_i):
     assert np.abs(got - ref).max() <= 1e-3 * max(1.0, lifter) + 1e-5 * np.abs(ref).max()
 
 
+@pytest.mark.parametrize("n_mels", [40, 1100])  # the DCT second pass: shared tiles, or rows beyond 1024 bands
+def test_mfcc_top_db_second_pass_matches_cpu(rng, n_mels):
+    n_fft = 400 if n_mels == 40 else 4096
+    x = _signal(rng, (3, 6 * n_fft + 11), True)
+    m = spectro.MFCCTransform(sample_rate=44100, n_mfcc=24, n_fft=n_fft, hop_length=n_fft // 4, n_mels=n_mels,
+                              top_db=60.0, norm=None, dct_norm="ortho")
+    ref = m(x.astype(np.float64))
+    got = m(torch.from_numpy(x).to(DEV)).cpu().numpy()
+    assert got.shape == ref.shape
+    assert np.abs(got - ref).max() <= 1e-3 * np.sqrt(n_mels) + 1e-5 * np.abs(ref).max()
+
+
 @pytest.mark.parametrize("output_scale", ["linear", "log", "db", "log10_plus_one"])
 @pytest.mark.parametrize("rows", ["full", "no_nyquist"])
 @pytest.mark.parametrize("power", [1.0, 2.0])
