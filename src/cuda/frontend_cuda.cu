@@ -210,15 +210,9 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
     if (st != SPECTRO_OK) return st;
   }
   if (mfcc_pass) {
-    if (fg.bands <= DCT_TILE_MAX_BANDS) {
-      const size_t tile = sizeof(float) * DCT_TILE * (size_t)fg.bands;
-      CUDA_TRY(cuda_allow_smem((const void *)dct_kernel, tile), "raising the MFCC DCT kernel's shared memory");
-      dct_kernel<<<dim3((unsigned)((n_frames + DCT_TILE - 1) / DCT_TILE), (unsigned)batch), DCT_THREADS, tile, s>>>(
-          dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip, plan->top_db);
-    } else {
-      dct_rows_kernel<<<dim3((unsigned)((n_frames + 127) / 128), (unsigned)K, (unsigned)batch), 128, 0, s>>>(
-          dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip, plan->top_db);
-    }
+    dim3 g2((unsigned)((n_frames + 127) / 128), (unsigned)K, (unsigned)batch);
+    dct_kernel<<<g2, 128, 0, s>>>(dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip,
+                                  plan->top_db);
     CUDA_TRY(cudaGetLastError(), "the MFCC DCT kernel launch");
   } else if (clip) {
     const int64_t per_item = fs->bands * n_frames;

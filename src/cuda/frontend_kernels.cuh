@@ -143,7 +143,9 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? 1536 /
                     const float *__restrict__ weights, const float *__restrict__ dct, unsigned *__restrict__ maxes) {
   SPECTRO_DYNAMIC_SMEM(float2, smem);
   constexpr int BT = forward_threads(H);
-  __shared__ float warp_max[BT / 32];
+  constexpr int WARPS = (BT + 31) / 32, LAST = BT - 32 * (WARPS - 1); // lanes of the last warp (16 at n_fft 400)
+  static_assert((LAST & (LAST - 1)) == 0, "the max reduction's shuffles stay inside a partial warp");
+  __shared__ float warp_max[WARPS];
   const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t item = blockIdx.y;
@@ -227,13 +229,16 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? 1536 /
                                  frame_of);
   if (fg.track_max) { // one atomic per block: every frame of the block belongs to `item`
     float m = lmax;
+    const int w = threadIdx.x >> 5, lanes = w == WARPS - 1 ? LAST : 32;
+    const unsigned mask = lanes == 32 ? 0xffffffffu : (1u << lanes) - 1;
 #pragma unroll
-    for (int d = 16; d > 0; d >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, d));
-    if ((threadIdx.x & 31) == 0) warp_max[threadIdx.x >> 5] = m;
+    for (int d = 16; d > 0; d >>= 1)
+      if (d < lanes) m = fmaxf(m, __shfl_xor_sync(mask, m, d));
+    if ((threadIdx.x & 31) == 0) warp_max[w] = m;
     __syncthreads();
     if (threadIdx.x == 0) {
       float mx = warp_max[0];
-      for (int w = 1; w < BT / 32; ++w) mx = fmaxf(mx, warp_max[w]);
+      for (int i = 1; i < WARPS; ++i) mx = fmaxf(mx, warp_max[i]);
       atomicMax(&maxes[item / fg.group], order_encode(mx));
     }
   }
@@ -294,69 +299,24 @@ __global__ void clip_kernel(float *__restrict__ x, int64_t per_item, const unsig
     xi[i] = clip_below(xi[i], floor_v);
 }
 
-// MFCC second pass: out[b][k][t] = sum_m dct[k][m] clip(mel[b][m][t]).
-// A block takes DCT_TILE frames of one example: its DCT_THREADS threads load
-// the clipped band values of those frames into shared memory (M DCT_TILE
-// floats, dynamic; DCT_LOADS reads in flight per thread, 128-byte rows),
-// then warp w computes coefficients w, w + 4, ... of every frame (lane =
-// frame: conflict-free shared reads, the DCT row read once per warp).  A
-// thread per (frame, coefficient) reading global memory itself (the
-// earlier kernel) waited on one load at a time, 40 in a row: 4.1 / 9.8 /
-// 11.5 us at B1 T480k / B8 T480k / B32 T160k (H100) against 8.7 / 40.6 /
-// 51.2 for the frontend kernel before it.
-#define DCT_TILE 32
-#define DCT_THREADS 128
-#define DCT_LOADS 8
-#define DCT_TILE_MAX_BANDS 1024 // 128 KB of shared memory; beyond, dct_rows_kernel
-__global__ void __launch_bounds__(DCT_THREADS)
-    dct_kernel(const float *__restrict__ mel, float *__restrict__ out, int M, int K, int64_t N,
-               const float *__restrict__ dct, const unsigned *__restrict__ maxes, int group, int clip,
-               double top_db) {
-  SPECTRO_DYNAMIC_SMEM(float, tile);
-  constexpr int W = DCT_THREADS / DCT_TILE; // warps: rows loaded / coefficients computed per step
-  const int64_t item = blockIdx.y, t0 = (int64_t)blockIdx.x * DCT_TILE;
-  const int f = threadIdx.x % DCT_TILE, w = threadIdx.x / DCT_TILE;
-  const bool live = t0 + f < N;
-  const float floor_v = clip ? (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db) : -INFINITY;
-  const float *src = mel + item * (int64_t)M * N + t0 + f;
-  for (int m0 = w; m0 < M; m0 += W * DCT_LOADS) {
-    float v[DCT_LOADS];
-#pragma unroll
-    for (int u = 0; u < DCT_LOADS; ++u) {
-      const int m = m0 + u * W;
-      v[u] = m < M && live ? __ldg(&src[(int64_t)m * N]) : 0.f;
-    }
-#pragma unroll
-    for (int u = 0; u < DCT_LOADS; ++u) {
-      const int m = m0 + u * W;
-      if (m < M) tile[m * DCT_TILE + f] = v[u] < floor_v ? floor_v : v[u]; // (NaN stays NaN)
-    }
-  }
-  __syncthreads();
-  if (!live) return;
-  for (int k = w; k < K; k += W) {
-    const float *c = dct + (int64_t)k * M;
-    float acc = 0.f;
-#pragma unroll 4
-    for (int m = 0; m < M; ++m) acc += __ldg(&c[m]) * tile[m * DCT_TILE + f];
-    out[(item * K + k) * N + t0 + f] = acc;
-  }
-}
-
-// The same for more than DCT_TILE_MAX_BANDS bands: a thread per (frame,
-// coefficient), reading the band values itself; grid (frames / 128, K, batch).
-__global__ void dct_rows_kernel(const float *__restrict__ mel, float *__restrict__ out, int M, int K, int64_t N,
-                                const float *__restrict__ dct, const unsigned *__restrict__ maxes, int group,
-                                int clip, double top_db) {
+// MFCC second pass: out[b][k][t] = sum_m dct[k][m] clip(mel[b][m][t]);
+// grid (frames / 128, K, batch), threads over frames.  Measured against it
+// on an H100 (bench/results/experiments/README.md): 16 or 4 coefficients
+// per thread (each band value read once) and shared-memory tiles of 32
+// frames were faster at B8 by at most 0.8 us and slower at B1 T480k by 2-7
+// us (fewer threads, each waiting longer).
+__global__ void dct_kernel(const float *__restrict__ mel, float *__restrict__ out, int M, int K, int64_t N,
+                           const float *__restrict__ dct, const unsigned *__restrict__ maxes, int group, int clip,
+                           double top_db) {
   const int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x, item = blockIdx.z;
   const int k = blockIdx.y;
   if (t >= N) return;
-  const float floor_v = clip ? (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db) : -INFINITY;
+  float floor_v = clip ? (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db) : -INFINITY;
   const float *src = mel + item * (int64_t)M * N + t, *c = dct + (int64_t)k * M;
   float s = 0.f;
   for (int m = 0; m < M; ++m) {
     float v = __ldg(&src[(int64_t)m * N]);
-    v = v < floor_v ? floor_v : v;
+    if (clip) v = v < floor_v ? floor_v : v;
     s += __ldg(&c[m]) * v;
   }
   out[(item * K + k) * N + t] = s;

@@ -97,7 +97,7 @@ def test_mfcc_matches_cpu(rng, top_db, mode, cfg, shape_i):
     assert np.abs(got - ref).max() <= 1e-3 * max(1.0, lifter) + 1e-5 * np.abs(ref).max()
 
 
-@pytest.mark.parametrize("n_mels", [40, 1100])  # the DCT second pass: shared tiles, or rows beyond 1024 bands
+@pytest.mark.parametrize("n_mels", [40, 1100])  # the DCT second pass (top_db), few and many bands
 def test_mfcc_top_db_second_pass_matches_cpu(rng, n_mels):
     n_fft = 400 if n_mels == 40 else 4096
     x = _signal(rng, (3, 6 * n_fft + 11), True)

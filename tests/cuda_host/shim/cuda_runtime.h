@@ -4,6 +4,8 @@
 // tests/cuda_host (the CI machines have no GPU); never part of the library.
 #pragma once
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <barrier>
 #include <cstring>
 #include <cstddef>
@@ -38,7 +40,12 @@ inline float __shfl_xor_sync(unsigned, float v, int lane_mask) {
   const unsigned t = threadIdx.x;
   emu_shfl_slots[t] = v;
   emu_warp_barriers[t >> 5]->arrive_and_wait();
-  const float r = emu_shfl_slots[(t & ~31u) | ((t & 31u) ^ (unsigned)lane_mask)];
+  const unsigned src = (t & ~31u) | ((t & 31u) ^ (unsigned)lane_mask);
+  if (src >= blockDim.x) { // a lane past the block's last thread: undefined on the GPU
+    fprintf(stderr, "emulation: thread %u shuffles from lane %u of a %u-thread block\n", t, src, blockDim.x);
+    abort();
+  }
+  const float r = emu_shfl_slots[src];
   emu_warp_barriers[t >> 5]->arrive_and_wait();
   return r;
 }
