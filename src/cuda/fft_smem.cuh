@@ -345,13 +345,13 @@ inline void reg_fill_twiddles(int h, float2 *t) {
   }
 }
 
-// Multiplies x_r (r = 1 .. R-1) by w^(r m), m the butterfly's index mod NS
-// (direction s): the first four powers from the table (two 16-byte loads),
-// the rest as products w^(r/2) w^(r - r/2) (a product or two deep: the
-// table's L1 traffic halves, the error stays a few ulp).
-template <int H, int NS, int R>
-__device__ __forceinline__ void reg_twiddle(float2 (&x)[R], int m, const float2 *__restrict__ tw, float s) {
-  const float4 *t4 = reinterpret_cast<const float4 *>(tw + reg_tw_offset(H, NS) + m * R);
+// x_r *= w^(r m) (r = 1 .. R-1, direction s) from the table row t = w^(r m)
+// for r < R (16-byte aligned): the first four powers from the table (two
+// 16-byte loads), the rest as products w^(r/2) w^(r - r/2) (a product or two
+// deep: the table's L1 traffic halves, the error stays a few ulp).
+template <int R>
+__device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__restrict__ t, float s) {
+  const float4 *t4 = reinterpret_cast<const float4 *>(t);
   float2 w[R];
 #pragma unroll
   for (int r2 = 0; r2 < (R < 4 ? R : 4) / 2; ++r2) {
@@ -369,6 +369,13 @@ __device__ __forceinline__ void reg_twiddle(float2 (&x)[R], int m, const float2 
     const float2 y = x[r];
     x[r] = make_float2(y.x * w[r].x - s * y.y * w[r].y, s * y.x * w[r].y + y.y * w[r].x);
   }
+}
+
+// Multiplies x_r (r = 1 .. R-1) by w^(r m), m the butterfly's index mod NS,
+// from the register FFT's table (direction s).
+template <int H, int NS, int R>
+__device__ __forceinline__ void reg_twiddle(float2 (&x)[R], int m, const float2 *__restrict__ tw, float s) {
+  twiddle_row<R>(x, tw + reg_tw_offset(H, NS) + m * R, s);
 }
 
 // One pass (the one after NS points are combined) for thread j: its
@@ -534,31 +541,6 @@ inline void p10_fill_twiddles(int h, float2 *t) {
   }
 }
 
-// x_r *= w^(r m) (r = 1 .. R-1) from the row at t (16-byte aligned: R even,
-// offsets even): the first four powers loaded, the rest as products (as
-// reg_twiddle).
-template <int R>
-__device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__restrict__ t, float s) {
-  const float4 *t4 = reinterpret_cast<const float4 *>(t);
-  float2 w[R];
-#pragma unroll
-  for (int r2 = 0; r2 < (R < 4 ? R : 4) / 2; ++r2) {
-    const float4 q4 = __ldg(t4 + r2);
-    w[2 * r2] = make_float2(q4.x, q4.y);
-    w[2 * r2 + 1] = make_float2(q4.z, q4.w);
-  }
-#pragma unroll
-  for (int r = 4; r < R; ++r) {
-    const float2 u = w[r >> 1], v2 = w[r - (r >> 1)];
-    w[r] = make_float2(u.x * v2.x - u.y * v2.y, u.x * v2.y + u.y * v2.x);
-  }
-#pragma unroll
-  for (int r = 1; r < R; ++r) {
-    const float2 y = x[r];
-    x[r] = make_float2(y.x * w[r].x - s * y.y * w[r].y, s * y.x * w[r].y + y.y * w[r].x);
-  }
-}
-
 // The passes from the one after NS points on, for thread j of a frame at
 // offset fo: v holds points j + i h / P10 of the pass input; each pass
 // writes dst (then swaps with other).  Returns the buffer with the result.
@@ -597,9 +579,10 @@ __host__ __device__ constexpr int reg_pass_count(int h) {
   return c;
 }
 
-// Thread (frame, point) of the register FFT: frame threadIdx.x / (H / REG_P).
-template <int H> __device__ __forceinline__ int reg_frame() { return threadIdx.x / (H / REG_P); }
-template <int H> __device__ __forceinline__ int reg_lane() { return threadIdx.x % (H / REG_P); }
+// Thread (frame, point) of the register FFT (P points per thread): frame
+// threadIdx.x / (H / P).
+template <int H, int P = REG_P> __device__ __forceinline__ int reg_frame() { return threadIdx.x / (H / P); }
+template <int H, int P = REG_P> __device__ __forceinline__ int reg_lane() { return threadIdx.x % (H / P); }
 
 // ---------------------------------------------------------------- forward
 
@@ -666,7 +649,7 @@ template <int H, class T, int P = REG_P>
 __device__ __forceinline__ void reg_load_frame(const T *__restrict__ x, const stft_geometry &g, int64_t t0,
                                                const float *__restrict__ window, float2 (&v)[P]) {
   constexpr int TPF = H / P;
-  const int f = threadIdx.x / TPF, j = threadIdx.x % TPF;
+  const int f = reg_frame<H, P>(), j = reg_lane<H, P>(); // (written so, the P = REG_P kernels' code is as before)
   const int64_t t = t0 + f, start = t * g.hop - g.pad_left;
   const float2 *w2 = reinterpret_cast<const float2 *>(window);
   if (t < g.n_frames && start >= 0 && start + 2 * H <= g.length) { // inside the signal: plain loads
@@ -711,8 +694,7 @@ __device__ __forceinline__ float2 *forward_frames(const T *__restrict__ x, float
   } else if constexpr (p10_fft_size(H)) {
     float2 v[P10];
     reg_load_frame<H, T, P10>(x, g, t0, window, v);
-    constexpr int TPF = H / P10;
-    return p10_passes<H, 1>(v, b, a, (threadIdx.x / TPF) * padded_frame(H, FPB), threadIdx.x % TPF, tw, -1.f);
+    return p10_passes<H, 1>(v, b, a, reg_frame<H, P10>() * padded_frame(H, FPB), reg_lane<H, P10>(), tw, -1.f);
   } else {
     for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
       const int f = idx / h, k = idx - f * h;
