@@ -14,7 +14,7 @@ mfcc_nodb = spectro.MFCCTransform(sample_rate=16000, n_mfcc=13, n_fft=400, hop_l
                                   top_db=None, mode="torchaudio_compat")
 rows = []
 for name, f in [("mel", mel), ("mfcc", mfcc), ("mfcc no top_db", mfcc_nodb)]:
-    for b, t in [(8, 480000), (32, 160000)]:
+    for b, t in [(1, 480000), (8, 480000), (32, 160000)]:
         x = torch.randn(b, t, device="cuda")
         rows.append((f"{name} B{b}T{t//1000}k", lambda f=f, x=x: f(x)))
 tr = spectro.SpectralTransform(1024, 256)
