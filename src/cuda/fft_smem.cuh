@@ -318,25 +318,25 @@ static __device__ float2 *fft_shared(float2 *a, float2 *b, int h, int fpb, const
 // from global memory in the first pass, and consecutive in shared memory
 // after it.  The output is in natural order.
 
-// Radix of the register pass for `rem` points still to combine.
-__host__ __device__ constexpr int reg_radix(int rem) { return rem % REG_P == 0 ? REG_P : rem; }
+// Radix of the pass of a register FFT with P points per thread for `rem`
+// points still to combine.
+template <int P> __host__ __device__ constexpr int points_radix(int rem) { return rem % P == 0 ? P : rem; }
 // Twiddle-table entries (float2) of the passes before the one after ns points:
 // pass (ns, R) with ns > 1 keeps w^(r m) at [m R + r], m < ns, r < R.
-__host__ __device__ constexpr int reg_tw_offset(int h, int ns) {
+template <int P> __host__ __device__ constexpr int points_tw_offset(int h, int ns) {
   int off = 0;
-  for (int n = 1; n < ns; n *= reg_radix(h / n))
-    if (n > 1) off += n * reg_radix(h / n);
+  for (int n = 1; n < ns; n *= points_radix<P>(h / n))
+    if (n > 1) off += n * points_radix<P>(h / n);
   return off;
 }
-
-// The register FFT's twiddle table for h points (reg_tw_offset(h, h)
-// values, computed in double): for the pass after ns points (radix R, ns >
-// 1), cos / sin(2 pi r m / (ns R)) at [m R + r].
-inline void reg_fill_twiddles(int h, float2 *t) {
-  for (long ns = 1; ns < h; ns *= reg_radix((int)(h / ns))) {
-    const long R = reg_radix((int)(h / ns));
+// The table for h points (points_tw_offset(h, h) values, computed in
+// double): for the pass after ns points (radix R, ns > 1), cos / sin(2 pi r
+// m / (ns R)) at [m R + r].
+template <int P> inline void points_fill_twiddles(int h, float2 *t) {
+  for (long ns = 1; ns < h; ns *= points_radix<P>((int)(h / ns))) {
+    const long R = points_radix<P>((int)(h / ns));
     if (ns == 1) continue;
-    float2 *p = t + reg_tw_offset(h, (int)ns);
+    float2 *p = t + points_tw_offset<P>(h, (int)ns);
     for (long m = 0; m < ns; ++m)
       for (long r = 0; r < R; ++r) {
         const double a = 2.0 * 3.14159265358979323846 * (double)((r * m) % (ns * R)) / (double)(ns * R);
@@ -344,6 +344,10 @@ inline void reg_fill_twiddles(int h, float2 *t) {
       }
   }
 }
+// The same for REG_P points per thread.
+__host__ __device__ constexpr int reg_radix(int rem) { return points_radix<REG_P>(rem); }
+__host__ __device__ constexpr int reg_tw_offset(int h, int ns) { return points_tw_offset<REG_P>(h, ns); }
+inline void reg_fill_twiddles(int h, float2 *t) { points_fill_twiddles<REG_P>(h, t); }
 
 // x_r *= w^(r m) (r = 1 .. R-1, direction s) from the table row t = w^(r m)
 // for r < R (16-byte aligned): the first four powers from the table (two
@@ -519,27 +523,9 @@ __device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *d
 // radix-5 passes and spent a quarter of the kernel's instructions on index
 // arithmetic.  The iSTFT keeps the Stockham passes (its table is d->tw; the
 // forward kernels take d->tw_fwd).
-__host__ __device__ constexpr int p10_radix(int rem) { return rem % P10 == 0 ? P10 : rem; }
-// Table entries (float2) before the pass after ns points: pass (ns > 1, R)
-// keeps w^(r m) at [m R + r], m < ns, r < R, w = e^(2 pi i / (ns R)).
-__host__ __device__ constexpr int p10_tw_offset(int h, int ns) {
-  int off = 0;
-  for (int n = 1; n < ns; n *= p10_radix(h / n))
-    if (n > 1) off += n * p10_radix(h / n);
-  return off;
-}
-inline void p10_fill_twiddles(int h, float2 *t) {
-  for (long ns = 1; ns < h; ns *= p10_radix((int)(h / ns))) {
-    const long R = p10_radix((int)(h / ns));
-    if (ns == 1) continue;
-    float2 *p = t + p10_tw_offset(h, (int)ns);
-    for (long m = 0; m < ns; ++m)
-      for (long r = 0; r < R; ++r) {
-        const double a = 2.0 * 3.14159265358979323846 * (double)((r * m) % (ns * R)) / (double)(ns * R);
-        p[m * R + r] = make_float2((float)cos(a), (float)sin(a));
-      }
-  }
-}
+__host__ __device__ constexpr int p10_radix(int rem) { return points_radix<P10>(rem); }
+__host__ __device__ constexpr int p10_tw_offset(int h, int ns) { return points_tw_offset<P10>(h, ns); }
+inline void p10_fill_twiddles(int h, float2 *t) { points_fill_twiddles<P10>(h, t); }
 
 // The passes from the one after NS points on, for thread j of a frame at
 // offset fo: v holds points j + i h / P10 of the pass input; each pass
