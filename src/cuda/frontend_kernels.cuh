@@ -230,7 +230,7 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? 1536 /
   if (fg.track_max) { // one atomic per block: every frame of the block belongs to `item`
     float m = lmax;
     const int w = threadIdx.x >> 5, lanes = w == WARPS - 1 ? LAST : 32;
-    const unsigned mask = lanes == 32 ? 0xffffffffu : (1u << lanes) - 1;
+    const unsigned mask = 0xffffffffu >> (32 - lanes);
 #pragma unroll
     for (int d = 16; d > 0; d >>= 1)
       if (d < lanes) m = fmaxf(m, __shfl_xor_sync(mask, m, d));
