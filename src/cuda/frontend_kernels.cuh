@@ -57,9 +57,10 @@ __host__ __device__ __forceinline__ int power_stride(int rows, int fpb, int room
 // Where the frontend kernel for half-size H copies the filterbank (band
 // table, then weights) into its free buffer of 2 fpb hp floats, past the
 // |X|^power rows (16-byte aligned); -1 when it does not fit there, when there
-// is none (identity), or for the Stockham sizes (n_fft 400 ...), whose kernel
-// measured 9% slower with the copy (56 -> 80 registers, lower occupancy;
-// mel-dB at n_fft 2048 ran 4-5% faster: bench/results/experiments/README.md).
+// is none (identity), or for the other sizes: mel-dB at n_fft 2048 ran 4-7%
+// faster with the copy, the Stockham n_fft 400 MFCC kernel 9% slower (56 ->
+// 80 registers), the P10 kernel that replaced it the same within 1%
+// (SPECTRO_P10_SHARED_FB 1; bench/results/experiments/README.md).
 #ifndef SPECTRO_P10_SHARED_FB
 #define SPECTRO_P10_SHARED_FB 0
 #endif
