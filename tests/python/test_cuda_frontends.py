@@ -97,6 +97,22 @@ def test_mfcc_matches_cpu(rng, top_db, mode, cfg, shape_i):
     assert np.abs(got - ref).max() <= 1e-3 * max(1.0, lifter) + 1e-5 * np.abs(ref).max()
 
 
+@pytest.mark.parametrize("n_fft,hop", [(400, 160), (512, 128), (2048, 240), (1000, 250)])
+def test_top_db_maximum_from_every_band(rng, n_fft, hop):
+    """top_db clips below a maximum that the kernel reduces over each block's threads: one tone per
+    example, from the lowest band to the top one, puts each example's loudest value in a different
+    band, hence thread, of the blocks (a reduction that dropped the n_fft 400 kernel's last half
+    warp passed the random tests)."""
+    sr = 16000
+    freqs = np.linspace(150.0, 0.97 * sr / 2, 12)
+    t = np.arange(40 * hop + n_fft) / sr
+    x = (np.sin(2 * np.pi * freqs[:, None] * t) + 1e-3 * rng.standard_normal((12, t.size))).astype(np.float32)
+    for mode in ("mlx_native", "torchaudio_compat"):
+        m = spectro.MelSpectrogramTransform(sample_rate=sr, n_fft=n_fft, hop_length=hop, n_mels=40, top_db=20.0,
+                                            mode=mode)
+        _compare(m(torch.from_numpy(x).to(DEV)), m(x.astype(np.float64)).astype(np.float32), "db")
+
+
 @pytest.mark.parametrize("n_mels", [40, 1100])  # the DCT second pass (top_db), few and many bands
 def test_mfcc_top_db_second_pass_matches_cpu(rng, n_mels):
     n_fft = 400 if n_mels == 40 else 4096
