@@ -536,6 +536,11 @@ __host__ __device__ constexpr int reg_pass_count(int h) {
   for (int n = 1; n < h; n *= reg_radix(h / n)) ++c;
   return c;
 }
+// Of the buffers a and b of reg_passes_real(v, b, a, ...), the one its last
+// pass does not read: bin() may write it while that pass runs.
+template <int H> __device__ __forceinline__ float2 *reg_real_free(float2 *a, float2 *b) {
+  return reg_pass_count(H) % 2 == 0 ? a : b;
+}
 
 // Thread (frame, point) of the register FFT (P points per thread): frame
 // threadIdx.x / (H / P).

@@ -178,7 +178,7 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
   float2 *z;
   float *pw;
   if constexpr (untangle_power_in_registers(H)) {
-    float2 *stage = reg_pass_count(H) % 2 == 0 ? a : b; // the buffer the FFT's last pass does not read
+    float2 *stage = reg_real_free<H>(a, b);
     z = stage == a ? b : a;
     pw = reinterpret_cast<float *>(stage);
     float *pwf = pw + reg_frame<H>() * power_stride(fg.rows, fpb, 2 * hp);

@@ -85,7 +85,7 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
       };
       reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
     } else {
-      float2 *stage = reg_pass_count(H) % 2 == 0 ? a : b; // the buffer the last pass does not read
+      float2 *stage = reg_real_free<H>(a, b);
       float2 *sf = stage + f * hp;
       auto bin = [&](int k, float2 X) { sf[k] = X; };
       reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
