@@ -732,6 +732,18 @@ spectro_status cuda_error_status(cudaError_t e, const char *what);
 // Lets `kernel` launch with `smem` bytes of dynamic shared memory (> 48 KB
 // needs the opt-in; set to the device maximum, the same for every caller).
 cudaError_t cuda_allow_smem(const void *kernel, size_t smem);
+// A device copy of `bytes` bytes of host at *dev (cudaMalloc + cudaMemcpy),
+// unless e already holds an error, which is returned unchanged: a run of
+// uploads stops at the first failure.  *dev is set only once allocated, so
+// the caller frees exactly what was (fields start NULL).
+template <class X> static inline cudaError_t upload(cudaError_t e, X **dev, const void *host, size_t bytes) {
+  if (e != cudaSuccess) return e;
+  X *p = NULL;
+  e = cudaMalloc(&p, bytes);
+  if (e != cudaSuccess) return e;
+  *dev = p;
+  return cudaMemcpy(p, host, bytes, cudaMemcpyHostToDevice);
+}
 
 #define CUDA_TRY(expr, what)                                                                        \
   do {                                                                                              \
