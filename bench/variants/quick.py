@@ -21,8 +21,6 @@ for b, t, n in [(8, 480000, 400), (1, 16000, 512), (4, 160000, 1024), (8, 480000
     key = f"B{b}T{t//1000}k n{n}"
     res[key + " stft"] = time_loop(lambda: tr.stft(x), it)
     res[key + " stft_g"] = time_loop(graphed(lambda: tr.stft(x)), it)
-    if n == 400:  # (n_fft 400: the forward kernels only)
-        continue
     res[key + " istft"] = time_loop(lambda: tr.istft(z, length=t), it)
     res[key + " istft_g"] = time_loop(graphed(lambda: tr.istft(z, length=t)), it)
     if n == 1024 and b == 8:
