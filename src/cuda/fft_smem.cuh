@@ -68,7 +68,7 @@ __device__ __forceinline__ int PAD(int a) { return a + (a >> 3); }
 constexpr int REG_P = 8; // (the last pass's grouping, reg_last_pass_real, assumes 8)
 __host__ __device__ constexpr bool reg_fft_size(int h) { return h >= 256 && h <= 2048 && (h & (h - 1)) == 0; }
 // h = 200 (n_fft 400) has a register FFT of its own, P10 points per thread
-// (p10_passes, below).
+// (reg_passes with 10-point arrays; written to Stockham-padded frames).
 constexpr int P10 = 10;
 __host__ __device__ constexpr bool p10_fft_size(int h) { return h == 200; }
 // Blocks per multiprocessor the P10 sizes' forward kernels are register-capped for.
@@ -383,50 +383,53 @@ __device__ __forceinline__ void reg_twiddle(float2 (&x)[R], int m, const float2 
 }
 
 // One pass (the one after NS points are combined) for thread j: its
-// butterflies from v (the thread's points j + i h / REG_P of the pass
-// input), written into the frame d.
-template <int H, int NS>
-__device__ __forceinline__ void reg_pass(const float2 (&v)[REG_P], float2 *d, int j, const float2 *__restrict__ tw,
+// butterflies from v (the thread's points j + i h / P of the pass input),
+// written into the frame d.  P points per thread: REG_P, or P10 for h = 200.
+template <int H, int NS, int P>
+__device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j, const float2 *__restrict__ tw,
                                          float s) {
-  constexpr int R = reg_radix(H / NS), TPF = H / REG_P, Q = REG_P / R;
+  constexpr int R = points_radix<P>(H / NS), TPF = H / P, Q = P / R;
+  static_assert(R * Q == P, "every pass's radix divides the points per thread");
 #pragma unroll
   for (int q = 0; q < Q; ++q) {
     const int bf = j + q * TPF;
+    // m = bf mod NS, written as masks for the powers of two (their kernels' code as before)
+    const int m = (NS & (NS - 1)) == 0 ? bf & (NS - 1) : (int)((unsigned)bf % NS);
     float2 x[R];
 #pragma unroll
     for (int r = 0; r < R; ++r) x[r] = v[q + r * Q];
-    if constexpr (NS > 1) reg_twiddle<H, NS, R>(x, bf & (NS - 1), tw, s);
+    if constexpr (NS > 1) twiddle_row<R>(x, tw + points_tw_offset<P>(H, NS) + m * R, s);
     butterfly<R>(x, s);
-    const int base = (bf & ~(NS - 1)) * R + (bf & (NS - 1));
+    const int base = ((NS & (NS - 1)) == 0 ? bf & ~(NS - 1) : bf - m) * R + m;
 #pragma unroll
     for (int r = 0; r < R; ++r) d[PADH<H>(base + r * NS)] = x[r];
   }
 }
 
 // The passes from the one after NS points on.  v holds the thread's points
-// j + i h / REG_P of the pass input; every pass writes into dst (then swaps
+// j + i h / P of the pass input; every pass writes into dst (then swaps
 // with other) at frame offset fo, with a block barrier after each.  Returns
 // the buffer holding the transform (the other one is free).
 // LAST: no_last_pass runs every pass; otherwise the pass that would be the
 // last is last(std::integral_constant<int, NS>, d), d its input (in shared
 // memory, synchronised), and the buffer returned is the other one (free).
 struct no_last_pass {};
-template <int H, int NS, class Last = no_last_pass>
-__device__ __forceinline__ float2 *reg_passes(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
+template <int H, int NS, class Last = no_last_pass, int P>
+__device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float2 *other, int fo, int j,
                                               const float2 *__restrict__ tw, float s, Last last = {}) {
-  constexpr int R = reg_radix(H / NS), TPF = H / REG_P, NS2 = NS * R;
+  constexpr int R = points_radix<P>(H / NS), TPF = H / P, NS2 = NS * R;
   constexpr bool plain = std::is_same<Last, no_last_pass>::value;
   float2 *d = dst + fo;
-  reg_pass<H, NS>(v, d, j, tw, s);
+  reg_pass<H, NS, P>(v, d, j, tw, s);
   __syncthreads();
   if constexpr (plain && NS2 >= H) {
     return dst;
-  } else if constexpr (!plain && NS2 * reg_radix(H / NS2) >= H) {
+  } else if constexpr (!plain && NS2 * points_radix<P>(H / NS2) >= H) {
     last(std::integral_constant<int, NS2>{}, d);
     return other;
   } else {
 #pragma unroll
-    for (int i = 0; i < REG_P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
+    for (int i = 0; i < P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
     return reg_passes<H, NS2>(v, other, dst, fo, j, tw, s, last);
   }
 }
@@ -515,10 +518,10 @@ __device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *d
 // ---------------------------------------------------------------- register FFT, 10 points per thread
 //
 // The forward transform of h = 200 (n_fft 400, the speech front ends'
-// size) in the same form as the register FFT above, with 10 points per
-// thread (20 threads per frame): passes of radix 10, 10, 2 (two shared-
-// memory exchanges), the result written to shared memory in natural order
-// (Stockham padding, PAD) for the callers' untangle loops.  The Stockham
+// size): the register FFT above (reg_passes) with 10 points per thread (20
+// threads per frame): passes of radix 10, 10, 2 (two shared-memory
+// exchanges), the result written to shared memory in natural order
+// (Stockham padding, PADH<200> = PAD) for the callers' untangle loops.  The Stockham
 // passes it replaces (8, 5, 5) left a quarter of the block idle in the
 // radix-5 passes and spent a quarter of the kernel's instructions on index
 // arithmetic.  The iSTFT runs it too (inverse direction).
@@ -526,42 +529,16 @@ __host__ __device__ constexpr int p10_radix(int rem) { return points_radix<P10>(
 __host__ __device__ constexpr int p10_tw_offset(int h, int ns) { return points_tw_offset<P10>(h, ns); }
 inline void p10_fill_twiddles(int h, float2 *t) { points_fill_twiddles<P10>(h, t); }
 
-// The passes from the one after NS points on, for thread j of a frame at
-// offset fo: v holds points j + i h / P10 of the pass input; each pass
-// writes dst (then swaps with other).  Returns the buffer with the result.
-template <int H, int NS>
-__device__ __forceinline__ float2 *p10_passes(float2 (&v)[P10], float2 *dst, float2 *other, int fo, int j,
-                                              const float2 *__restrict__ tw, float s) {
-  constexpr int R = p10_radix(H / NS), TPF = H / P10, Q = P10 / R, NS2 = NS * R;
-  static_assert(R * Q == P10, "every pass's radix divides the points per thread");
-  float2 *d = dst + fo;
-#pragma unroll
-  for (int q = 0; q < Q; ++q) {
-    const unsigned bf = (unsigned)(j + q * TPF), m = bf % NS;
-    float2 x[R];
-#pragma unroll
-    for (int r = 0; r < R; ++r) x[r] = v[q + r * Q];
-    if constexpr (NS > 1) twiddle_row<R>(x, tw + p10_tw_offset(H, NS) + m * R, s);
-    butterfly<R>(x, s);
-    const unsigned base = (bf - m) * R + m;
-#pragma unroll
-    for (int r = 0; r < R; ++r) d[PAD(base + r * NS)] = x[r];
-  }
-  __syncthreads();
-  if constexpr (NS2 >= H) {
-    return dst;
-  } else {
-#pragma unroll
-    for (int i = 0; i < P10; ++i) v[i] = d[PAD(j + i * TPF)];
-    return p10_passes<H, NS2>(v, other, dst, fo, j, tw, s);
-  }
-}
-
 // Passes of the register FFT of h points.
 __host__ __device__ constexpr int reg_pass_count(int h) {
   int c = 0;
   for (int n = 1; n < h; n *= reg_radix(h / n)) ++c;
   return c;
+}
+// Of the buffers a and b of reg_passes_real(v, b, a, ...), the one its last
+// pass does not read: bin() may write it while that pass runs.
+template <int H> __device__ __forceinline__ float2 *reg_real_free(float2 *a, float2 *b) {
+  return reg_pass_count(H) % 2 == 0 ? a : b;
 }
 
 // Thread (frame, point) of the register FFT (P points per thread): frame
@@ -679,7 +656,7 @@ __device__ __forceinline__ float2 *forward_frames(const T *__restrict__ x, float
   } else if constexpr (p10_fft_size(H)) {
     float2 v[P10];
     reg_load_frame<H, T, P10>(x, g, t0, window, v);
-    return p10_passes<H, 1>(v, b, a, reg_frame<H, P10>() * padded_frame(H, FPB), reg_lane<H, P10>(), tw, -1.f);
+    return reg_passes<H, 1>(v, b, a, reg_frame<H, P10>() * padded_frame(H, FPB), reg_lane<H, P10>(), tw, -1.f);
   } else {
     for (int idx = threadIdx.x; idx < fpb * h; idx += THREADS) {
       const int f = idx / h, k = idx - f * h;
@@ -753,6 +730,18 @@ spectro_status cuda_error_status(cudaError_t e, const char *what);
 // Lets `kernel` launch with `smem` bytes of dynamic shared memory (> 48 KB
 // needs the opt-in; set to the device maximum, the same for every caller).
 cudaError_t cuda_allow_smem(const void *kernel, size_t smem);
+// A device copy of `bytes` bytes of host at *dev (cudaMalloc + cudaMemcpy),
+// unless e already holds an error, which is returned unchanged: a run of
+// uploads stops at the first failure.  *dev is set only once allocated, so
+// the caller frees exactly what was (fields start NULL).
+template <class X> static inline cudaError_t upload(cudaError_t e, X **dev, const void *host, size_t bytes) {
+  if (e != cudaSuccess) return e;
+  X *p = NULL;
+  e = cudaMalloc(&p, bytes);
+  if (e != cudaSuccess) return e;
+  *dev = p;
+  return cudaMemcpy(p, host, bytes, cudaMemcpyHostToDevice);
+}
 
 #define CUDA_TRY(expr, what)                                                                        \
   do {                                                                                              \

@@ -71,19 +71,15 @@ static spectro_status frontend_tables(const spectro_frontend_plan *cplan, int de
   if (!fs->identity) {
     for (int64_t m = 0; m < M; ++m) h_tab[m] = make_int4((int)fs->start[m], (int)fs->count[m], (int)fs->offset[m], 0);
     for (int64_t i = 0; i < total; ++i) h_w[i] = fs->wf[i];
+    h_w[total] = 0.f; // (a spare slot: the table is never empty)
   }
   for (int64_t i = 0; i < K * M; ++i) h_dct[i] = (float)plan->dct[i];
   cudaError_t e = cudaSuccess;
   if (!fs->identity) {
-    e = cudaMalloc(&d->bands_tab, sizeof(int4) * (size_t)M);
-    if (e == cudaSuccess) e = cudaMalloc(&d->weights, sizeof(float) * (size_t)(total + 1));
-    if (e == cudaSuccess) e = cudaMemcpy(d->bands_tab, h_tab, sizeof(int4) * (size_t)M, cudaMemcpyHostToDevice);
-    if (e == cudaSuccess) e = cudaMemcpy(d->weights, h_w, sizeof(float) * (size_t)(total + 1), cudaMemcpyHostToDevice);
+    e = upload(e, &d->bands_tab, h_tab, sizeof(int4) * (size_t)M);
+    e = upload(e, &d->weights, h_w, sizeof(float) * (size_t)(total + 1));
   }
-  if (e == cudaSuccess && K > 0) {
-    e = cudaMalloc(&d->dct, sizeof(float) * (size_t)(K * M));
-    if (e == cudaSuccess) e = cudaMemcpy(d->dct, h_dct, sizeof(float) * (size_t)(K * M), cudaMemcpyHostToDevice);
-  }
+  if (K > 0) e = upload(e, &d->dct, h_dct, sizeof(float) * (size_t)(K * M));
   spectro_free(h_tab);
   spectro_free(h_w);
   spectro_free(h_dct);

@@ -177,36 +177,30 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     spectro_free(d);
     return spectro_error(SPECTRO_ERR_INTERNAL, "could not create the CUDA plan's lock");
   }
-  cudaError_t e = cudaMalloc(&d->tw, sizeof(float2) * (ntw + 1));
-  if (e == cudaSuccess) e = cudaMalloc(&d->rtw, sizeof(float2) * (size_t)(h + 1));
-  if (e == cudaSuccess) e = cudaMalloc(&d->window, sizeof(float) * (size_t)plan->n_fft);
-  if (e == cudaSuccess && ntw) e = cudaMemcpy(d->tw, host_tw, sizeof(float2) * ntw, cudaMemcpyHostToDevice);
+  host_tw[ntw] = make_float2(0.f, 0.f); // (the table's spare slot: a table of none still gets one)
+  cudaError_t e = upload(cudaSuccess, &d->tw, host_tw, sizeof(float2) * (ntw + 1));
   spectro_free(host_tw);
+  if (e == cudaSuccess) e = cudaMalloc(&d->rtw, sizeof(float2) * (size_t)(h + 1));
   if (e == cudaSuccess && h)
     e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
-  if (e == cudaSuccess)
-    e = cudaMemcpy(d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);
+  e = upload(e, &d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft);
   // the iSTFT's overlap-add window: the window times 1 / (n_fft forward_scale)
   float *iwin = (float *)spectro_alloc_array((size_t)plan->n_fft, sizeof(float));
   if (iwin == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
   const double iscale = 1.0 / ((double)plan->n_fft * plan->forward_scale);
   for (int64_t i = 0; iwin && i < plan->n_fft; ++i) iwin[i] = (float)(plan->window_d[i] * iscale);
-  if (e == cudaSuccess) e = cudaMalloc(&d->iwindow, sizeof(float) * (size_t)plan->n_fft);
-  if (e == cudaSuccess) e = cudaMemcpy(d->iwindow, iwin, sizeof(float) * (size_t)plan->n_fft, cudaMemcpyHostToDevice);
+  e = upload(e, &d->iwindow, iwin, sizeof(float) * (size_t)plan->n_fft);
   spectro_free(iwin);
-  // the plan's periodic envelope (iSTFT): min(hop, n_fft) values
+  // the plan's periodic envelope (iSTFT): min(hop, n_fft) values, and its reciprocal
   const size_t period = (size_t)(plan->hop < plan->n_fft ? plan->hop : plan->n_fft);
-  if (e == cudaSuccess) e = cudaMalloc(&d->env_period, sizeof(float) * period);
-  if (e == cudaSuccess)
-    e = cudaMemcpy(d->env_period, plan->window_sq_period_f, sizeof(float) * period, cudaMemcpyHostToDevice);
+  e = upload(e, &d->env_period, plan->window_sq_period_f, sizeof(float) * period);
   float *inv = (float *)spectro_alloc_array(period, sizeof(float));
   if (inv == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
   for (size_t r = 0; inv && r < period; ++r) {
     const float env = plan->window_sq_period_f[r];
     inv[r] = env > 1e-11f ? (float)(1.0 / (double)env) : 0.f;
   }
-  if (e == cudaSuccess) e = cudaMalloc(&d->env_inv, sizeof(float) * period);
-  if (e == cudaSuccess) e = cudaMemcpy(d->env_inv, inv, sizeof(float) * period, cudaMemcpyHostToDevice);
+  e = upload(e, &d->env_inv, inv, sizeof(float) * period);
   spectro_free(inv);
   if (e != cudaSuccess) {
     free_plan_data(d);

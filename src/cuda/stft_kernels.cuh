@@ -85,7 +85,7 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
       };
       reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
     } else {
-      float2 *stage = reg_pass_count(H) % 2 == 0 ? a : b; // the buffer the last pass does not read
+      float2 *stage = reg_real_free<H>(a, b);
       float2 *sf = stage + f * hp;
       auto bin = [&](int k, float2 X) { sf[k] = X; };
       reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
@@ -261,21 +261,15 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
     }
     __syncthreads();
     float2 *z;
-    if constexpr (reg_fft_size(H)) {
+    if constexpr (reg_fft_size(H) || p10_fft_size(H)) {
       // the pre-processed points go straight into the first pass's registers
-      constexpr int TPF = H / REG_P;
-      const int f = reg_frame<H>(), j = reg_lane<H>();
-      float2 v[REG_P];
+      // (8 points per thread, or 10 for n_fft 400's P10 FFT)
+      constexpr int P = p10_fft_size(H) ? P10 : REG_P, TPF = H / P;
+      const int f = reg_frame<H, P>(), j = reg_lane<H, P>();
+      float2 v[P];
 #pragma unroll
-      for (int i = 0; i < REG_P; ++i) v[i] = inverse_point(b + f * hp, j + i * TPF, H, rtw);
+      for (int i = 0; i < P; ++i) v[i] = inverse_point(b + f * hp, j + i * TPF, H, rtw);
       z = reg_passes<H, 1>(v, a, b, f * hp, j, tw, 1.f); // (the first pass writes a: b is still being read)
-    } else if constexpr (p10_fft_size(H)) { // the same with the P10 register FFT (n_fft 400)
-      constexpr int TPF = H / P10;
-      const int f = reg_frame<H, P10>(), j = reg_lane<H, P10>();
-      float2 v[P10];
-#pragma unroll
-      for (int i = 0; i < P10; ++i) v[i] = inverse_point(b + f * hp, j + i * TPF, H, rtw);
-      z = p10_passes<H, 1>(v, a, b, f * hp, j, tw, 1.f);
     } else {
       for (int idx = threadIdx.x; idx < fpb * h; idx += BT) {
         const int f = idx / h, k = idx - f * h;

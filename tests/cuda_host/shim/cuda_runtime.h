@@ -69,6 +69,16 @@ inline float __uint_as_float(unsigned u) {
 }
 typedef int cudaError_t;
 typedef void *cudaStream_t;
-enum { cudaSuccess = 0, cudaErrorInvalidValue = 1 };
+enum { cudaSuccess = 0, cudaErrorInvalidValue = 1, cudaErrorMemoryAllocation = 2 };
 inline cudaError_t cudaGetDevice(int *d) { *d = 0; return cudaSuccess; }
 inline cudaError_t cudaSetDevice(int) { return cudaSuccess; }
+// host memory stands in for device memory (the headers' upload())
+enum cudaMemcpyKind { cudaMemcpyHostToDevice = 1 };
+template <class T> inline cudaError_t cudaMalloc(T **p, size_t bytes) {
+  *p = static_cast<T *>(std::malloc(bytes));
+  return *p ? cudaSuccess : cudaErrorMemoryAllocation;
+}
+inline cudaError_t cudaMemcpy(void *dst, const void *src, size_t bytes, cudaMemcpyKind) {
+  std::memcpy(dst, src, bytes);
+  return cudaSuccess;
+}
