@@ -524,8 +524,7 @@ __device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *d
 // (Stockham padding, PADH<200> = PAD) for the callers' untangle loops.  The Stockham
 // passes it replaces (8, 5, 5) left a quarter of the block idle in the
 // radix-5 passes and spent a quarter of the kernel's instructions on index
-// arithmetic.  The iSTFT keeps the Stockham passes (its table is d->tw; the
-// forward kernels take d->tw_fwd).
+// arithmetic.  The iSTFT runs it too (inverse direction).
 __host__ __device__ constexpr int p10_radix(int rem) { return points_radix<P10>(rem); }
 __host__ __device__ constexpr int p10_tw_offset(int h, int ns) { return points_tw_offset<P10>(h, ns); }
 inline void p10_fill_twiddles(int h, float2 *t) { points_fill_twiddles<P10>(h, t); }
@@ -712,7 +711,6 @@ struct cuda_plan_data {
   int device;
   int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
-  float2 *tw_fwd; // the forward kernels' twiddles: tw, but for h = 200 (the P10 register FFT; the iSTFT keeps Stockham's)
   float *window;
   float *iwindow;    // iSTFT: window / (n_fft forward_scale), the overlap-add's scaled window
   float *env_period; // iSTFT: the plan's window_sq_period_f (sum of w^2 over j = r mod hop), min(hop, n_fft) values

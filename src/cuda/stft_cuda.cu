@@ -104,7 +104,6 @@ extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan) {
 
 // Frees a plan's device tables (on the current device) and the record.
 static void free_plan_data(cuda_plan_data *d) {
-  if (d->tw_fwd != d->tw) cudaFree(d->tw_fwd);
   cudaFree(d->tw);
   cudaFree(d->rtw);
   cudaFree(d->window);
@@ -146,16 +145,18 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     ntw += (size_t)((ip - 1) * (ido - 1));
     l1 *= ip;
   }
-  const int reg = reg_fft_size((int)h);
+  const int reg = reg_fft_size((int)h), p10 = p10_fft_size((int)h);
   if (reg) ntw = (size_t)reg_tw_offset((int)h, (int)h); // the register FFT's table instead
+  if (p10) ntw = (size_t)p10_tw_offset((int)h, (int)h);
   // twiddles in double, stored as float2: cos/sin(2 pi m l1 i / h) for the
   // Stockham passes; for the register FFT's pass (ns, R), cos/sin(2 pi r m
   // / (ns R)) at [m R + r]
   float2 *host_tw = (float2 *)spectro_alloc_array(ntw + 1, sizeof(float2));
   RETURN_IF(host_tw == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for CUDA twiddles");
   if (reg) reg_fill_twiddles((int)h, host_tw);
+  if (p10) p10_fill_twiddles((int)h, host_tw);
   l1 = 1;
-  for (int f = 0; f < pt.count && !reg; ++f) {
+  for (int f = 0; f < pt.count && !reg && !p10; ++f) {
     int64_t ip = pt.ip[f], ido = h / (l1 * ip);
     for (int64_t m = 1; m < ip; ++m)
       for (int64_t i = 1; i < ido; ++i) {
@@ -182,15 +183,6 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   if (e == cudaSuccess) e = cudaMalloc(&d->rtw, sizeof(float2) * (size_t)(h + 1));
   if (e == cudaSuccess && h)
     e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
-  if (p10_fft_size((int)h)) { // the forward kernels' P10 register FFT
-    const size_t nf = (size_t)p10_tw_offset((int)h, (int)h);
-    float2 *host_fwd = (float2 *)spectro_alloc_array(nf, sizeof(float2));
-    if (host_fwd == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
-    if (host_fwd) p10_fill_twiddles((int)h, host_fwd);
-    e = upload(e, &d->tw_fwd, host_fwd, sizeof(float2) * nf);
-    spectro_free(host_fwd);
-  }
-  if (d->tw_fwd == NULL) d->tw_fwd = d->tw; // the forward kernels share tw (free_plan_data frees it once)
   e = upload(e, &d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft);
   // the iSTFT's overlap-add window: the window times 1 / (n_fft forward_scale)
   float *iwin = (float *)spectro_alloc_array((size_t)plan->n_fft, sizeof(float));
@@ -247,7 +239,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
           kernel<<<dim3(blocks, (unsigned)batch), forward_threads(H), smem, s>>>((const T *)signal, (float2 *)out, g,
-                                                                                d->pt, d->tw_fwd, d->rtw, d->window);
+                                                                                d->pt, d->tw, d->rtw, d->window);
       });
     });
   });

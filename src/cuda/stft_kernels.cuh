@@ -175,15 +175,17 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 // Frames per round and threads of the iSTFT kernel: as the STFT kernel's
 // (4 frames and 512 threads at n_fft 2048: 32-byte rows read from a
 // [bins][frames] spectrum; 0.232 -> 0.201 ms for B16 T441k on an H200).
-// h = 200 keeps the Stockham passes (8 frames, THREADS), not the forward
-// kernels' P10 register FFT.
-__host__ __device__ constexpr int inverse_frames_per_block(int h) {
-  return p10_fft_size(h) ? static_frames(h) : forward_frames_per_block(h);
-}
-__host__ __device__ constexpr int inverse_threads(int h) { return p10_fft_size(h) ? THREADS : forward_threads(h); }
+__host__ __device__ constexpr int inverse_frames_per_block(int h) { return forward_frames_per_block(h); }
+__host__ __device__ constexpr int inverse_threads(int h) { return forward_threads(h); }
+// Blocks per multiprocessor the n_fft 400 (P10) iSTFT kernel's registers are capped for.
+#ifndef SPECTRO_P10_ISTFT_MIN_BLOCKS
+#define SPECTRO_P10_ISTFT_MIN_BLOCKS 3
+#endif
 
 template <int H, int FPB, bool BNF>
-__global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / inverse_threads(H) : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
+__global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 / inverse_threads(H)
+                                                      : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
+                                                                        : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                              const float *__restrict__ window, const float *__restrict__ env_period,
                              const float *__restrict__ env_inv, const float *__restrict__ iwindow) {
@@ -259,13 +261,14 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H) ? 1024 / i
     }
     __syncthreads();
     float2 *z;
-    if constexpr (reg_fft_size(H)) {
+    if constexpr (reg_fft_size(H) || p10_fft_size(H)) {
       // the pre-processed points go straight into the first pass's registers
-      constexpr int TPF = H / REG_P;
-      const int f = reg_frame<H>(), j = reg_lane<H>();
-      float2 v[REG_P];
+      // (8 points per thread, or 10 for n_fft 400's P10 FFT)
+      constexpr int P = p10_fft_size(H) ? P10 : REG_P, TPF = H / P;
+      const int f = reg_frame<H, P>(), j = reg_lane<H, P>();
+      float2 v[P];
 #pragma unroll
-      for (int i = 0; i < REG_P; ++i) v[i] = inverse_point(b + f * hp, j + i * TPF, H, rtw);
+      for (int i = 0; i < P; ++i) v[i] = inverse_point(b + f * hp, j + i * TPF, H, rtw);
       z = reg_passes<H, 1>(v, a, b, f * hp, j, tw, 1.f); // (the first pass writes a: b is still being read)
     } else {
       for (int idx = threadIdx.x; idx < fpb * h; idx += BT) {

@@ -82,9 +82,9 @@ static std::vector<float2> untangle_roots(int h) {
   return r;
 }
 
-// The forward kernels' twiddle table for half-size H (d->tw_fwd): the
+// The kernels' twiddle table for half-size H (the plan's d->tw): the
 // register FFT's, or the P10 register FFT's for h = 200.
-template <int H> static std::vector<float2> forward_twiddles() {
+template <int H> static std::vector<float2> kernel_twiddles() {
   if constexpr (p10_fft_size(H)) {
     std::vector<float2> t(p10_tw_offset(H, H) + 1);
     p10_fill_twiddles(H, t.data());

@@ -37,7 +37,7 @@ template <int H> static int check(int mode, int M, int64_t T) {
   weights.push_back(0.f);
   std::vector<float> dct((size_t)K * M);
   for (auto &v : dct) v = (float)nd(rng);
-  std::vector<float2> tw = forward_twiddles<H>(), rtw = untangle_roots(H);
+  std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H);
   stft_geometry g{};
   g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = n / 2, g.reflect = 1, g.length = T, g.n_frames = N;
   g.scale = 1.f, g.fpb = FPB, g.pairs = hop % 2 == 0 && T % 2 == 0;

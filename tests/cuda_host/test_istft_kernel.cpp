@@ -34,8 +34,7 @@ template <int H, bool BNF> static int check(int hop, bool center, int64_t n_fram
     env_period[r] = (float)e;
     env_inv[r] = env_period[r] > 1e-11f ? (float)(1.0 / (double)env_period[r]) : 0.f;
   }
-  std::vector<float2> tw(reg_tw_offset(H, H) + 1), rtw = untangle_roots(H);
-  reg_fill_twiddles(H, tw.data());
+  std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H);
   const istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms);
   const size_t smem = sizeof(float2) * 2 * g.fpb * padded_frame(H, g.fpb) + sizeof(float) * g.span;
   pass_table pt{};
@@ -92,6 +91,11 @@ int main() {
   bad += check<512, false>(255, false, 25 + d(rng), 0, 132);
   bad += check<1024, false>(512, true, 20 + d(rng), 0, 132);
   bad += check<1024, true>(441, true, 20 + d(rng), 111, 3);
+  // n_fft 400: the P10 register FFT, 12 frames per round; both block kinds
+  bad += check<200, false>(100, true, 60 + d(rng), 0, 2);
+  bad += check<200, true>(160, false, 50 + d(rng), 33, 2);
+  bad += check<200, false>(160, true, 30 + d(rng), -5, 132);
+  bad += check<200, true>(101, true, 40 + d(rng), 0, 132);
   bad += check<2048, false>(1024, true, 12 + d(rng) / 4, -1, 132);
   bad += check<2048, true>(1024, false, 12 + d(rng) / 4, 0, 1);
   // hop > n_fft (gaps between frames): blocks own output runs instead of frames

@@ -22,7 +22,7 @@ template <int H, bool BNF> static int check(int center, int64_t T) {
   std::vector<float> x((size_t)batch * T), window(n);
   for (auto &v : x) v = (float)nd(rng);
   for (int i = 0; i < n; ++i) window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
-  std::vector<float2> tw = forward_twiddles<H>(), rtw = untangle_roots(H), out((size_t)batch * F * N, make_float2(NAN, NAN));
+  std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H), out((size_t)batch * F * N, make_float2(NAN, NAN));
   stft_geometry g{};
   g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = center ? n / 2 : 0, g.reflect = center == 1;
   g.length = T, g.n_frames = N, g.scale = 1.f, g.fpb = FPB;
