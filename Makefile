@@ -47,8 +47,7 @@ test-python: python
 test: env test-c test-asan test-install test-cuda-host test-python
 
 # The CUDA device code (the register FFT, the STFT, iSTFT and frontend kernels) on CPU
-# threads through a host emulation of the CUDA it uses: runs without a GPU.  Also the
-# frontend kernel with the experiment switch SPECTRO_FE_UNTANGLE_IN_REGS on (off by default).
+# threads through a host emulation of the CUDA it uses: runs without a GPU.
 CUDA_HOST_TESTS = test_reg_fft test_stft_kernel test_istft_kernel test_frontend_kernel
 CUDA_HOST_FLAGS = -std=c++20 -O2 -Wall -Wno-unknown-pragmas -Itests/cuda_host/shim -Isrc -Iinclude -pthread
 test-cuda-host:
@@ -56,9 +55,6 @@ test-cuda-host:
 	@for t in $(CUDA_HOST_TESTS); do \
 	  $(CXX) $(CUDA_HOST_FLAGS) tests/cuda_host/$$t.cpp -o $(BUILD)/cuda_host_$$t && $(BUILD)/cuda_host_$$t || exit 1; \
 	done
-	@echo "frontend kernel, SPECTRO_FE_UNTANGLE_IN_REGS=1:"
-	@$(CXX) $(CUDA_HOST_FLAGS) -DSPECTRO_FE_UNTANGLE_IN_REGS=1 tests/cuda_host/test_frontend_kernel.cpp \
-	  -o $(BUILD)/cuda_host_test_frontend_kernel_ur && $(BUILD)/cuda_host_test_frontend_kernel_ur
 
 # The installed package: pkg-config and find_package consumers, shared and static.
 test-install: build

@@ -132,26 +132,12 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
   return lmax;
 }
 
-// Whether the frontend kernel takes |X|^power from the FFT's last pass in
-// registers (reg_passes_real, as the STFT kernel's untangle_in_registers)
-// instead of untangling the spectrum from shared memory afterwards: an
-// experiment (SPECTRO_FE_UNTANGLE_IN_REGS 1), not yet measured on a GPU.
-#ifndef SPECTRO_FE_UNTANGLE_IN_REGS
-#define SPECTRO_FE_UNTANGLE_IN_REGS 0
-#endif
-__host__ __device__ constexpr bool untangle_power_in_registers(int h) {
-  return SPECTRO_FE_UNTANGLE_IN_REGS && reg_fft_size(h);
-}
 // Blocks per multiprocessor the register-FFT sizes' frontend kernels are
-// capped for: 1536 threads' worth (42 registers); with the experiment above
-// the 512-thread kernel (n_fft 2048) spills 36 bytes at that cap, so
-// SPECTRO_FE_MIN_BLOCKS_512 2 (64 registers) is its variant to measure.
-#ifndef SPECTRO_FE_MIN_BLOCKS_512
-#define SPECTRO_FE_MIN_BLOCKS_512 3
-#endif
-__host__ __device__ constexpr int frontend_min_blocks(int h) {
-  return forward_threads(h) == 512 ? SPECTRO_FE_MIN_BLOCKS_512 : 1536 / forward_threads(h);
-}
+// capped for: 1536 threads' worth (42 registers).  Taking |X|^power straight
+// from the FFT's last pass in registers instead of the untangle loop below
+// measured slower (mel-dB +5% at this cap, where it spilled, +13% at 64
+// registers; bench/results/experiments/README.md).
+__host__ __device__ constexpr int frontend_min_blocks(int h) { return 1536 / forward_threads(h); }
 
 // out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
 // bands_tab[m] = (first bin, bin count, weight offset) of band m.
@@ -173,27 +159,10 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
   const int64_t item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb, N = g.n_frames;
   // |X|^power of bins 0 .. rows-1 (row stride rs) into pw, one of the two
-  // buffers; z is the other (the spectrum, unless untangled in registers),
-  // free for scratch once the power rows are written
-  float2 *z;
-  float *pw;
-  if constexpr (untangle_power_in_registers(H)) {
-    float2 *stage = reg_real_free<H>(a, b);
-    z = stage == a ? b : a;
-    pw = reinterpret_cast<float *>(stage);
-    float *pwf = pw + reg_frame<H>() * power_stride(fg.rows, fpb, 2 * hp);
-    float2 v[REG_P];
-    reg_load_frame<H, T>(signal + item * g.length, g, t0, window, v);
-    auto bin = [&](int k, float2 X) {
-      X.x *= g.scale;
-      X.y *= g.scale;
-      if (k < fg.rows) pwf[k] = power_value(fg, X.x * X.x + X.y * X.y);
-    };
-    reg_passes_real<H>(v, b, a, reg_frame<H>() * hp, reg_lane<H>(), tw, rtw, bin);
-  } else {
-    z = forward_frames<H, FPB, T>(signal + item * g.length, a, b, g, t0, pt, tw, window);
-    pw = reinterpret_cast<float *>(z == a ? b : a);
-  }
+  // buffers; z is the other (the spectrum), free for scratch once the power
+  // rows are written
+  float2 *z = forward_frames<H, FPB, T>(signal + item * g.length, a, b, g, t0, pt, tw, window);
+  float *pw = reinterpret_cast<float *>(z == a ? b : a);
   const int rs = power_stride(fg.rows, fpb, 2 * hp);
   const int R = fg.rows;
   // The filterbank (band table and weights) copied into the free buffer past
@@ -208,9 +177,7 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
     for (int i = threadIdx.x; i < fg.bands; i += BT) stab[i] = __ldg(&bands_tab[i]);
     for (int i = threadIdx.x; i < fg.n_weights; i += BT) sw[i] = __ldg(&weights[i]);
   }
-  if constexpr (untangle_power_in_registers(H)) {
-    // (done by the FFT's last pass)
-  } else if constexpr (reg_fft_size(H)) {
+  if constexpr (reg_fft_size(H)) {
     // bins threadIdx.x + i BT (a whole number of rounds for these sizes), bin
     // h by thread 0; every frame's reads ahead of the arithmetic
 #pragma unroll
