@@ -78,14 +78,20 @@ def _from_cpu_dlpack(x, name: str):
     except (TypeError, RuntimeError, BufferError, ValueError) as e:
         raise TypeError(f"{name}: this {type(x).__name__} cannot be read as a numpy array ({e}); pass "
                         f"float32 / float64 (complex64 / complex128 for spectra)") from None
+    return a, _dlpack_importer(mod)
+
+
+def _dlpack_importer(mod: str):
+    """The from_dlpack function of the library whose top-level module is
+    ``mod`` (jax: jax.numpy.from_dlpack), or None."""
     lib = sys.modules.get({"jaxlib": "jax"}.get(mod, mod))  # (jax arrays are jaxlib types)
     for path in ("from_dlpack", "numpy.from_dlpack", "dlpack.from_dlpack"):
         fn = lib
         for part in path.split("."):
             fn = getattr(fn, part, None)
         if callable(fn):
-            return a, fn
-    return a, None
+            return fn
+    return None
 
 
 def _same_kind(out, back):
@@ -94,10 +100,52 @@ def _same_kind(out, back):
 
 # ---------------------------------------------------------------- CUDA arrays
 
+_KDL_CUDA = 2  # DLDeviceType kDLCUDA
+
+
 def _is_cuda_array(a) -> bool:
     if type(a).__module__.split(".")[0] == "torch":  # bfloat16 tensors have no __cuda_array_interface__
         return bool(getattr(a, "is_cuda", False))
-    return hasattr(a, "__cuda_array_interface__")
+    if hasattr(a, "__cuda_array_interface__"):
+        return True
+    if isinstance(a, np.ndarray) or not hasattr(a, "__dlpack_device__"):
+        return False
+    try:  # another DLPack producer (jax, ...) on a CUDA device
+        return int(a.__dlpack_device__()[0]) == _KDL_CUDA
+    except Exception:
+        return False
+
+
+def _foreign_cuda(a, name: str):
+    """A CUDA array of a library other than torch and cupy (jax, ...) as a
+    zero-copy torch tensor (cupy array without torch) through DLPack, and the
+    function that turns a result back into that library's kind (None for
+    torch / cupy input: the array comes back unchanged).  The DLPack exchange
+    orders the producer's stream before ours and ours before the consumer's."""
+    mod = type(a).__module__.split(".")[0]
+    if mod in ("torch", "cupy"):
+        return a, None
+    if not hasattr(a, "__dlpack__"):
+        raise TypeError(f"{name}: CUDA arrays are taken from torch, cupy or another DLPack producer "
+                        f"(got {type(a).__name__}, which has no __dlpack__)")
+    back = _dlpack_importer(mod)
+    if back is None:
+        raise TypeError(f"{name}: no from_dlpack found in {mod!r} to return the result as a {type(a).__name__}")
+    try:
+        import torch
+
+        lib_from = torch.from_dlpack
+    except ImportError:
+        try:
+            import cupy
+        except ImportError:
+            raise RuntimeError(f"{name}: CUDA {type(a).__name__} input needs torch or cupy to hold spectro's "
+                               f"CUDA arrays") from None
+        lib_from = cupy.from_dlpack
+    try:
+        return lib_from(a), back
+    except (TypeError, RuntimeError, BufferError, ValueError) as e:
+        raise TypeError(f"{name}: this CUDA {type(a).__name__} cannot be exchanged through DLPack ({e})") from None
 
 
 # spectro_dtype codes of the CUDA signal types (include/spectro.h)
@@ -269,7 +317,8 @@ def _to_device(x, device, complex_in: bool = False):
         raise ValueError(f"device must be None, 'cpu', 'cuda' or 'cuda:N' (got {device!r})")
     if device == "cpu":
         if _is_cuda_array(x):
-            raise ValueError("device='cpu' but x is on a CUDA device: move it first (tensor.cpu(), cupy.asnumpy)")
+            raise ValueError("device='cpu' but x is on a CUDA device: move it first (tensor.cpu(), cupy.asnumpy, "
+                             "jax.device_get)")
         return x
     if not _spectro.cuda_available():
         raise RuntimeError("device='cuda' needs spectro built with the CUDA backend (SPECTRO_CUDA=ON)")
@@ -416,6 +465,7 @@ class SpectralTransform:
     __call__ = stft
 
     def _stft_cuda(self, x, layout: str):
+        x, back = _foreign_cuda(x, "x")
         a = _CudaArray(x, "x", (1, 2, 3), tuple(_CUDA_SIGNAL))
         T = a.shape[-1]
         n = self._plan.frames(T)
@@ -424,9 +474,10 @@ class SpectralTransform:
         out = a.empty(lead + ((self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)), True)
         with a.device_guard():
             self._plan.stft_cuda(a.ptr, _ptr(out), batch, T, layout, a.stream, a.code)
-        return out
+        return _same_kind(out, back)
 
     def _istft_cuda(self, z, length, validate, quiet, layout):
+        z, back = _foreign_cuda(z, "z")
         a = _CudaArray(z, "z", (2, 3, 4), ("complex64",))
         bins, frames = (a.shape[-2], a.shape[-1]) if layout == "bfn" else (a.shape[-1], a.shape[-2])
         if bins != self.n_freqs:
@@ -439,7 +490,7 @@ class SpectralTransform:
         out = a.empty(a.shape[:-2] + (length,), False)
         with a.device_guard():
             self._plan.istft_cuda(a.ptr, _ptr(out), batch, frames, layout, length, validate, quiet, a.stream)
-        return out
+        return _same_kind(out, back)
 
     # ------------------------------------------------------------ iSTFT
     def istft(
