@@ -94,21 +94,15 @@ __host__ __device__ constexpr int static_frames(int h) {
 // Shared-memory index of point a of a frame of the size-H kernels: one pad
 // slot per 16 values for the register FFT (its passes are then free of bank
 // conflicts but one), per 8 for the Stockham passes (H = 0: run time).
-#ifndef SPECTRO_REG_SWIZZLE
-#define SPECTRO_REG_SWIZZLE 0
-#endif
 template <int H> __device__ __forceinline__ int PADH(int a) {
-  if constexpr (reg_fft_size(H) && SPECTRO_REG_SWIZZLE) {
-    const int hi = a >> 4;
-    return a ^ ((hi & 7) | (((hi >> 2) & 1) << 3));
-  } else if constexpr (reg_fft_size(H)) return a + (a >> 4);
+  if constexpr (reg_fft_size(H)) return a + (a >> 4);
   else return a + (a >> 3);
 }
 // Frame stride in the shared buffers of a block of fpb frames, padded.
 // Register-FFT sizes: congruent to 16 / fpb mod 16, so the loops that take
 // the same bin of consecutive frames hit distinct banks.
 __host__ __device__ constexpr int padded_frame(int h, int fpb) {
-  return reg_fft_size(h) ? h + (SPECTRO_REG_SWIZZLE ? 0 : h >> 4) + 16 / fpb : h + (h >> 3) + 1;
+  return reg_fft_size(h) ? h + (h >> 4) + 16 / fpb : h + (h >> 3) + 1;
 }
 
 // Frames per block of the forward STFT kernel: as static_frames(), but at
