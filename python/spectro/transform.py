@@ -449,8 +449,9 @@ class SpectralTransform:
         [T] gives [1, F, N] and [B, C, T] gives [B, C, F, N].  numpy input
         stays on the CPU unless ``device="cuda"`` (or "cuda:N") is asked
         for: it is then moved there (float32) and the result is a CUDA
-        tensor; CUDA tensors (torch, cupy; float32, float16, bfloat16,
-        int16) run on their own device."""
+        tensor; CUDA tensors (torch, cupy, or another DLPack producer such as
+        jax; float32, float16, bfloat16, int16) run on their own device and
+        come back as the same kind."""
         _check_layout(output_layout, "output_layout")
         x = _to_device(x, device)
         if _is_cuda_array(x):
