@@ -135,8 +135,9 @@ __device__ __forceinline__ float bands_stage(const frontend_geometry &fg, const 
 // Blocks per multiprocessor the register-FFT sizes' frontend kernels are
 // capped for: 1536 threads' worth (42 registers).  Taking |X|^power straight
 // from the FFT's last pass in registers instead of the untangle loop below
-// measured slower (mel-dB +5% at this cap, where it spilled, +13% at 64
-// registers; bench/results/experiments/README.md).
+// measured slower (mel-dB +5% at this cap, with no spill at n_fft 2048 but
+// 10% more instructions; +13% at 64 registers;
+// bench/results/experiments/README.md).
 __host__ __device__ constexpr int frontend_min_blocks(int h) { return 1536 / forward_threads(h); }
 
 // out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
@@ -226,15 +227,16 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
     *t = t0 + f;
     return t0 + f < N;
   };
+  // (the shared-table projection is instantiated only for the sizes that can stage the tables)
   float lmax;
-  if constexpr (reg_fft_size(H) || (SPECTRO_P10_SHARED_FB && p10_fft_size(H))) {
-    if (staged)
+  bool projected = false;
+  if constexpr (reg_fft_size(H) || (SPECTRO_P10_SHARED_FB && p10_fft_size(H)))
+    if (staged) {
       lmax = bands_stage<true, BT, true>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, stab, sw, dct, maxes,
                                          frame_of);
-    else
-      lmax = bands_stage<true, BT>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct,
-                                   maxes, frame_of);
-  } else
+      projected = true;
+    }
+  if (!projected)
     lmax = bands_stage<true, BT>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct, maxes,
                                  frame_of);
   if (fg.track_max) { // one atomic per block: every frame of the block belongs to `item`
