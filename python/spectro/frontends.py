@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _spectro
 from .transform import (_CUDA_SIGNAL, _REAL_DTYPES, _CudaArray, _CudaGraphs, _GraphBacked, _check_array,
-                        _foreign_cuda, _from_cpu_dlpack, _is_cuda_array, _ptr, _same_kind, _to_device)
+                        _from_cpu_dlpack, _is_cuda_array, _ptr, _same_kind, _to_device)
 from .windows import WINDOW_NAMES, make_window, resolve_fft_params
 
 MEL_SCALES = ("htk", "slaney")
@@ -200,7 +200,6 @@ class _Frontend:
         """The same on a torch / cupy CUDA array (float32, float16, bfloat16
         or int16 PCM), on the library's current stream; the result is a new
         float32 array of the same kind."""
-        x, back = _foreign_cuda(x, "x")
         a = _CudaArray(x, "x", (1, 2, 3), tuple(_CUDA_SIGNAL))
         T = a.shape[-1]
         frames = plan.frames(T)
@@ -213,7 +212,7 @@ class _Frontend:
         with a.device_guard():
             plan.execute_cuda(a.ptr, _ptr(out), batch, T, group, _ptr(ws) if ws is not None else 0, ws_bytes,
                               a.stream, a.code)
-        return _same_kind(out, back)
+        return a.result(out)
 
     def _compiled_fn(self, key: tuple, plan, group_mode: str) -> "_CompiledFrontend":
         fn = self._compiled.get(key)

@@ -116,15 +116,12 @@ def _is_cuda_array(a) -> bool:
         return False
 
 
-def _foreign_cuda(a, name: str):
-    """A CUDA array of a library other than torch and cupy (jax, ...) as a
-    zero-copy torch tensor (cupy array without torch) through DLPack, and the
-    function that turns a result back into that library's kind (None for
-    torch / cupy input: the array comes back unchanged).  The DLPack exchange
-    orders the producer's stream before ours and ours before the consumer's."""
-    mod = type(a).__module__.split(".")[0]
-    if mod in ("torch", "cupy"):
-        return a, None
+def _foreign_cuda(a, mod: str, name: str):
+    """A CUDA array of a library other than torch and cupy (jax, ...; ``mod``
+    its top-level module) as a zero-copy torch tensor (cupy array without
+    torch) through DLPack, and the function that turns a result back into
+    that library's kind.  The DLPack exchange orders the producer's stream
+    before ours and ours before the consumer's."""
     if not hasattr(a, "__dlpack__"):
         raise TypeError(f"{name}: CUDA arrays are taken from torch, cupy or another DLPack producer "
                         f"(got {type(a).__name__}, which has no __dlpack__)")
@@ -176,12 +173,18 @@ class _CudaArray:
     the library's current stream, plus allocation of outputs of the same
     kind on the same device.  The torch path keeps to cheap calls (raw
     stream handle, data_ptr, no device switch when the tensor is on the
-    current device): it runs on every eager call."""
+    current device): it runs on every eager call.  A CUDA array of another
+    DLPack producer (jax, ...) is taken as a torch tensor (or cupy array);
+    ``result(out)`` turns an output back into the caller's kind."""
 
-    __slots__ = ("lib", "device", "shape", "ptr", "code", "stream", "obj", "_guard")
+    __slots__ = ("lib", "device", "shape", "ptr", "code", "stream", "obj", "_guard", "_back")
 
     def __init__(self, a, name: str, ranks, dtypes):
         mod = type(a).__module__.split(".")[0]
+        self._back = None
+        if mod not in ("torch", "cupy"):
+            a, self._back = _foreign_cuda(a, mod, name)
+            mod = type(a).__module__.split(".")[0]
         if mod == "torch":
             torch, names, raw_stream = _torch()
             if a.is_conj():  # lazy conj / neg views: materialise before taking the pointer
@@ -205,8 +208,6 @@ class _CudaArray:
             contiguous = a.flags.c_contiguous
             self.stream = cupy.cuda.get_current_stream().ptr
             self._guard = True
-        else:
-            raise TypeError(f"{name}: CUDA arrays are taken from torch or cupy (got {type(a).__name__})")
         if dtype not in dtypes:
             raise TypeError(f"{name} must be {' or '.join(dtypes)} on the CUDA backend (got {dtype})")
         self.code = _CUDA_SIGNAL.get(dtype, 0)
@@ -215,6 +216,10 @@ class _CudaArray:
         if not contiguous:
             raise ValueError(f"{name} must be C-contiguous; call .contiguous() (cupy: cupy.ascontiguousarray)")
         self.obj = a
+
+    def result(self, out):
+        """out as the caller's kind of array (a torch / cupy output as is)."""
+        return out if self._back is None else self._back(out)
 
     def empty_bytes(self, n: int):
         """n bytes of device scratch (None for 0), from the library's allocator."""
@@ -466,7 +471,6 @@ class SpectralTransform:
     __call__ = stft
 
     def _stft_cuda(self, x, layout: str):
-        x, back = _foreign_cuda(x, "x")
         a = _CudaArray(x, "x", (1, 2, 3), tuple(_CUDA_SIGNAL))
         T = a.shape[-1]
         n = self._plan.frames(T)
@@ -475,10 +479,9 @@ class SpectralTransform:
         out = a.empty(lead + ((self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)), True)
         with a.device_guard():
             self._plan.stft_cuda(a.ptr, _ptr(out), batch, T, layout, a.stream, a.code)
-        return _same_kind(out, back)
+        return a.result(out)
 
     def _istft_cuda(self, z, length, validate, quiet, layout):
-        z, back = _foreign_cuda(z, "z")
         a = _CudaArray(z, "z", (2, 3, 4), ("complex64",))
         bins, frames = (a.shape[-2], a.shape[-1]) if layout == "bfn" else (a.shape[-1], a.shape[-2])
         if bins != self.n_freqs:
@@ -491,7 +494,7 @@ class SpectralTransform:
         out = a.empty(a.shape[:-2] + (length,), False)
         with a.device_guard():
             self._plan.istft_cuda(a.ptr, _ptr(out), batch, frames, layout, length, validate, quiet, a.stream)
-        return _same_kind(out, back)
+        return a.result(out)
 
     # ------------------------------------------------------------ iSTFT
     def istft(
