@@ -83,10 +83,15 @@ bench-check:
 # skipped) and the GPU benchmark, whose table prints last.  A python without
 # pytest gets it from .whl/ (put there by `make gpu-wheels` on a machine with
 # network, and brought along), installed into build-gpu/site.
+# The command-line tool is built and tested too (--device cuda against the CPU
+# backend) where its libraries are there, or where .whl/debs brings them
+# (scripts/gpu_cli_deps.sh unpacks them into build-gpu/deps; GPU_ENV points
+# pkg-config, the linker and the tool at them).
 GPU_PY ?= python3
+GPU_ENV = $(shell scripts/gpu_cli_deps.sh build-gpu/deps)
 gpu-check:
-	cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null
-	cmake --build build-gpu -j $(JOBS)
+	env $(GPU_ENV) cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null
+	env $(GPU_ENV) cmake --build build-gpu -j $(JOBS)
 	cd build-gpu && ctest --output-on-failure
 	SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh $(GPU_PY)
 	@site=; if ! $(GPU_PY) -c "import pytest" 2>/dev/null; then \
@@ -94,15 +99,19 @@ gpu-check:
 	  $(GPU_PY) -m pip install -q --upgrade --no-deps --target build-gpu/site .whl/*.whl || exit 1; \
 	  site=build-gpu/site:; \
 	fi; \
-	echo "PYTHONPATH=python:$$site\$$PYTHONPATH SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python"; \
-	PYTHONPATH=python:$$site$$PYTHONPATH SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python
+	echo "PYTHONPATH=python:$$site\$$PYTHONPATH SPECTRO_CLI=build-gpu/spectro SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python tests/cli"; \
+	env $(GPU_ENV) PYTHONPATH=python:$$site$$PYTHONPATH SPECTRO_CLI=build-gpu/spectro SPECTRO_REQUIRE_REFERENCES=0 $(GPU_PY) -m pytest -q -p no:cacheprovider tests/python tests/cli
 	PYTHONPATH=python:$$PYTHONPATH $(GPU_PY) bench/bench_cuda.py
 	PYTHONPATH=python:$$PYTHONPATH $(GPU_PY) bench/bench_cuda_frontends.py
 
-# pytest and its dependencies as wheels in .whl/, for `make gpu-check` on a
-# GPU machine whose python lacks pytest and has no network.
+# pytest and its dependencies as wheels in .whl/, and the command-line tool's
+# libraries as Debian packages in .whl/debs, for `make gpu-check` on a GPU
+# machine that lacks them and has no network.
+CLI_DEBS = libsndfile1 libsndfile1-dev libsoxr0 libsoxr-dev libflac12 libmp3lame0 libmpg123-0 libogg0 libopus0 \
+  libvorbis0a libvorbisenc2 pkgconf pkgconf-bin libpkgconf3
 gpu-wheels:
 	python3 -m pip download -q --no-deps --only-binary=:all: -d .whl pytest pluggy iniconfig packaging
+	mkdir -p .whl/debs && cd .whl/debs && apt-get download $(CLI_DEBS)
 
 # libFuzzer + ASan/UBSan on the public entry points (clang; not part of CI).
 FUZZ_SECONDS ?= 60

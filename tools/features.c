@@ -3,6 +3,8 @@
  * configure them, so the tool and `import spectro` give the same numbers. */
 #include "features.h"
 
+#include "device.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -192,7 +194,7 @@ static float *alloc_output(const feature_output *o, int64_t per) {
   return malloc(n ? (size_t)n * sizeof(float) : 1);
 }
 
-static int compute_stft(const spectro_stft_plan *plan, const audio_buffer *a, feature_output *o, char *err,
+static int compute_stft(const spectro_stft_plan *plan, int cuda, const audio_buffer *a, feature_output *o, char *err,
                         size_t cap) {
   spectro_status st = spectro_stft_frames(plan, a->frames, &o->frames);
   if (st != SPECTRO_OK) goto fail;
@@ -203,6 +205,7 @@ static int compute_stft(const spectro_stft_plan *plan, const audio_buffer *a, fe
     snprintf(err, cap, "out of memory for the STFT");
     return -1;
   }
+  if (cuda) return device_stft(plan, a->samples, o->channels, a->frames, o->frames, o->rows, o->data, err, cap);
   st = spectro_stft_execute(plan, a->samples, SPECTRO_FLOAT32, o->channels, a->frames, o->data, SPECTRO_LAYOUT_BFN);
   if (st == SPECTRO_OK) return 0;
 fail:
@@ -210,8 +213,8 @@ fail:
   return -1;
 }
 
-static int compute_frontend(const spectro_frontend_plan *plan, int mode, const audio_buffer *a, feature_output *o,
-                            char *err, size_t cap) {
+static int compute_frontend(const spectro_frontend_plan *plan, int mode, int cuda, const audio_buffer *a,
+                            feature_output *o, char *err, size_t cap) {
   spectro_status st = spectro_frontend_frames(plan, a->frames, &o->frames);
   if (st != SPECTRO_OK) goto fail;
   o->rows = spectro_frontend_features(plan);
@@ -222,6 +225,8 @@ static int compute_frontend(const spectro_frontend_plan *plan, int mode, const a
   }
   /* torchaudio_compat on [channels, T] input: one maximum for the batch */
   int64_t group = mode == GROUP_PACKED ? o->channels : 1;
+  if (cuda)
+    return device_frontend(plan, a->samples, o->channels, a->frames, group, o->frames, o->rows, o->data, err, cap);
   st = spectro_frontend_execute(plan, a->samples, SPECTRO_FLOAT32, o->channels, a->frames, group, o->data);
   if (st == SPECTRO_OK) return 0;
 fail:
@@ -239,8 +244,9 @@ int feature_compute(feature_engine *e, const audio_buffer *a, feature_output *ou
   out->sample_rate = a->sample_rate;
   out->hop_length = c.hop_length;
   out->time_offset = c.center ? 0.0 : (double)(c.n_fft / 2) / a->sample_rate;
-  int rc = is_stft(e) ? compute_stft(plan, a, out, err, cap)
-                      : compute_frontend(plan, e->opt->fp.mode, a, out, err, cap);
+  const int cuda = e->opt->device_cuda;
+  int rc = is_stft(e) ? compute_stft(plan, cuda, a, out, err, cap)
+                      : compute_frontend(plan, e->opt->fp.mode, cuda, a, out, err, cap);
   if (rc != 0) feature_output_free(out);
   return rc;
 }

@@ -10,6 +10,7 @@
  * (audio_io.c), computes (features.c) and writes (output.c). */
 #include "audio_io.h"
 #include "batch.h"
+#include "device.h"
 #include "features.h"
 #include "options.h"
 #include "output.h"
@@ -194,6 +195,10 @@ static int check_parameters(const cli_options *opt, feature_engine *engine) {
   char err[512];
   if (feature_engine_prepare(engine, rate, err, sizeof err) != 0) {
     fprintf(stderr, "spectro %s: invalid parameters: %s\n", command_name(opt->cmd), err);
+    return -1;
+  }
+  if (opt->device_cuda && device_check(err, sizeof err) != 0) {
+    fprintf(stderr, "spectro %s: --device cuda: %s\n", command_name(opt->cmd), err);
     return -1;
   }
   return 0;

@@ -92,7 +92,8 @@ static const flag_spec flags[] = {
    "process only files whose index in the sorted list % N == I", "all files"},
   {"threads", NULL, 0, C_FEAT, K_INT, OPT(threads), 0, 0, NULL, "N",
    "library threads per call (spectro_set_num_threads; 0: CPUs / jobs)", NULL},
-  {"device", NULL, 0, C_FEAT, K_CHOICE, OPT(device_cuda), NAN, 0, devices, "DEV", "compute device", NULL},
+  {"device", NULL, 0, C_FEAT, K_CHOICE, OPT(device_cuda), NAN, 0, devices, "DEV",
+   "compute device (cuda: the first visible GPU, CUDA_VISIBLE_DEVICES picks it)", NULL},
   {"quiet", NULL, 'q', C_FEAT, K_BOOL, OPT(quiet), NAN, 0, NULL, NULL,
    "no progress, log or summary lines (errors are still printed)", NULL},
   /* STFT framing: SpectralTransform / the frontends' keywords */
@@ -530,9 +531,9 @@ static int validate(cli_options *opt) {
     fprintf(stderr, "spectro %s: no input files (see spectro %s --help)\n", cmd, cmd);
     return 2;
   }
-  if (opt->device_cuda) { /* the tool has no device path yet, whatever the library has */
-    fprintf(stderr, "spectro %s: --device cuda: CUDA backend not built%s\n", cmd,
-            spectro_cuda_available() ? " into the command-line tool yet (the library has one; use --device cpu)" : "");
+  if (opt->device_cuda && !spectro_cuda_available()) { /* (no device at all: main.c, before any file) */
+    fprintf(stderr, "spectro %s: --device cuda: this build of spectro has no CUDA backend (configure with "
+                    "-DSPECTRO_CUDA=ON where nvcc and cuFFT are installed)\n", cmd);
     return 2;
   }
   if (opt->cmd == CMD_INFO) return 0;

@@ -349,6 +349,30 @@ __host__ __device__ constexpr int reg_radix(int rem) { return points_radix<REG_P
 __host__ __device__ constexpr int reg_tw_offset(int h, int ns) { return points_tw_offset<REG_P>(h, ns); }
 inline void reg_fill_twiddles(int h, float2 *t) { points_fill_twiddles<REG_P>(h, t); }
 
+// Experiment switches (bench/variants): SPECTRO_FRAME_BARRIERS 1 syncs the
+// register FFT's inner passes per frame (named barrier 1 + frame, the frame's
+// threads only) instead of per block; SPECTRO_TW_ONE_LOAD 1 reads only
+// w^2, w^3 of a twiddle row (one 16-byte load) and makes w = w^3 conj(w^2).
+#ifndef SPECTRO_FRAME_BARRIERS
+#define SPECTRO_FRAME_BARRIERS 0
+#endif
+#ifndef SPECTRO_TW_ONE_LOAD
+#define SPECTRO_TW_ONE_LOAD 0
+#endif
+
+// Barrier of the TPF threads of this thread's frame (threadIdx.x / TPF):
+// enough between passes of the register FFT, whose threads only touch their
+// own frame.  Whole warps only; a block barrier otherwise (and off the GPU).
+template <int TPF> __device__ __forceinline__ void frame_sync() {
+#if defined(__CUDA_ARCH__)
+  if constexpr (SPECTRO_FRAME_BARRIERS && TPF % 32 == 0) {
+    asm volatile("bar.sync %0, %1;" ::"r"(1 + (int)threadIdx.x / TPF), "r"(TPF) : "memory");
+    return;
+  }
+#endif
+  __syncthreads();
+}
+
 // x_r *= w^(r m) (r = 1 .. R-1, direction s) from the table row t = w^(r m)
 // for r < R (16-byte aligned): the first four powers from the table (two
 // 16-byte loads), the rest as products w^(r/2) w^(r - r/2) (a product or two
@@ -357,11 +381,18 @@ template <int R>
 __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__restrict__ t, float s) {
   const float4 *t4 = reinterpret_cast<const float4 *>(t);
   float2 w[R];
+  if constexpr (SPECTRO_TW_ONE_LOAD && R >= 4) {
+    const float4 q4 = __ldg(t4 + 1);
+    w[2] = make_float2(q4.x, q4.y);
+    w[3] = make_float2(q4.z, q4.w);
+    w[1] = make_float2(w[3].x * w[2].x + w[3].y * w[2].y, w[3].y * w[2].x - w[3].x * w[2].y); // w^3 conj(w^2)
+  } else {
 #pragma unroll
-  for (int r2 = 0; r2 < (R < 4 ? R : 4) / 2; ++r2) {
-    const float4 q4 = __ldg(t4 + r2);
-    w[2 * r2] = make_float2(q4.x, q4.y);
-    w[2 * r2 + 1] = make_float2(q4.z, q4.w);
+    for (int r2 = 0; r2 < (R < 4 ? R : 4) / 2; ++r2) {
+      const float4 q4 = __ldg(t4 + r2);
+      w[2 * r2] = make_float2(q4.x, q4.y);
+      w[2 * r2 + 1] = make_float2(q4.z, q4.w);
+    }
   }
 #pragma unroll
   for (int r = 4; r < R; ++r) {
@@ -421,7 +452,8 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
   constexpr bool plain = std::is_same<Last, no_last_pass>::value;
   float2 *d = dst + fo;
   reg_pass<H, NS, P>(v, d, j, tw, s);
-  __syncthreads();
+  if constexpr (plain && NS2 >= H) __syncthreads(); // the caller reads across frames
+  else frame_sync<TPF>();
   if constexpr (plain && NS2 >= H) {
     return dst;
   } else if constexpr (!plain && NS2 * points_radix<P>(H / NS2) >= H) {
