@@ -321,26 +321,36 @@ static __device__ float2 *fft_shared(float2 *a, float2 *b, int h, int fpb, const
 // Radix of the pass of a register FFT with P points per thread for `rem`
 // points still to combine.
 template <int P> __host__ __device__ constexpr int points_radix(int rem) { return rem % P == 0 ? P : rem; }
-// Twiddle-table entries (float2) of the passes before the one after ns points:
-// pass (ns, R) with ns > 1 keeps w^(r m) at [m R + r], m < ns, r < R.
+// The register FFT's twiddle table: one row per pass (ns, R) with ns > 1
+// and butterfly m < ns, read with one load per butterfly: (w^2m, w^3m) for R
+// >= 4 (w^m = w^3m conj(w^2m), higher powers as products), (w^m, w^2m) for R
+// = 3 (16 bytes), w^m alone for R = 2 (8 bytes; only ever the last pass, and
+// ns is even, so rows stay 16-byte aligned); w = exp(2 pi i / (ns R)).
+// Before (sixth / seventh sessions): rows of all R powers, two 16-byte loads
+// per butterfly, 8 to 16 cache lines a warp: the rows as they are made
+// STFT B4 T1.32M 12%, mel-dB 10% and iSTFT 5-7% faster on an H100
+// (bench/results/experiments/README.md, eighth session).
+__host__ __device__ constexpr int tw_row(int R) { return R == 2 ? 1 : 2; }
+// Entries (float2) of the rows of the passes before the one after ns points.
 template <int P> __host__ __device__ constexpr int points_tw_offset(int h, int ns) {
   int off = 0;
   for (int n = 1; n < ns; n *= points_radix<P>(h / n))
-    if (n > 1) off += n * points_radix<P>(h / n);
+    if (n > 1) off += n * tw_row(points_radix<P>(h / n));
   return off;
 }
 // The table for h points (points_tw_offset(h, h) values, computed in
-// double): for the pass after ns points (radix R, ns > 1), cos / sin(2 pi r
-// m / (ns R)) at [m R + r].
+// double): the row of pass (ns, R), butterfly m at [m tw_row(R)].
 template <int P> inline void points_fill_twiddles(int h, float2 *t) {
   for (long ns = 1; ns < h; ns *= points_radix<P>((int)(h / ns))) {
     const long R = points_radix<P>((int)(h / ns));
     if (ns == 1) continue;
     float2 *p = t + points_tw_offset<P>(h, (int)ns);
+    const long W = tw_row((int)R);
     for (long m = 0; m < ns; ++m)
-      for (long r = 0; r < R; ++r) {
+      for (long c = 0; c < W; ++c) {
+        const long r = R >= 4 ? 2 + c : 1 + c; // the powers the row keeps
         const double a = 2.0 * 3.14159265358979323846 * (double)((r * m) % (ns * R)) / (double)(ns * R);
-        p[m * R + r] = make_float2((float)cos(a), (float)sin(a));
+        p[m * W + c] = make_float2((float)cos(a), (float)sin(a));
       }
   }
 }
@@ -349,23 +359,15 @@ __host__ __device__ constexpr int reg_radix(int rem) { return points_radix<REG_P
 __host__ __device__ constexpr int reg_tw_offset(int h, int ns) { return points_tw_offset<REG_P>(h, ns); }
 inline void reg_fill_twiddles(int h, float2 *t) { points_fill_twiddles<REG_P>(h, t); }
 
-// Experiment switches (bench/variants): SPECTRO_FRAME_BARRIERS 1 syncs the
-// register FFT's inner passes per frame (named barrier 1 + frame, the frame's
-// threads only) instead of per block; SPECTRO_TW_ONE_LOAD 1 reads only
-// w^2, w^3 of a twiddle row (one 16-byte load) and makes w = w^3 conj(w^2).
-#ifndef SPECTRO_FRAME_BARRIERS
-#define SPECTRO_FRAME_BARRIERS 0
-#endif
-#ifndef SPECTRO_TW_ONE_LOAD
-#define SPECTRO_TW_ONE_LOAD 0
-#endif
-
-// Barrier of the TPF threads of this thread's frame (threadIdx.x / TPF):
-// enough between passes of the register FFT, whose threads only touch their
-// own frame.  Whole warps only; a block barrier otherwise (and off the GPU).
+// Barrier of the TPF threads of this thread's frame (threadIdx.x / TPF;
+// named barrier 1 + frame): enough between passes of the register FFT, whose
+// threads only touch their own frame, so a block's frames no longer wait for
+// each other (STFT B8 T480k a further 4-5% on an H100, the frontends the same
+// within noise).  Whole warps only (not n_fft 400's 20 threads a frame): a
+// block barrier otherwise, and off the GPU (tests/cuda_host).
 template <int TPF> __device__ __forceinline__ void frame_sync() {
 #if defined(__CUDA_ARCH__)
-  if constexpr (SPECTRO_FRAME_BARRIERS && TPF % 32 == 0) {
+  if constexpr (TPF % 32 == 0) {
     asm volatile("bar.sync %0, %1;" ::"r"(1 + (int)threadIdx.x / TPF), "r"(TPF) : "memory");
     return;
   }
@@ -373,25 +375,23 @@ template <int TPF> __device__ __forceinline__ void frame_sync() {
   __syncthreads();
 }
 
-// x_r *= w^(r m) (r = 1 .. R-1, direction s) from the table row t = w^(r m)
-// for r < R (16-byte aligned): the first four powers from the table (two
-// 16-byte loads), the rest as products w^(r/2) w^(r - r/2) (a product or two
-// deep: the table's L1 traffic halves, the error stays a few ulp).
+// x_r *= w^(r m) (r = 1 .. R-1, direction s) from the row t of the
+// table (tw_row): one load, the powers past the row's as products
+// w^(r/2) w^(r - r/2) (two or three deep: the error stays a few ulp).
 template <int R>
 __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__restrict__ t, float s) {
-  const float4 *t4 = reinterpret_cast<const float4 *>(t);
   float2 w[R];
-  if constexpr (SPECTRO_TW_ONE_LOAD && R >= 4) {
-    const float4 q4 = __ldg(t4 + 1);
-    w[2] = make_float2(q4.x, q4.y);
-    w[3] = make_float2(q4.z, q4.w);
-    w[1] = make_float2(w[3].x * w[2].x + w[3].y * w[2].y, w[3].y * w[2].x - w[3].x * w[2].y); // w^3 conj(w^2)
+  if constexpr (R == 2) {
+    w[1] = __ldg(t);
   } else {
-#pragma unroll
-    for (int r2 = 0; r2 < (R < 4 ? R : 4) / 2; ++r2) {
-      const float4 q4 = __ldg(t4 + r2);
-      w[2 * r2] = make_float2(q4.x, q4.y);
-      w[2 * r2 + 1] = make_float2(q4.z, q4.w);
+    const float4 q4 = __ldg(reinterpret_cast<const float4 *>(t));
+    if constexpr (R >= 4) {
+      w[2] = make_float2(q4.x, q4.y);
+      w[3] = make_float2(q4.z, q4.w);
+      w[1] = make_float2(w[3].x * w[2].x + w[3].y * w[2].y, w[3].y * w[2].x - w[3].x * w[2].y); // w^3 conj(w^2)
+    } else { // R = 3
+      w[1] = make_float2(q4.x, q4.y);
+      w[2] = make_float2(q4.z, q4.w);
     }
   }
 #pragma unroll
@@ -410,7 +410,7 @@ __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__rest
 // from the register FFT's table (direction s).
 template <int H, int NS, int R>
 __device__ __forceinline__ void reg_twiddle(float2 (&x)[R], int m, const float2 *__restrict__ tw, float s) {
-  twiddle_row<R>(x, tw + reg_tw_offset(H, NS) + m * R, s);
+  twiddle_row<R>(x, tw + reg_tw_offset(H, NS) + m * tw_row(R), s);
 }
 
 // One pass (the one after NS points are combined) for thread j: its
@@ -429,7 +429,7 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
     float2 x[R];
 #pragma unroll
     for (int r = 0; r < R; ++r) x[r] = v[q + r * Q];
-    if constexpr (NS > 1) twiddle_row<R>(x, tw + points_tw_offset<P>(H, NS) + m * R, s);
+    if constexpr (NS > 1) twiddle_row<R>(x, tw + points_tw_offset<P>(H, NS) + m * tw_row(R), s);
     butterfly<R>(x, s);
     const int base = ((NS & (NS - 1)) == 0 ? bf & ~(NS - 1) : bf - m) * R + m;
 #pragma unroll
