@@ -407,10 +407,10 @@ __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__rest
 }
 
 // Multiplies x_r (r = 1 .. R-1) by w^(r m), m the butterfly's index mod NS,
-// from the register FFT's table (direction s).
-template <int H, int NS, int R>
+// from the table of the register FFT with P points per thread (direction s).
+template <int H, int NS, int R, int P = REG_P>
 __device__ __forceinline__ void reg_twiddle(float2 (&x)[R], int m, const float2 *__restrict__ tw, float s) {
-  twiddle_row<R>(x, tw + reg_tw_offset(H, NS) + m * tw_row(R), s);
+  twiddle_row<R>(x, tw + points_tw_offset<P>(H, NS) + m * tw_row(R), s);
 }
 
 // One pass (the one after NS points are combined) for thread j: its
@@ -429,7 +429,7 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
     float2 x[R];
 #pragma unroll
     for (int r = 0; r < R; ++r) x[r] = v[q + r * Q];
-    if constexpr (NS > 1) twiddle_row<R>(x, tw + points_tw_offset<P>(H, NS) + m * tw_row(R), s);
+    if constexpr (NS > 1) reg_twiddle<H, NS, R, P>(x, m, tw, s);
     butterfly<R>(x, s);
     const int base = ((NS & (NS - 1)) == 0 ? bf & ~(NS - 1) : bf - m) * R + m;
 #pragma unroll
@@ -439,8 +439,9 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
 
 // The passes from the one after NS points on.  v holds the thread's points
 // j + i h / P of the pass input; every pass writes into dst (then swaps
-// with other) at frame offset fo, with a block barrier after each.  Returns
-// the buffer holding the transform (the other one is free).
+// with other) at frame offset fo, with a barrier of the frame's threads after
+// each (frame_sync) and a block barrier after the last.  Returns the buffer
+// holding the transform (the other one is free).
 // LAST: no_last_pass runs every pass; otherwise the pass that would be the
 // last is last(std::integral_constant<int, NS>, d), d its input (in shared
 // memory, synchronised), and the buffer returned is the other one (free).
@@ -452,17 +453,19 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
   constexpr bool plain = std::is_same<Last, no_last_pass>::value;
   float2 *d = dst + fo;
   reg_pass<H, NS, P>(v, d, j, tw, s);
-  if constexpr (plain && NS2 >= H) __syncthreads(); // the caller reads across frames
-  else frame_sync<TPF>();
   if constexpr (plain && NS2 >= H) {
+    __syncthreads(); // the caller reads across frames
     return dst;
-  } else if constexpr (!plain && NS2 * points_radix<P>(H / NS2) >= H) {
-    last(std::integral_constant<int, NS2>{}, d);
-    return other;
   } else {
+    frame_sync<TPF>();
+    if constexpr (!plain && NS2 * points_radix<P>(H / NS2) >= H) {
+      last(std::integral_constant<int, NS2>{}, d);
+      return other;
+    } else {
 #pragma unroll
-    for (int i = 0; i < P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
-    return reg_passes<H, NS2>(v, other, dst, fo, j, tw, s, last);
+      for (int i = 0; i < P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
+      return reg_passes<H, NS2>(v, other, dst, fo, j, tw, s, last);
+    }
   }
 }
 
