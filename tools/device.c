@@ -1,6 +1,7 @@
 /* --device cuda (device.h).  Compiled with SPECTRO_CLI_CUDA when the
  * library has the CUDA backend; otherwise the stubs at the end. */
 #include "device.h"
+#include "features.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +66,7 @@ static int call_end(device_call *c, int rc, float *out, size_t out_bytes, char *
 
 static int library_failed(spectro_status st, char *err, size_t cap) {
   if (st == SPECTRO_OK) return 0;
-  snprintf(err, cap, "%s: %s", spectro_status_string(st), spectro_last_error());
+  library_error(err, cap, st);
   return 1;
 }
 

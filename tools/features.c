@@ -29,7 +29,7 @@ const char *feature_array_name(cli_command cmd) { return cmd == CMD_INFO ? "info
 
 static int is_stft(const feature_engine *e) { return e->opt->cmd == CMD_STFT; }
 
-static void library_error(char *err, size_t cap, spectro_status st) {
+void library_error(char *err, size_t cap, spectro_status st) {
   const char *detail = spectro_last_error();
   if (detail[0] == '\0' && st == SPECTRO_ERR_OUT_OF_MEMORY) detail = "the parameters need more memory than there is";
   snprintf(err, cap, "%s: %s", spectro_status_string(st), detail);

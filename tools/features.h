@@ -29,6 +29,9 @@ int feature_engine_prepare(feature_engine *e, double rate, char *err, size_t cap
 int feature_compute(feature_engine *e, const audio_buffer *a, feature_output *out, char *err, size_t cap);
 void feature_output_free(feature_output *o);
 
+/* A library failure into err: the status and the library's message. */
+void library_error(char *err, size_t cap, spectro_status st);
+
 /* "mel", "logmel", "mfcc" or "stft": the npz member and CSV column name. */
 const char *feature_array_name(cli_command cmd);
 
