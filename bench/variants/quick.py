@@ -34,6 +34,12 @@ for name, f in [("mel", mel), ("mfcc", mf)]:
         x = torch.randn(b, t, device="cuda"); it = iterations(b, t)
         res[f"{name} B{b}T{t//1000}k"] = time_loop(lambda: f(x), it)
         res[f"{name} B{b}T{t//1000}k_g"] = time_loop(graphed(lambda: f(x)), it)
+# top_db with digital silence in every tile of 128 frames (each example: 4000 zeros every 20000
+# samples): the top_db pass rewrites every tile, its slowest case (randn inputs: no tile)
+for name, f, t in [("mel", mel, 480000), ("mfcc", mf, 480000)]:
+    x = torch.randn(8, t, device="cuda")
+    x.view(8, -1, 20000)[:, :, :4000] = 0
+    res[f"{name} B8T{t//1000}k silence_g"] = time_loop(graphed(lambda: f(x)), iterations(8, t))
 # CPU cost of one eager call (tiny input: the GPU never waits for us)
 x = torch.randn(1, 4096, device="cuda"); tr = spectro.SpectralTransform(512, 128); z = tr.stft(x)
 for name, fn in [("cpu_us stft", lambda: tr.stft(x)), ("cpu_us istft", lambda: tr.istft(z, length=4096)),

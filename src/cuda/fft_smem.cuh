@@ -446,6 +446,60 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
 // last is last(std::integral_constant<int, NS>, d), d its input (in shared
 // memory, synchronised), and the buffer returned is the other one (free).
 struct no_last_pass {};
+
+// The last two passes in one when they are radix P then radix 2 (h = 1024
+// with 8 points per thread: 8 8 8 2; h = 200 with 10: 10 10 2), NS points
+// combined before them: the radix-2 partners (positions p and p + h/2) are
+// outputs of butterflies bf and bf + NS (NS = h / 2P, half the frame's
+// threads), so thread j takes butterfly bf = m + NS hi, m < NS, with its
+// partner on lane j ^ 16 (hi = bit 4 of j; frames of whole warps) or j ^ 1
+// (hi = bit 0; n_fft 400's 20-thread frames, pairs never split by a warp);
+// the two exchange half their P outputs by shuffles and each takes P / 2
+// radix-2 butterflies, rows r = i + hi P/2 (i < P/2): one shared-memory
+// round trip and one frame barrier fewer.  The arithmetic is the two
+// passes' own (twiddle_row, butterfly), so results are as before.
+#ifndef SPECTRO_SHFL_RADIX2
+#define SPECTRO_SHFL_RADIX2 1
+#endif
+template <int H, int P> __host__ __device__ constexpr bool shfl_radix2_at(int ns) {
+  return SPECTRO_SHFL_RADIX2 && ns > 1 && P % 2 == 0 && points_radix<P>(H / ns) == P && 2 * ns * P == H &&
+         ((H / P) % 32 == 0 || (H / P) % 2 == 0);
+}
+template <int H, int NS, int P>
+__device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *d, int j, const float2 *__restrict__ tw,
+                                                     float s) {
+  constexpr int TPF = H / P, HALF = P / 2;
+  static_assert(2 * NS * P == H && 2 * NS == TPF, "radix P then radix 2 after NS points");
+  constexpr bool warp_frames = TPF % 32 == 0;
+  const int hi = warp_frames ? (j >> 4) & 1 : j & 1;
+  const int m = warp_frames ? (j & 15) + 16 * (j >> 5) : j >> 1; // butterfly m + hi NS, m < NS
+  constexpr int lane_xor = warp_frames ? 16 : 1;
+  float2 x[P];
+#pragma unroll
+  for (int r = 0; r < P; ++r) x[r] = src[PADH<H>(m + hi * NS + r * TPF)];
+  reg_twiddle<H, NS, P, P>(x, m, tw, s);
+  butterfly<P>(x, s);
+  // x[r] is position hi h/2 + m + r NS; the lower lane keeps rows r < P/2,
+  // the upper rows r >= P/2, each swapping the other half with its partner
+  unsigned mask = 0xffffffffu;
+  if constexpr (!warp_frames) { // (a block's last warp may be partial)
+    const int lanes = min(32, (int)(blockDim.x - (threadIdx.x & ~31u)));
+    if (lanes < 32) mask = (1u << lanes) - 1u;
+  }
+  const float2 *t = tw + points_tw_offset<P>(H, NS * P);
+#pragma unroll
+  for (int i = 0; i < HALF; ++i) {
+    const float2 send = hi ? x[i] : x[HALF + i];
+    const float2 got = make_float2(__shfl_xor_sync(mask, send.x, lane_xor), __shfl_xor_sync(mask, send.y, lane_xor));
+    const int r = i + hi * HALF, b = m + r * NS; // radix-2 butterfly b: positions b, b + h/2
+    float2 y[2] = {hi ? got : x[i], hi ? x[HALF + i] : got};
+    twiddle_row<2>(y, t + b * tw_row(2), s);
+    butterfly<2>(y, s);
+    d[PADH<H>(b)] = y[0];
+    d[PADH<H>(b + H / 2)] = y[1];
+  }
+}
+
 template <int H, int NS, class Last = no_last_pass, int P>
 __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float2 *other, int fo, int j,
                                               const float2 *__restrict__ tw, float s, Last last = {}) {
@@ -460,6 +514,10 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
     frame_sync<TPF>();
     if constexpr (!plain && NS2 * points_radix<P>(H / NS2) >= H) {
       last(std::integral_constant<int, NS2>{}, d);
+      return other;
+    } else if constexpr (plain && shfl_radix2_at<H, P>(NS2)) {
+      reg_pass_shfl_radix2<H, NS2, P>(d, other + fo, j, tw, s);
+      __syncthreads(); // the caller reads across frames
       return other;
     } else {
 #pragma unroll
@@ -879,6 +937,11 @@ static inline int frames_per_block(int h, int extra_bytes, int budget) {
   return fpb < 1 ? 1 : fpb;
 }
 
+// Frames per block of the forward kernels (STFT, frontends) for half-size h.
+static inline int forward_fpb(int h) {
+  return forward_frames_per_block(h) ? forward_frames_per_block(h) : frames_per_block(h, 0, SMEM_BYTES);
+}
+
 // The forward geometry of a plan for one call.
 static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, const void *signal, size_t sample_bytes,
                                              int64_t length, int64_t n_frames) {
@@ -892,7 +955,7 @@ static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, cons
   g.length = length;
   g.n_frames = n_frames;
   g.scale = (float)plan->forward_scale;
-  g.fpb = forward_frames_per_block(g.h) ? forward_frames_per_block(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
+  g.fpb = forward_fpb(g.h);
   g.pairs = g.hop % 2 == 0 && g.pad_left % 2 == 0 && length % 2 == 0 && ((uintptr_t)signal % (2 * sample_bytes)) == 0;
   return g;
 }

@@ -12,7 +12,12 @@
 // with an atomic max on an order-preserving integer encoding (max is
 // order-independent, so the result is deterministic), and a light second
 // kernel clips (mel / filtered) or clips and applies the DCT (MFCC).  No
-// host synchronisation anywhere: the sequence is graph-capturable.
+// host synchronisation anywhere: the sequence is graph-capturable.  With
+// the own-FFT kernel, each block also records the smallest value it wrote,
+// and the second kernel rewrites only the tiles of 128 frames where some
+// value lies below max - top_db (the others are final as written; for the
+// MFCC the kernel writes the unclipped DCT and the band values, and the
+// second kernel redoes the DCT of those tiles from the clipped bands).
 #include "fft_fallback.h"
 
 #include <math.h>
@@ -95,22 +100,57 @@ extern "C" void cuda_release_frontend(spectro_frontend_plan *plan) {
   device_tables_release<cuda_frontend_data>(plan->cuda, free_frontend_data);
 }
 
-// Whether the DCT runs inside the frontend kernel: no top_db (the clip
-// needs every block's maximum first) and the frame's bands fit the free
-// shared buffer.
-static int fused_dct(const spectro_frontend_plan *plan) {
-  const int h = (int)(plan->stft->n_fft / 2);
-  return plan->config.n_dct > 0 && isnan(plan->top_db) && plan->spec.bands <= 2 * (int64_t)padded_frame(h, 16); // (the smallest stride)
-}
-
 #define WS_ALIGN 256
+
+// Calls of at least this many frames (batch x frames) take the MFCC DCT
+// pass with 4 coefficients per thread.
+#ifndef SPECTRO_DCT_KPT4_FRAMES
+#define SPECTRO_DCT_KPT4_FRAMES 16384
+#endif
+// The mel / filtered top_db pass by tiles (skipping tiles with nothing to
+// clip) rather than over every value.
+#ifndef SPECTRO_CLIP_TILES
+#define SPECTRO_CLIP_TILES 1
+#endif
+
+// How a call runs and where its workspace parts lie (byte offsets, each
+// WS_ALIGN-aligned): the top_db maxima (one word per group), the frontend
+// blocks' minima (one word per block: own-FFT kernel with top_db), the band
+// values for the MFCC's second pass (MFCC with top_db, or when the DCT does
+// not run in the kernel).
+struct frontend_run {
+  int own;           // the own-FFT frontend kernel (else cuFFT + spectrum_frontend_kernel)
+  int clip;          // top_db
+  int dct_in_kernel; // the kernel applies the DCT (the frame's bands fit its free shared buffer)
+  int fpb;           // frames per block of the own kernel
+  int64_t nblk;      // its blocks per example
+  size_t maxes_at, block_min_at, bands_at, bytes;
+};
+
+static frontend_run plan_run(const spectro_frontend_plan *plan, int64_t batch, int64_t n_frames, int64_t group) {
+  frontend_run r{};
+  const int h = (int)(plan->stft->n_fft / 2);
+  const int64_t K = plan->config.n_dct;
+  r.own = spectro_cuda_supported_size(plan->stft);
+  r.clip = !isnan(plan->top_db);
+  // (padded_frame(h, 16): the smallest frame stride; the cuFFT path's block holds the bands too)
+  r.dct_in_kernel = K > 0 && plan->spec.bands <= 2 * (int64_t)padded_frame(h, 16) && (r.own || !r.clip);
+  r.fpb = r.own ? forward_fpb(h) : 0;
+  r.nblk = r.own ? (n_frames + r.fpb - 1) / r.fpb : 0;
+  auto part = [&](size_t bytes) {
+    const size_t at = r.bytes;
+    r.bytes += (bytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+    return at;
+  };
+  if (r.clip) r.maxes_at = part((size_t)(batch / group) * sizeof(unsigned));
+  if (r.clip && r.own) r.block_min_at = part((size_t)(batch * r.nblk) * sizeof(unsigned));
+  if (K > 0 && (r.clip || !r.dct_in_kernel)) r.bands_at = part((size_t)(batch * plan->spec.bands * n_frames) * sizeof(float));
+  return r;
+}
 
 extern "C" size_t cuda_frontend_workspace(const spectro_frontend_plan *plan, int64_t batch, int64_t n_frames,
                                           int64_t group) {
-  size_t bytes = 0;
-  if (!isnan(plan->top_db)) bytes += ((size_t)(batch / group) * sizeof(unsigned) + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
-  if (plan->config.n_dct > 0 && !fused_dct(plan)) bytes += (size_t)(batch * plan->spec.bands * n_frames) * sizeof(float);
-  return bytes;
+  return plan_run(plan, batch, n_frames, group).bytes;
 }
 
 // Sizes the own FFT does not cover: cuFFT spectra in chunks of frames, then
@@ -168,22 +208,24 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   fg.db_mult = (float)fs->db_mult;
   fg.db_amin = (float)fs->db_amin;
   fg.db_offset = (float)fs->db_offset;
+  const frontend_run run = plan_run(plan, batch, n_frames, group);
   fg.n_dct = (int)K;
-  fg.fused_dct = fused_dct(plan);
-  const int clip = !isnan(plan->top_db);
+  fg.fused_dct = run.dct_in_kernel;
+  const int clip = run.clip;
   fg.track_max = clip;
   fg.group = (int)group;
-  const int mfcc_pass = K > 0 && !fg.fused_dct;
-  unsigned *maxes = NULL;
+  const int mfcc_pass = K > 0 && (clip || !fg.fused_dct);
   char *ws = (char *)workspace;
   cudaStream_t s = (cudaStream_t)stream;
-  if (clip) {
-    maxes = (unsigned *)ws;
-    size_t mbytes = (size_t)(batch / group) * sizeof(unsigned);
-    ws += (mbytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
-    CUDA_TRY(cudaMemsetAsync(maxes, 0, mbytes, s), "clearing the top_db maxima");
-  }
-  float *dest = mfcc_pass ? (float *)ws : out; // band values, or scratch for the MFCC pass
+  unsigned *maxes = clip ? (unsigned *)(ws + run.maxes_at) : NULL;
+  unsigned *block_min = clip && run.own ? (unsigned *)(ws + run.block_min_at) : NULL;
+  float *bands = K > 0 && (clip || !fg.fused_dct) ? (float *)(ws + run.bands_at) : NULL;
+  if (clip) CUDA_TRY(cudaMemsetAsync(maxes, 0, (size_t)(batch / group) * sizeof(unsigned), s), "clearing the top_db maxima");
+  // band values (mel / filtered), or the MFCC: the coefficients from the
+  // kernel (bands_out: the band values too, for the top_db pass), else the
+  // band values for the DCT pass
+  float *dest = fg.fused_dct ? out : bands ? bands : out;
+  float *bands_out = fg.fused_dct ? bands : NULL;
   if (d->fused) {
     dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
     size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
@@ -196,7 +238,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
           kernel<<<grid, forward_threads(H), smem, s>>>((const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->window,
-                                             fd->bands_tab, fd->weights, fd->dct, maxes);
+                                             fd->bands_tab, fd->weights, fd->dct, maxes, bands_out, block_min);
       });
     });
     CUDA_TRY(attr, "raising the frontend kernel's shared memory");
@@ -205,11 +247,23 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
     st = fallback_features(plan, d, fd, fg, signal, dtype, batch, length, n_frames, dest, maxes, s);
     if (st != SPECTRO_OK) return st;
   }
+  const unsigned tiles = (unsigned)((n_frames + CLIP_TILE - 1) / CLIP_TILE);
   if (mfcc_pass) {
-    dim3 g2((unsigned)((n_frames + 127) / 128), (unsigned)K, (unsigned)batch);
-    dct_kernel<<<g2, 128, 0, s>>>(dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip,
-                                  plan->top_db);
+    // with the DCT done in the kernel (top_db), only the tiles that clip
+    const unsigned *redo = fg.fused_dct ? block_min : NULL;
+    if (batch * n_frames >= SPECTRO_DCT_KPT4_FRAMES)
+      dct_kernel<4><<<dim3(tiles, (unsigned)((K + 3) / 4), (unsigned)batch), CLIP_TILE, 0, s>>>(
+          bands, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip, plan->top_db, redo, run.nblk,
+          run.fpb);
+    else
+      dct_kernel<1><<<dim3(tiles, (unsigned)K, (unsigned)batch), CLIP_TILE, 0, s>>>(
+          bands, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip, plan->top_db, redo, run.nblk,
+          run.fpb);
     CUDA_TRY(cudaGetLastError(), "the MFCC DCT kernel launch");
+  } else if (clip && block_min && SPECTRO_CLIP_TILES) {
+    clip_tiles_kernel<<<dim3(tiles, (unsigned)batch), 256, 0, s>>>(out, fg.bands, n_frames, maxes, (int)group,
+                                                                   plan->top_db, block_min, run.nblk, run.fpb);
+    CUDA_TRY(cudaGetLastError(), "the top_db clip kernel launch");
   } else if (clip) {
     const int64_t per_item = fs->bands * n_frames;
     int64_t chunks = (per_item / 4 + 255) / 256;

@@ -11,6 +11,7 @@
 
 thread_local emu_dim3 threadIdx, blockIdx, gridDim, blockDim;
 std::barrier<> *emu_barrier;
+std::atomic<int> emu_or_flag;
 void *emu_smem;
 float *emu_shfl_slots;
 std::barrier<> **emu_warp_barriers;

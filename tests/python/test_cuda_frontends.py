@@ -125,6 +125,35 @@ def test_mfcc_top_db_second_pass_matches_cpu(rng, n_mels):
     assert np.abs(got - ref).max() <= 1e-3 * np.sqrt(n_mels) + 1e-5 * np.abs(ref).max()
 
 
+@pytest.mark.parametrize("which", ["mel", "mfcc"])
+@pytest.mark.parametrize("n_fft,hop", [(400, 160), (2048, 240), (1024, 256), (1000, 250)])
+@pytest.mark.parametrize("top_db", [80.0, 250.0])
+def test_top_db_by_tiles_matches_cpu(rng, which, n_fft, hop, top_db):
+    """The top_db pass after the own-FFT kernel rewrites only the tiles of 128 frames where a block
+    wrote a value below max - top_db (MFCC: redoes their DCT from the clipped bands); the others keep
+    what the kernel wrote.  Long signals (about 20 tiles) with stretches of digital silence in some
+    examples only, so that some tiles clip and others do not; top_db 250 clips nowhere."""
+    sr = 16000
+    n = 2600 * hop
+    x = rng.standard_normal((3, n)).astype(np.float32)
+    for lo, hi in [(0.1, 0.15), (0.52, 0.55), (0.9, 0.905)]:  # silence in example 0 and 2 only
+        x[0, int(lo * n):int(hi * n)] = 0.0
+    x[2, int(0.3 * n):int(0.31 * n)] = 0.0
+    x[2] *= 1e-3
+    for mode in ("mlx_native", "torchaudio_compat"):
+        if which == "mel":
+            m = spectro.MelSpectrogramTransform(sample_rate=sr, n_fft=n_fft, hop_length=hop, n_mels=64,
+                                                top_db=top_db, mode=mode)
+            _compare(m(torch.from_numpy(x).to(DEV)), m(x.astype(np.float64)).astype(np.float32), "db")
+        else:
+            m = spectro.MFCCTransform(sample_rate=sr, n_mfcc=13, n_fft=n_fft, hop_length=hop, n_mels=40,
+                                      top_db=top_db, mode=mode)
+            ref = m(x.astype(np.float64))
+            got = m(torch.from_numpy(x).to(DEV)).cpu().numpy()
+            assert got.shape == ref.shape
+            assert np.abs(got - ref).max() <= 1e-3 * np.sqrt(40) + 1e-5 * np.abs(ref).max()
+
+
 @pytest.mark.parametrize("output_scale", ["linear", "log", "db", "log10_plus_one"])
 @pytest.mark.parametrize("rows", ["full", "no_nyquist"])
 @pytest.mark.parametrize("power", [1.0, 2.0])

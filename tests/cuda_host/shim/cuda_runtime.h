@@ -31,6 +31,16 @@ template <class A, class B> inline auto min(A a, B b) -> decltype(a + b) { retur
 template <class A, class B> inline auto max(A a, B b) -> decltype(a + b) { return a > b ? a : b; }
 extern std::barrier<> *emu_barrier;
 inline void __syncthreads() { emu_barrier->arrive_and_wait(); }
+// __syncthreads_or: a barrier that also ORs a predicate over the block
+extern std::atomic<int> emu_or_flag;
+inline int __syncthreads_or(int p) {
+  emu_barrier->arrive_and_wait(); // earlier readers of the flag are done
+  if (threadIdx.x == 0) emu_or_flag.store(0);
+  emu_barrier->arrive_and_wait();
+  if (p) emu_or_flag.store(1);
+  emu_barrier->arrive_and_wait();
+  return emu_or_flag.load();
+}
 template <class T> inline T __ldg(const T *p) { return *p; }
 #define __shared__ static // (function-local statics: one per kernel, the blocks run in turn)
 // warp shuffles: lanes meet at their warp's barrier (emu.h sets them up per block)
