@@ -13,11 +13,10 @@
 // order-independent, so the result is deterministic), and a light second
 // kernel clips (mel / filtered) or clips and applies the DCT (MFCC).  No
 // host synchronisation anywhere: the sequence is graph-capturable.  With
-// the own-FFT kernel, each block also records the smallest value it wrote,
-// and the second kernel rewrites only the tiles of 128 frames where some
-// value lies below max - top_db (the others are final as written; for the
-// MFCC the kernel writes the unclipped DCT and the band values, and the
-// second kernel redoes the DCT of those tiles from the clipped bands).
+// the own-FFT kernel (mel / filtered), each block also folds the smallest
+// value it wrote into its tiles of 128 frames, and the clip kernel rewrites
+// only the tiles where some value lies below max - top_db (the others are
+// final as written: on a noise input, none).
 #include "fft_fallback.h"
 
 #include <math.h>
@@ -102,10 +101,10 @@ extern "C" void cuda_release_frontend(spectro_frontend_plan *plan) {
 
 #define WS_ALIGN 256
 
-// Calls of at least this many frames (batch x frames) take the MFCC DCT
-// pass with 4 coefficients per thread.
-#ifndef SPECTRO_DCT_KPT4_FRAMES
-#define SPECTRO_DCT_KPT4_FRAMES 16384
+// The MFCC DCT pass by tiles of frames in shared memory (dct_tiles_kernel)
+// where they fit in 48 KB, else a thread per (frame, coefficient).
+#ifndef SPECTRO_DCT_TILES
+#define SPECTRO_DCT_TILES 1
 #endif
 // The mel / filtered top_db pass by tiles (skipping tiles with nothing to
 // clip) rather than over every value.
@@ -113,38 +112,32 @@ extern "C" void cuda_release_frontend(spectro_frontend_plan *plan) {
 #define SPECTRO_CLIP_TILES 1
 #endif
 
-// How a call runs and where its workspace parts lie (byte offsets, each
-// WS_ALIGN-aligned): the top_db maxima (one word per group), the frontend
-// blocks' minima (one word per block: own-FFT kernel with top_db), the band
-// values for the MFCC's second pass (MFCC with top_db, or when the DCT does
-// not run in the kernel).
+// How a call runs and where its workspace parts lie (byte offsets): the
+// top_db maxima (one word per group) followed by the tiles' minima (own-FFT
+// kernel, mel / filtered with top_db: one word per tile of CLIP_TILE frames;
+// cleared with the maxima), then the band values for the MFCC's second pass
+// (MFCC with top_db, or when the DCT does not run in the kernel).
 struct frontend_run {
-  int own;           // the own-FFT frontend kernel (else cuFFT + spectrum_frontend_kernel)
   int clip;          // top_db
-  int dct_in_kernel; // the kernel applies the DCT (the frame's bands fit its free shared buffer)
-  int fpb;           // frames per block of the own kernel
-  int64_t nblk;      // its blocks per example
-  size_t maxes_at, block_min_at, bands_at, bytes;
+  int tiles;         // the top_db pass by tiles (tile minima)
+  int dct_in_kernel; // the kernel applies the DCT (no top_db; the frame's bands fit its free shared buffer)
+  int64_t ntiles;    // tiles per example
+  size_t keys_words, bands_at, bytes;
 };
 
 static frontend_run plan_run(const spectro_frontend_plan *plan, int64_t batch, int64_t n_frames, int64_t group) {
   frontend_run r{};
   const int h = (int)(plan->stft->n_fft / 2);
   const int64_t K = plan->config.n_dct;
-  r.own = spectro_cuda_supported_size(plan->stft);
   r.clip = !isnan(plan->top_db);
+  r.tiles = r.clip && K == 0 && spectro_cuda_supported_size(plan->stft) && SPECTRO_CLIP_TILES;
   // (padded_frame(h, 16): the smallest frame stride; the cuFFT path's block holds the bands too)
-  r.dct_in_kernel = K > 0 && plan->spec.bands <= 2 * (int64_t)padded_frame(h, 16) && (r.own || !r.clip);
-  r.fpb = r.own ? forward_fpb(h) : 0;
-  r.nblk = r.own ? (n_frames + r.fpb - 1) / r.fpb : 0;
-  auto part = [&](size_t bytes) {
-    const size_t at = r.bytes;
-    r.bytes += (bytes + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
-    return at;
-  };
-  if (r.clip) r.maxes_at = part((size_t)(batch / group) * sizeof(unsigned));
-  if (r.clip && r.own) r.block_min_at = part((size_t)(batch * r.nblk) * sizeof(unsigned));
-  if (K > 0 && (r.clip || !r.dct_in_kernel)) r.bands_at = part((size_t)(batch * plan->spec.bands * n_frames) * sizeof(float));
+  r.dct_in_kernel = K > 0 && !r.clip && plan->spec.bands <= 2 * (int64_t)padded_frame(h, 16);
+  r.ntiles = (n_frames + CLIP_TILE - 1) / CLIP_TILE;
+  if (r.clip) r.keys_words = (size_t)(batch / group) + (r.tiles ? (size_t)(batch * r.ntiles) : 0);
+  r.bytes = (r.keys_words * sizeof(unsigned) + WS_ALIGN - 1) / WS_ALIGN * WS_ALIGN;
+  r.bands_at = r.bytes;
+  if (K > 0 && !r.dct_in_kernel) r.bytes += (size_t)(batch * plan->spec.bands * n_frames) * sizeof(float);
   return r;
 }
 
@@ -214,18 +207,13 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   const int clip = run.clip;
   fg.track_max = clip;
   fg.group = (int)group;
-  const int mfcc_pass = K > 0 && (clip || !fg.fused_dct);
+  const int mfcc_pass = K > 0 && !fg.fused_dct;
   char *ws = (char *)workspace;
   cudaStream_t s = (cudaStream_t)stream;
-  unsigned *maxes = clip ? (unsigned *)(ws + run.maxes_at) : NULL;
-  unsigned *block_min = clip && run.own ? (unsigned *)(ws + run.block_min_at) : NULL;
-  float *bands = K > 0 && (clip || !fg.fused_dct) ? (float *)(ws + run.bands_at) : NULL;
-  if (clip) CUDA_TRY(cudaMemsetAsync(maxes, 0, (size_t)(batch / group) * sizeof(unsigned), s), "clearing the top_db maxima");
-  // band values (mel / filtered), or the MFCC: the coefficients from the
-  // kernel (bands_out: the band values too, for the top_db pass), else the
-  // band values for the DCT pass
-  float *dest = fg.fused_dct ? out : bands ? bands : out;
-  float *bands_out = fg.fused_dct ? bands : NULL;
+  unsigned *maxes = clip ? (unsigned *)ws : NULL;
+  unsigned *tile_min = run.tiles ? maxes + batch / group : NULL;
+  if (clip) CUDA_TRY(cudaMemsetAsync(maxes, 0, run.keys_words * sizeof(unsigned), s), "clearing the top_db maxima");
+  float *dest = mfcc_pass ? (float *)(ws + run.bands_at) : out; // band values, or scratch for the MFCC pass
   if (d->fused) {
     dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
     size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
@@ -238,7 +226,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
           kernel<<<grid, forward_threads(H), smem, s>>>((const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->window,
-                                             fd->bands_tab, fd->weights, fd->dct, maxes, bands_out, block_min);
+                                             fd->bands_tab, fd->weights, fd->dct, maxes, tile_min);
       });
     });
     CUDA_TRY(attr, "raising the frontend kernel's shared memory");
@@ -247,22 +235,18 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
     st = fallback_features(plan, d, fd, fg, signal, dtype, batch, length, n_frames, dest, maxes, s);
     if (st != SPECTRO_OK) return st;
   }
-  const unsigned tiles = (unsigned)((n_frames + CLIP_TILE - 1) / CLIP_TILE);
   if (mfcc_pass) {
-    // with the DCT done in the kernel (top_db), only the tiles that clip
-    const unsigned *redo = fg.fused_dct ? block_min : NULL;
-    if (batch * n_frames >= SPECTRO_DCT_KPT4_FRAMES)
-      dct_kernel<4><<<dim3(tiles, (unsigned)((K + 3) / 4), (unsigned)batch), CLIP_TILE, 0, s>>>(
-          bands, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip, plan->top_db, redo, run.nblk,
-          run.fpb);
+    const size_t tsm = dct_tiles_smem(fg.bands, (int)K);
+    if (SPECTRO_DCT_TILES && tsm <= 48 * 1024)
+      dct_tiles_kernel<<<dim3((unsigned)((n_frames + DCT_TF - 1) / DCT_TF), (unsigned)batch), 256, tsm, s>>>(
+          dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip, plan->top_db);
     else
-      dct_kernel<1><<<dim3(tiles, (unsigned)K, (unsigned)batch), CLIP_TILE, 0, s>>>(
-          bands, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip, plan->top_db, redo, run.nblk,
-          run.fpb);
+      dct_kernel<<<dim3((unsigned)((n_frames + 127) / 128), (unsigned)K, (unsigned)batch), 128, 0, s>>>(
+          dest, out, fg.bands, (int)K, n_frames, fd->dct, maxes, (int)group, clip, plan->top_db);
     CUDA_TRY(cudaGetLastError(), "the MFCC DCT kernel launch");
-  } else if (clip && block_min && SPECTRO_CLIP_TILES) {
-    clip_tiles_kernel<<<dim3(tiles, (unsigned)batch), 256, 0, s>>>(out, fg.bands, n_frames, maxes, (int)group,
-                                                                   plan->top_db, block_min, run.nblk, run.fpb);
+  } else if (run.tiles) {
+    clip_tiles_kernel<<<dim3((unsigned)run.ntiles, (unsigned)((fg.bands + CLIP_BANDS - 1) / CLIP_BANDS), (unsigned)batch),
+                        256, 0, s>>>(out, fg.bands, n_frames, maxes, (int)group, plan->top_db, tile_min);
     CUDA_TRY(cudaGetLastError(), "the top_db clip kernel launch");
   } else if (clip) {
     const int64_t per_item = fs->bands * n_frames;

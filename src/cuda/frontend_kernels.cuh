@@ -71,6 +71,10 @@ __host__ __device__ __forceinline__ int shared_tables_offset(const frontend_geom
   return !fg.identity && at + 4 * fg.bands + fg.n_weights <= 2 * fpb * hp ? at : -1;
 }
 
+// Frames per tile of the top_db pass after the own-FFT kernel: a tile is
+// rewritten only when some value in it lies below its group's max - top_db.
+#define CLIP_TILE 128
+
 // The largest and smallest band values a thread (then a block) wrote.
 struct band_extremes {
   float max, min;
@@ -79,9 +83,7 @@ struct band_extremes {
 // Projection, scaling and (with fused_dct) the DCT of fpb frames whose
 // |X|^power are in shared memory (pw, row stride rs >= fg.rows); mel is shared scratch
 // for fpb * bands values.  frame_of(f, &item, &t) gives the block's frame f
-// (false: no frame).  Features go to out[item][band or coefficient][t]; with
-// fused_dct the band values also go to bands_out (same layout) when it is
-// not null (MFCC with top_db: the clip pass redoes the DCT where it clips).
+// (false: no frame).  Features go to out[item][band or coefficient][t].
 // SINGLE_ITEM: every frame belongs to one example and the extremes written
 // are returned for the caller's block reduction; otherwise each thread folds its
 // maximum into maxes[item / group] whenever its example changes.
@@ -90,7 +92,7 @@ struct band_extremes {
 template <bool SINGLE_ITEM, int BT, bool SHARED_TABLES = false, class FrameOf>
 __device__ __forceinline__ band_extremes bands_stage(const frontend_geometry &fg, const float *pw, int rs, float *mel,
                                                      int fpb, int64_t N, float *__restrict__ out,
-                                                     float *__restrict__ bands_out, const int4 *__restrict__ bands_tab,
+                                                     const int4 *__restrict__ bands_tab,
                                                      const float *__restrict__ weights, const float *__restrict__ dct,
                                                      unsigned *__restrict__ maxes, FrameOf frame_of) {
   const int M = fg.bands;
@@ -110,11 +112,11 @@ __device__ __forceinline__ band_extremes bands_stage(const frontend_geometry &fg
       v = acc;
     }
     v = scale_value(fg, v);
-    if (fg.fused_dct) mel[f * M + m] = v;
-    float *dst = fg.fused_dct ? bands_out : out;
     int64_t item, t;
-    if (dst && frame_of(f, &item, &t)) {
-      dst[(item * M + m) * N + t] = v;
+    if (fg.fused_dct) {
+      mel[f * M + m] = v;
+    } else if (frame_of(f, &item, &t)) {
+      out[(item * M + m) * N + t] = v;
       if (!SINGLE_ITEM && fg.track_max && item != cur) {
         if (cur >= 0) atomicMax(&maxes[cur / fg.group], order_encode(lmax));
         cur = item;
@@ -152,9 +154,10 @@ __host__ __device__ constexpr int frontend_min_blocks(int h) { return 1536 / for
 // out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
 // bands_tab[m] = (first bin, bin count, weight offset) of band m.  With
 // track_max, each block folds the largest value it wrote into
-// maxes[item / group] and, when block_min is not null, stores the smallest
-// at block_min[item * gridDim.x + blockIdx.x] (order-encoded): the top_db
-// pass then skips the tiles with nothing below max - top_db.
+// maxes[item / group] and, when tile_min is not null, the smallest into
+// tile_min[item][tile] for the tiles of CLIP_TILE frames its frames fall in
+// (as ~order_encode, by atomic max, onto zeros): the top_db pass then skips
+// the tiles with nothing below max - top_db.
 template <int H, int FPB, class T>
 __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? frontend_min_blocks(H)
                                                        : p10_fft_size(H) ? SPECTRO_P10_MIN_BLOCKS
@@ -163,7 +166,7 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
                     pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                     const float *__restrict__ window, const int4 *__restrict__ bands_tab,
                     const float *__restrict__ weights, const float *__restrict__ dct, unsigned *__restrict__ maxes,
-                    float *__restrict__ bands_out, unsigned *__restrict__ block_min) {
+                    unsigned *__restrict__ tile_min) {
   SPECTRO_DYNAMIC_SMEM(float2, smem);
   constexpr int BT = forward_threads(H);
   constexpr int WARPS = (BT + 31) / 32, LAST = BT - 32 * (WARPS - 1); // lanes of the last warp (16 at n_fft 400)
@@ -246,13 +249,13 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
   bool projected = false;
   if constexpr (reg_fft_size(H) || (SPECTRO_P10_SHARED_FB && p10_fft_size(H)))
     if (staged) {
-      ext = bands_stage<true, BT, true>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_out, stab, sw,
-                                        dct, maxes, frame_of);
+      ext = bands_stage<true, BT, true>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, stab, sw, dct, maxes,
+                                        frame_of);
       projected = true;
     }
   if (!projected)
-    ext = bands_stage<true, BT>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_out, bands_tab, weights,
-                                dct, maxes, frame_of);
+    ext = bands_stage<true, BT>(fg, pw, rs, reinterpret_cast<float *>(z), fpb, N, out, bands_tab, weights, dct, maxes,
+                                frame_of);
   if (fg.track_max) { // one atomic per block: every frame of the block belongs to `item`
     float m = ext.max, mn = ext.min;
     const int w = threadIdx.x >> 5, lanes = w == WARPS - 1 ? LAST : 32;
@@ -275,7 +278,11 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
         mnn = fminf(mnn, warp_min[i]);
       }
       atomicMax(&maxes[item / fg.group], order_encode(mx));
-      if (block_min) block_min[item * gridDim.x + blockIdx.x] = order_encode(mnn);
+      if (tile_min) { // the one or two tiles of the block's frames
+        const int64_t ntiles = (N + CLIP_TILE - 1) / CLIP_TILE, last = min(t0 + fpb, N) - 1;
+        for (int64_t tile = t0 / CLIP_TILE; tile <= last / CLIP_TILE; ++tile)
+          atomicMax(&tile_min[item * ntiles + tile], ~order_encode(mnn));
+      }
     }
   }
 }
@@ -297,7 +304,7 @@ __global__ void __launch_bounds__(THREADS)
     pw[idx] = power_value(fg, X.x * X.x + X.y * X.y);
   }
   __syncthreads();
-  bands_stage<false, THREADS>(fg, pw, fg.rows, mel, fpb, N, out, nullptr, bands_tab, weights, dct, maxes,
+  bands_stage<false, THREADS>(fg, pw, fg.rows, mel, fpb, N, out, bands_tab, weights, dct, maxes,
                      [&](int f, int64_t *it, int64_t *t) {
                        if (j0 + f >= cnt) return false;
                        *it = (c0 + j0 + f) / N; // frames of the chunk run across examples
@@ -335,72 +342,100 @@ __global__ void clip_kernel(float *__restrict__ x, int64_t per_item, const unsig
     xi[i] = clip_below(xi[i], floor_v);
 }
 
-// Frames per tile of the top_db passes after the fused kernel: a tile is
-// rewritten only when a block of the frontend kernel that wrote into it
-// found a value below its group's max - top_db (block_min).
-#define CLIP_TILE 128
-
-// Whether the tile of frames [t_lo, t_lo + CLIP_TILE) of `item` holds a
-// value below floor_v: the minima of the frontend blocks (fpb frames each,
-// nblk per example) that wrote into it.  A block barrier: every thread of
-// the block calls it.
-__device__ __forceinline__ bool tile_needs_clip(const unsigned *__restrict__ block_min, int64_t item, int64_t nblk,
-                                                int fpb, int64_t t_lo, int64_t N, float floor_v) {
-  const int64_t x_lo = t_lo / fpb, x_hi = (min(t_lo + CLIP_TILE, N) - 1) / fpb;
-  int low = 0;
-  for (int64_t x = x_lo + threadIdx.x; x <= x_hi; x += blockDim.x)
-    low |= order_decode(__ldg(&block_min[item * nblk + x])) < floor_v;
-  return __syncthreads_or(low) != 0;
-}
-
-// top_db clipping of the fused kernel's [batch][bands][N] output, a tile of
-// CLIP_TILE frames per block (grid: tiles by batch): tiles whose blocks
-// wrote nothing below the floor are left as they are (their values are
-// final), the others clipped in place.
-__global__ void clip_tiles_kernel(float *__restrict__ x, int M, int64_t N, const unsigned *__restrict__ maxes,
-                                  int group, double top_db, const unsigned *__restrict__ block_min, int64_t nblk,
-                                  int fpb) {
-  const int64_t item = blockIdx.y, t_lo = (int64_t)blockIdx.x * CLIP_TILE;
+// top_db clipping of the own-FFT kernel's [batch][bands][N] output by tiles
+// of CLIP_TILE frames and CLIP_BANDS bands (grid: tiles by band groups by
+// batch, 256 threads, 8 values each, every load issued before the stores):
+// a tile whose smallest value (tile_min) is not below its group's max -
+// top_db is final as written and left alone.  (One block per tile and a
+// loop over its bands, 128 blocks at B8 T480k, ran 11% slower than the flat
+// pass when every tile needed clipping.)
+#define CLIP_BANDS 16
+__global__ void __launch_bounds__(256) clip_tiles_kernel(float *__restrict__ x, int M, int64_t N,
+                                                         const unsigned *__restrict__ maxes, int group, double top_db,
+                                                         const unsigned *__restrict__ tile_min) {
+  const int64_t item = blockIdx.z, tile = blockIdx.x, ntiles = (N + CLIP_TILE - 1) / CLIP_TILE;
   const float floor_v = (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db);
-  if (!tile_needs_clip(block_min, item, nblk, fpb, t_lo, N, floor_v)) return;
-  const int tf = (int)min((int64_t)CLIP_TILE, N - t_lo);
-  float *xi = x + item * (int64_t)M * N + t_lo;
-  for (int idx = threadIdx.x; idx < M * CLIP_TILE; idx += blockDim.x) {
-    const int m = idx / CLIP_TILE, f = idx % CLIP_TILE;
-    if (f < tf) xi[(int64_t)m * N + f] = clip_below(xi[(int64_t)m * N + f], floor_v);
-  }
+  const unsigned key = __ldg(&tile_min[item * ntiles + tile]); // ~order_encode(min); 0: nothing written
+  if (key == 0u || !(order_decode(~key) < floor_v)) return;
+  const int64_t t = tile * CLIP_TILE + threadIdx.x % CLIP_TILE;
+  const int m0 = blockIdx.y * CLIP_BANDS + threadIdx.x / CLIP_TILE;
+  constexpr int STEP = 256 / CLIP_TILE, VALS = CLIP_BANDS / STEP;
+  float *xi = x + (item * M + m0) * N + t;
+  float v[VALS];
+#pragma unroll
+  for (int i = 0; i < VALS; ++i)
+    if (t < N && m0 + i * STEP < M) v[i] = xi[(int64_t)i * STEP * N];
+#pragma unroll
+  for (int i = 0; i < VALS; ++i)
+    if (t < N && m0 + i * STEP < M) xi[(int64_t)i * STEP * N] = clip_below(v[i], floor_v);
 }
 
-// MFCC second pass: out[b][k][t] = sum_m dct[k][m] clip(mel[b][m][t]) for
-// k = KPT y .. KPT y + KPT - 1; grid (frames / CLIP_TILE, K / KPT, batch),
-// CLIP_TILE threads over frames.  With block_min (the frontend kernel wrote
-// the unclipped DCT already), only the tiles that need clipping.  Measured
-// (sixth session, H100, kernel times B1 T480k / B8 T480k / B32 T160k): KPT 1
-// 4.1 / 9.8 / 11.5 us, KPT 4 (each band value read once per 4) 6.0 / 8.2 /
-// 10.3, 16 or shared tiles slower: KPT 4 is taken for large calls.
-template <int KPT>
+// MFCC second pass: out[b][k][t] = sum_m dct[k][m] clip(mel[b][m][t]);
+// grid (frames / 128, K, batch), threads over frames.  Measured against it
+// on an H100 (bench/results/experiments/README.md): 16 or 4 coefficients
+// per thread (each band value read once) and shared-memory tiles of 32
+// frames were faster at B8 by at most 0.8 us and slower at B1 T480k by 2-7
+// us (fewer threads, each waiting longer); 4 per thread for large calls
+// (ninth session, graph replay): MFCC B8 and B32 8% slower.
 __global__ void dct_kernel(const float *__restrict__ mel, float *__restrict__ out, int M, int K, int64_t N,
                            const float *__restrict__ dct, const unsigned *__restrict__ maxes, int group, int clip,
-                           double top_db, const unsigned *__restrict__ block_min, int64_t nblk, int fpb) {
+                           double top_db) {
   const int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x, item = blockIdx.z;
-  const int k0 = blockIdx.y * KPT;
-  float floor_v = clip ? (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db) : -INFINITY;
-  if (block_min && !tile_needs_clip(block_min, item, nblk, fpb, (int64_t)blockIdx.x * CLIP_TILE, N, floor_v)) return;
+  const int k = blockIdx.y;
   if (t >= N) return;
-  const float *src = mel + item * (int64_t)M * N + t, *c = dct + (int64_t)k0 * M;
-  float s[KPT];
-#pragma unroll
-  for (int i = 0; i < KPT; ++i) s[i] = 0.f;
+  float floor_v = clip ? (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db) : -INFINITY;
+  const float *src = mel + item * (int64_t)M * N + t, *c = dct + (int64_t)k * M;
+  float s = 0.f;
   for (int m = 0; m < M; ++m) {
     float v = __ldg(&src[(int64_t)m * N]);
     if (clip) v = v < floor_v ? floor_v : v;
-#pragma unroll
-    for (int i = 0; i < KPT; ++i)
-      if (k0 + i < K) s[i] += __ldg(&c[(int64_t)i * M + m]) * v;
+    s += __ldg(&c[m]) * v;
   }
+  out[(item * K + k) * N + t] = s;
+}
+
+// The same by tiles of DCT_TF frames (grid: tiles by batch, 256 threads):
+// the block loads the tile's band values (clipped) and the DCT matrix into
+// shared memory, 8 loads in flight per thread, then thread (f, q) makes
+// coefficients q, q + 4, ... of frame f.  Shared memory: (M DCT_TF + K M)
+// floats (dct_tiles_smem); for filterbanks too large for that, dct_kernel.
+#define DCT_TF 64
+__host__ __device__ constexpr size_t dct_tiles_smem(int M, int K) {
+  return sizeof(float) * ((size_t)M * DCT_TF + (size_t)K * M);
+}
+__global__ void __launch_bounds__(256) dct_tiles_kernel(const float *__restrict__ mel, float *__restrict__ out, int M,
+                                                        int K, int64_t N, const float *__restrict__ dct,
+                                                        const unsigned *__restrict__ maxes, int group, int clip,
+                                                        double top_db) {
+  SPECTRO_DYNAMIC_SMEM(float, tile);
+  float *sd = tile + M * DCT_TF;
+  const int64_t item = blockIdx.y, t0 = (int64_t)blockIdx.x * DCT_TF;
+  const float floor_v = clip ? (float)((double)order_decode(__ldg(&maxes[item / group])) - top_db) : -INFINITY;
+  const float *src = mel + item * (int64_t)M * N + t0;
+  const int tf = (int)min((int64_t)DCT_TF, N - t0), total = M * DCT_TF;
+  for (int i = threadIdx.x; i < K * M; i += 256) sd[i] = __ldg(&dct[i]);
+  for (int base = 0; base < total; base += 8 * 256) {
+    float v[8];
 #pragma unroll
-  for (int i = 0; i < KPT; ++i)
-    if (k0 + i < K) out[(item * K + k0 + i) * N + t] = s[i];
+    for (int j = 0; j < 8; ++j) {
+      const int idx = base + j * 256 + threadIdx.x, m = idx / DCT_TF, f = idx % DCT_TF;
+      v[j] = idx < total && f < tf ? __ldg(&src[(int64_t)m * N + f]) : 0.f;
+    }
+#pragma unroll
+    for (int j = 0; j < 8; ++j) {
+      const int idx = base + j * 256 + threadIdx.x;
+      if (idx < total) tile[idx] = clip && v[j] < floor_v ? floor_v : v[j];
+    }
+  }
+  __syncthreads();
+  const int f = threadIdx.x % DCT_TF;
+  if (f >= tf) return;
+  for (int k = threadIdx.x / DCT_TF; k < K; k += 256 / DCT_TF) {
+    const float *c = sd + k * M;
+    float s = 0.f;
+    for (int m = 0; m < M; ++m) s += c[m] * tile[m * DCT_TF + f];
+    out[(item * K + k) * N + t0 + f] = s;
+  }
 }
 
 #endif

@@ -18,35 +18,41 @@ std::barrier<> **emu_warp_barriers;
 
 static std::mt19937_64 rng{std::random_device{}()};
 
-// kernel() as a grid of gx by gy blocks of `threads` threads with `smem`
-// bytes of dynamic shared memory.
-template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads, size_t smem, Kernel kernel) {
+// kernel() as a grid of gx by gy by gz blocks of `threads` threads with
+// `smem` bytes of dynamic shared memory.
+template <class Kernel>
+static void launch3(unsigned gx, unsigned gy, unsigned gz, int threads, size_t smem, Kernel kernel) {
   std::vector<double> buf(smem / sizeof(double) + 16);
   emu_smem = buf.data();
-  for (unsigned by = 0; by < gy; ++by)
-    for (unsigned bx = 0; bx < gx; ++bx) {
-      std::barrier<> bar(threads);
-      emu_barrier = &bar;
-      std::vector<float> slots(threads);
-      std::vector<std::unique_ptr<std::barrier<>>> warps;
-      std::vector<std::barrier<> *> warp_ptrs;
-      for (int w = 0; w < (threads + 31) / 32; ++w) {
-        warps.push_back(std::make_unique<std::barrier<>>(threads - 32 * w < 32 ? threads - 32 * w : 32));
-        warp_ptrs.push_back(warps.back().get());
+  for (unsigned bz = 0; bz < gz; ++bz)
+    for (unsigned by = 0; by < gy; ++by)
+      for (unsigned bx = 0; bx < gx; ++bx) {
+        std::barrier<> bar(threads);
+        emu_barrier = &bar;
+        std::vector<float> slots(threads);
+        std::vector<std::unique_ptr<std::barrier<>>> warps;
+        std::vector<std::barrier<> *> warp_ptrs;
+        for (int w = 0; w < (threads + 31) / 32; ++w) {
+          warps.push_back(std::make_unique<std::barrier<>>(threads - 32 * w < 32 ? threads - 32 * w : 32));
+          warp_ptrs.push_back(warps.back().get());
+        }
+        emu_shfl_slots = slots.data();
+        emu_warp_barriers = warp_ptrs.data();
+        std::vector<std::thread> ts;
+        for (int tid = 0; tid < threads; ++tid)
+          ts.emplace_back([&, tid] {
+            threadIdx = {(unsigned)tid, 0, 0};
+            blockIdx = {bx, by, bz};
+            gridDim = {gx, gy, gz};
+            blockDim = {(unsigned)threads, 1, 1};
+            kernel();
+          });
+        for (auto &t : ts) t.join();
       }
-      emu_shfl_slots = slots.data();
-      emu_warp_barriers = warp_ptrs.data();
-      std::vector<std::thread> ts;
-      for (int tid = 0; tid < threads; ++tid)
-        ts.emplace_back([&, tid] {
-          threadIdx = {(unsigned)tid, 0, 0};
-          blockIdx = {bx, by, 0};
-          gridDim = {gx, gy, 1};
-          blockDim = {(unsigned)threads, 1, 1};
-          kernel();
-        });
-      for (auto &t : ts) t.join();
-    }
+}
+// The same, gx by gy blocks.
+template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads, size_t smem, Kernel kernel) {
+  launch3(gx, gy, 1, threads, smem, kernel);
 }
 
 // in-place FFT in double, sign -1 forward: radix 2 for powers of two, a

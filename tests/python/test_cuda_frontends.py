@@ -128,15 +128,15 @@ def test_mfcc_top_db_second_pass_matches_cpu(rng, n_mels):
 @pytest.mark.parametrize("which", ["mel", "mfcc"])
 @pytest.mark.parametrize("n_fft,hop", [(400, 160), (2048, 240), (1024, 256), (1000, 250)])
 @pytest.mark.parametrize("top_db", [80.0, 250.0])
-def test_top_db_by_tiles_matches_cpu(rng, which, n_fft, hop, top_db):
-    """The top_db pass after the own-FFT kernel rewrites only the tiles of 128 frames where a block
-    wrote a value below max - top_db (MFCC: redoes their DCT from the clipped bands); the others keep
-    what the kernel wrote.  Long signals (about 20 tiles) with stretches of digital silence in some
-    examples only, so that some tiles clip and others do not; top_db 250 clips nowhere."""
+def test_top_db_long_signals_with_silence_match_cpu(rng, which, n_fft, hop, top_db):
+    """Long signals (7 examples of about 20 tiles of 128 frames) with stretches of digital silence in
+    some examples only.  Mel: the top_db pass after the own-FFT kernel rewrites only the tiles where
+    some value lies below max - top_db, here some tiles and not others (top_db 250: none).  MFCC:
+    7 x 2600 frames take the DCT pass at 4 coefficients per thread."""
     sr = 16000
     n = 2600 * hop
-    x = rng.standard_normal((3, n)).astype(np.float32)
-    for lo, hi in [(0.1, 0.15), (0.52, 0.55), (0.9, 0.905)]:  # silence in example 0 and 2 only
+    x = rng.standard_normal((7, n)).astype(np.float32)
+    for lo, hi in [(0.1, 0.15), (0.52, 0.55), (0.9, 0.905)]:  # silence in examples 0 and 2 only
         x[0, int(lo * n):int(hi * n)] = 0.0
     x[2, int(0.3 * n):int(0.31 * n)] = 0.0
     x[2] *= 1e-3
