@@ -1,6 +1,7 @@
 """A short CUDA workload for compute-sanitizer (memcheck / racecheck): STFT and iSTFT at
 n_fft 400..4096, odd lengths, both layouts, both centre rules, three mel configurations and
-the MFCC (n_fft 400) with and without top_db."""
+the MFCC (n_fft 400) with and without top_db, the top_db passes by tiles (with digital silence)
+and the MFCC's DCT pass (tiles; a thread per value for 1100 bands)."""
 import numpy as np, torch, spectro
 torch.manual_seed(1)
 for n in (512, 1024, 2048, 4096, 400):
@@ -24,4 +25,12 @@ for n, hop in ((2048, 240), (1024, 256), (512, 160)):
 for top_db in (80.0, None):
     m = spectro.MFCCTransform(sample_rate=16000, n_mfcc=20, n_fft=400, hop_length=160, n_mels=40, top_db=top_db)
     m(torch.randn(3, 16001, device="cuda"))
+# the top_db pass by tiles (digital silence: some tiles clip, others not) and the MFCC DCT pass by
+# tiles (40 and 128 bands) and a thread per value (1100 bands)
+x = torch.randn(2, 300007, device="cuda"); x[0, 50000:90000] = 0
+for n, hop in ((2048, 240), (400, 160), (1000, 250)):
+    spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=n, hop_length=hop, n_mels=64, top_db=80.0)(x)
+for n, mels, k in ((400, 40, 13), (2048, 128, 20), (4096, 1100, 20)):
+    spectro.MFCCTransform(sample_rate=44100, n_mfcc=k, n_fft=n, hop_length=n // 4, n_mels=mels, norm=None,
+                          top_db=80.0)(x[:, :100003])
 torch.cuda.synchronize(); print("memcheck script done")
