@@ -32,5 +32,5 @@ for n, hop in ((2048, 240), (400, 160), (1000, 250)):
     spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=n, hop_length=hop, n_mels=64, top_db=80.0)(x)
 for n, mels, k in ((400, 40, 13), (2048, 128, 20), (4096, 1100, 20)):
     spectro.MFCCTransform(sample_rate=44100, n_mfcc=k, n_fft=n, hop_length=n // 4, n_mels=mels, norm=None,
-                          top_db=80.0)(x[:, :100003])
+                          top_db=80.0)(x[:, :100003].contiguous())
 torch.cuda.synchronize(); print("memcheck script done")
