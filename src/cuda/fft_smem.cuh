@@ -937,11 +937,6 @@ static inline int frames_per_block(int h, int extra_bytes, int budget) {
   return fpb < 1 ? 1 : fpb;
 }
 
-// Frames per block of the forward kernels (STFT, frontends) for half-size h.
-static inline int forward_fpb(int h) {
-  return forward_frames_per_block(h) ? forward_frames_per_block(h) : frames_per_block(h, 0, SMEM_BYTES);
-}
-
 // The forward geometry of a plan for one call.
 static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, const void *signal, size_t sample_bytes,
                                              int64_t length, int64_t n_frames) {
@@ -955,7 +950,7 @@ static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, cons
   g.length = length;
   g.n_frames = n_frames;
   g.scale = (float)plan->forward_scale;
-  g.fpb = forward_fpb(g.h);
+  g.fpb = forward_frames_per_block(g.h) ? forward_frames_per_block(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
   g.pairs = g.hop % 2 == 0 && g.pad_left % 2 == 0 && length % 2 == 0 && ((uintptr_t)signal % (2 * sample_bytes)) == 0;
   return g;
 }

@@ -115,8 +115,8 @@ extern "C" void cuda_release_frontend(spectro_frontend_plan *plan) {
 // How a call runs and where its workspace parts lie (byte offsets): the
 // top_db maxima (one word per group) followed by the tiles' minima (own-FFT
 // kernel, mel / filtered with top_db: one word per tile of CLIP_TILE frames;
-// cleared with the maxima), then the band values for the MFCC's second pass
-// (MFCC with top_db, or when the DCT does not run in the kernel).
+// cleared with the maxima), then the band values for the MFCC's DCT pass
+// (when the DCT does not run in the kernel: top_db, or too many bands).
 struct frontend_run {
   int clip;          // top_db
   int tiles;         // the top_db pass by tiles (tile minima)
