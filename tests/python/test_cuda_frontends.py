@@ -143,7 +143,7 @@ def test_top_db_long_signals_with_silence_match_cpu(rng, which, n_fft, hop, top_
     """Long signals (7 examples of about 20 tiles of 128 frames) with stretches of digital silence in
     some examples only.  Mel: the top_db pass after the own-FFT kernel rewrites only the tiles where
     some value lies below max - top_db, here some tiles and not others (top_db 250: none).  MFCC:
-    7 x 2600 frames take the DCT pass at 4 coefficients per thread."""
+    the clip and DCT pass by tiles of 32 frames over many tiles, partly silent."""
     sr = 16000
     n = 2600 * hop
     x = rng.standard_normal((7, n)).astype(np.float32)
