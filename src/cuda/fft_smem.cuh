@@ -440,8 +440,9 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
 // The passes from the one after NS points on.  v holds the thread's points
 // j + i h / P of the pass input; every pass writes into dst (then swaps
 // with other) at frame offset fo, with a barrier of the frame's threads after
-// each (frame_sync) and a block barrier after the last.  Returns the buffer
-// holding the transform (the other one is free).
+// each (frame_sync) and a block barrier after the last; a last radix-2 pass
+// after a radix-P one runs with it (reg_pass_shfl_radix2).  Returns the
+// buffer holding the transform (the other one is free).
 // LAST: no_last_pass runs every pass; otherwise the pass that would be the
 // last is last(std::integral_constant<int, NS>, d), d its input (in shared
 // memory, synchronised), and the buffer returned is the other one (free).
@@ -462,8 +463,7 @@ struct no_last_pass {};
 #define SPECTRO_SHFL_RADIX2 1
 #endif
 template <int H, int P> __host__ __device__ constexpr bool shfl_radix2_at(int ns) {
-  return SPECTRO_SHFL_RADIX2 && ns > 1 && P % 2 == 0 && points_radix<P>(H / ns) == P && 2 * ns * P == H &&
-         ((H / P) % 32 == 0 || (H / P) % 2 == 0);
+  return SPECTRO_SHFL_RADIX2 && ns > 1 && P % 2 == 0 && points_radix<P>(H / ns) == P && 2 * ns * P == H;
 }
 template <int H, int NS, int P>
 __device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *d, int j, const float2 *__restrict__ tw,
@@ -612,13 +612,12 @@ __device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *d
 //
 // The forward transform of h = 200 (n_fft 400, the speech front ends'
 // size): the register FFT above (reg_passes) with 10 points per thread (20
-// threads per frame): passes of radix 10, 10, 2 (two shared-memory
-// exchanges), the result written to shared memory in natural order
+// threads per frame): passes of radix 10, 10, 2 (the last two in one,
+// reg_pass_shfl_radix2: one shared-memory exchange), the result written to shared memory in natural order
 // (Stockham padding, PADH<200> = PAD) for the callers' untangle loops.  The Stockham
 // passes it replaces (8, 5, 5) left a quarter of the block idle in the
 // radix-5 passes and spent a quarter of the kernel's instructions on index
 // arithmetic.  The iSTFT runs it too (inverse direction).
-__host__ __device__ constexpr int p10_radix(int rem) { return points_radix<P10>(rem); }
 __host__ __device__ constexpr int p10_tw_offset(int h, int ns) { return points_tw_offset<P10>(h, ns); }
 inline void p10_fill_twiddles(int h, float2 *t) { points_fill_twiddles<P10>(h, t); }
 

@@ -371,12 +371,13 @@ __global__ void __launch_bounds__(256) clip_tiles_kernel(float *__restrict__ x, 
 }
 
 // MFCC second pass: out[b][k][t] = sum_m dct[k][m] clip(mel[b][m][t]);
-// grid (frames / 128, K, batch), threads over frames.  Measured against it
-// on an H100 (bench/results/experiments/README.md): 16 or 4 coefficients
-// per thread (each band value read once) and shared-memory tiles of 32
-// frames were faster at B8 by at most 0.8 us and slower at B1 T480k by 2-7
-// us (fewer threads, each waiting longer); 4 per thread for large calls
-// (ninth session, graph replay): MFCC B8 and B32 8% slower.
+// grid (frames / 128, K, batch), threads over frames; for filterbanks too
+// large for dct_tiles_kernel below.  Measured against it on an H100
+// (bench/results/experiments/README.md): 16 or 4 coefficients per thread
+// (each band value read once) and the sixth session's shared-memory tiles
+// (one coefficient per warp at a time) were faster at B8 by at most 0.8 us
+// and slower at B1 T480k by 2-7 us; 4 per thread for large calls (ninth
+// session, graph replay): MFCC B8 and B32 8% slower.
 __global__ void dct_kernel(const float *__restrict__ mel, float *__restrict__ out, int M, int K, int64_t N,
                            const float *__restrict__ dct, const unsigned *__restrict__ maxes, int group, int clip,
                            double top_db) {
@@ -387,9 +388,7 @@ __global__ void dct_kernel(const float *__restrict__ mel, float *__restrict__ ou
   const float *src = mel + item * (int64_t)M * N + t, *c = dct + (int64_t)k * M;
   float s = 0.f;
   for (int m = 0; m < M; ++m) {
-    float v = __ldg(&src[(int64_t)m * N]);
-    if (clip) v = v < floor_v ? floor_v : v;
-    s += __ldg(&c[m]) * v;
+    s += __ldg(&c[m]) * clip_below(__ldg(&src[(int64_t)m * N]), floor_v); // (floor_v -inf without clip)
   }
   out[(item * K + k) * N + t] = s;
 }
@@ -431,7 +430,7 @@ __global__ void __launch_bounds__(256) dct_tiles_kernel(const float *__restrict_
 #pragma unroll
     for (int j = 0; j < 8; ++j) {
       const int m = m0 + q + QG * j;
-      if (m < M) tile[m * DCT_TF + f] = clip && v[j] < floor_v ? floor_v : v[j];
+      if (m < M) tile[m * DCT_TF + f] = clip_below(v[j], floor_v); // (floor_v -inf without clip)
     }
   }
   __syncthreads();
