@@ -11,10 +11,11 @@ elif which == "mfcc":
                               top_db=80.0, mode="torchaudio_compat")
     x = torch.randn(8, 480000, device="cuda")
     for _ in range(4): f(x)
-else:
-    tr = spectro.SpectralTransform(1024, 256)
-    x = torch.randn(8, 480000, device="cuda")
+else:  # stft / istft: B8 T480k n_fft 1024; stft2048 / istft2048: B16 T441k n_fft 2048
+    n, b, t = (2048, 16, 441000) if which.endswith("2048") else (1024, 8, 480000)
+    tr = spectro.SpectralTransform(n, n // 4)
+    x = torch.randn(b, t, device="cuda")
     z = tr.stft(x)
     for _ in range(4):
-        tr.stft(x) if which == "stft" else tr.istft(z, length=480000)
+        tr.stft(x) if which.startswith("stft") else tr.istft(z, length=t)
 torch.cuda.synchronize()

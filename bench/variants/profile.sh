@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Nsight Compute of the STFT, iSTFT, mel and MFCC kernels (B8 T480k; or those named: profile.sh mel mfcc; a -lineinfo build in /tmp/prof):
+# Nsight Compute of the STFT, iSTFT, mel and MFCC kernels (B8 T480k; or those named: profile.sh mel mfcc, stft2048 / istft2048 for B16 T441k n_fft 2048; a -lineinfo build in /tmp/prof):
 # full sections plus per-SASS-instruction counters as CSV, packed into $OUT/prof.tgz.  Read the
 # SASS CSVs with sass_segments.py (instructions, stall samples and shared wavefronts per
 # stretch between block barriers).
@@ -11,7 +11,7 @@ sed -i 's/-Xcompiler=-fvisibility=hidden>/-Xcompiler=-fvisibility=hidden -linein
 (cd $d && cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null &&
  cmake --build build-gpu -j 16 --target spectro_cuda > /dev/null &&
  SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh python3 > /dev/null 2>&1) || echo "PROF BUILD FAILED"
-ks=""; for w in ${@:-stft istft mel mfcc}; do case $w in stft) ks+=" stft:stft_forward_kernel";; istft) ks+=" istft:istft_kernel";; mel|mfcc) ks+=" $w:frontend_kernel";; esac; done
+ks=""; for w in ${@:-stft istft mel mfcc}; do case $w in stft*) ks+=" $w:stft_forward_kernel";; istft*) ks+=" $w:istft_kernel";; mel|mfcc) ks+=" $w:frontend_kernel";; esac; done
 for k in $ks; do
   w=${k%%:*}; name=${k#*:}
   PYTHONPATH=$d/python ncu --set full --import-source yes -k regex:$name --launch-skip 2 --launch-count 1 \

@@ -1,6 +1,6 @@
 """Times one spectro build (PYTHONPATH picks it) on the CUDA rows that matter (STFT / iSTFT,
 mel-dB, MFCC; eager and graph replay; CPU microseconds per eager call); prints one RESULT JSON
-line tagged with argv[1].  Driven by variants.sh."""
+line tagged with argv[1].  Driven by variants.sh.  QUICK_ONLY=stft: the STFT / iSTFT rows alone."""
 import json, os, sys, time
 import torch, spectro
 
@@ -25,6 +25,9 @@ for b, t, n in [(8, 480000, 400), (1, 16000, 512), (4, 160000, 1024), (8, 480000
     res[key + " istft_g"] = time_loop(graphed(lambda: tr.istft(z, length=t)), it)
     if n == 1024 and b == 8:
         res[key + " stft_bnf_g"] = time_loop(graphed(lambda: tr.stft(x, output_layout="bnf")), it)
+if os.environ.get("QUICK_ONLY") == "stft":
+    print("RESULT " + json.dumps({"variant": sys.argv[1], **res}))
+    sys.exit(0)
 mel = spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=2048, hop_length=240, n_mels=128, top_db=80.0,
                                       mode="torchaudio_compat")
 mf = spectro.MFCCTransform(sample_rate=16000, n_mfcc=13, n_fft=400, hop_length=160, n_mels=40, norm=None,

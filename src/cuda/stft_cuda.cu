@@ -258,8 +258,9 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   if (!d->fused) return cuda_fft_istft(plan, d, spec, batch, n_frames, layout, length, out, (cudaStream_t)stream);
   static int sms = 0;
   if (sms == 0 && cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, d->device) != cudaSuccess) sms = 132;
-  const istft_geometry g =
+  istft_geometry g =
       inverse_geometry((int)plan->n_fft, (int)plan->hop, plan->fr.pad_left, n_frames, length, batch, sms);
+  g.quarter = istft_quarter(g, out);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   RETURN_IF(g.blocks > INT32_MAX, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT: too many frames (%lld)", (long long)n_frames);
   if (batch == 0 || length == 0) return SPECTRO_OK;

@@ -146,6 +146,10 @@ struct istft_geometry {
   // [x span, x span + span) and transforms every frame touching them (those
   // it shares with its neighbours twice).  blocks: blocks per example.
   int own, kf;
+  // quarter = 1 (own blocks, register-FFT sizes, hop = n / 4, even offset
+  // and length, 8-byte aligned output): the interior blocks overlap-add by
+  // hops and write each finished sample pair as the rounds go (istft_kernel)
+  int quarter;
   int64_t blocks;
   // span_hops = span / hop when hop divides span (else 0): then block x's
   // frames start at max(0, x span_hops + c_first) and end at
@@ -181,6 +185,61 @@ __host__ __device__ constexpr int inverse_threads(int h) { return forward_thread
 #ifndef SPECTRO_P10_ISTFT_MIN_BLOCKS
 #define SPECTRO_P10_ISTFT_MIN_BLOCKS 3
 #endif
+
+// Adds a sample pair to global memory (one vector atomic on sm_90).
+__device__ __forceinline__ void atomic_add_pair(float2 *p, float2 v) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  atomicAdd(p, v);
+#else
+  atomicAdd(&p->x, v.x);
+  atomicAdd(&p->y, v.y);
+#endif
+}
+
+// Quarter-hop overlap-add (own blocks, register-FFT sizes, hop = n / 4):
+// the round's frames f < cnt (FFT outputs z, frame stride hp) summed by
+// hop: the thread takes sample pair r2 of hops q0, q0 + QS, .. < cnt + 3
+// (relative to the round's first frame), each pair reading the window's
+// pairs w[k] (k = q - f) it keeps.  carry holds the round's last three
+// hops for the next round (same thread: QS divides FPB).  Finished pairs
+// (hops before FPB, or all in the block's last round) are divided by the
+// envelope and stored to ob (hop 0 = the round's first frame, frame rel of
+// the block), atomically on the hops shared with the neighbouring blocks
+// (the block's first three and last three).
+template <int H, int FPB>
+__device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last, float2 *carry,
+                                                float2 *ob, const float2 *__restrict__ iwin2,
+                                                const float2 *__restrict__ env_inv2) {
+  constexpr int HP2 = H / 4, QS = inverse_threads(H) / HP2; // sample pairs per hop, hops per thread step
+  static_assert(FPB % QS == 0, "the carried hops must stay with their thread");
+  const int r2 = threadIdx.x % HP2, q0 = threadIdx.x / HP2;
+  float2 w[4];
+#pragma unroll
+  for (int k = 0; k < 4; ++k) w[k] = __ldg(&iwin2[k * HP2 + r2]);
+  const float2 ei = __ldg(&env_inv2[r2]); // (positions p0 + q hop + 2 r2: p0 is a multiple of hop)
+#pragma unroll
+  for (int q = q0; q < FPB + 3; q += QS) {
+    if (q >= cnt + 3) break;
+    float2 s = rel > 0 && q < 3 ? carry[q * HP2 + r2] : make_float2(0.f, 0.f);
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      const int f = q - k;
+      if (f >= 0 && f < cnt) {
+        const float2 v = z[f * hp + PADH<H>(k * HP2 + r2)];
+        s.x += v.x * w[k].x;
+        s.y += v.y * w[k].y;
+      }
+    }
+    if (q >= FPB && !last) {
+      carry[(q - FPB) * HP2 + r2] = s;
+      continue;
+    }
+    const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
+    float2 *dst = ob + q * HP2 + r2;
+    if (rel + q < 3 || (last && q >= cnt)) atomic_add_pair(dst, v);
+    else *dst = v;
+  }
+}
 
 template <int H, int FPB, bool BNF>
 __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 / inverse_threads(H)
@@ -218,7 +277,14 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
     }
   }
   const float2 *sb = spec + item * (int64_t)F * g.n_frames;
-  for (int i = threadIdx.x; i < g.span; i += BT) acc[i] = 0.f;
+  float *o = out + item * g.length;
+  // an interior block of a quarter-hop call: every sample it reaches is in
+  // the output and in the envelope's periodic part (quarter_hop_ola)
+  bool quick = false;
+  if constexpr (reg_fft_size(H))
+    quick = g.quarter && p0 >= n - 1 && p1 <= g.n_frames * hop && p0 >= g.off && p1 - g.off <= g.length;
+  if (!quick)
+    for (int i = threadIdx.x; i < g.span; i += BT) acc[i] = 0.f;
   // every frame's sample pairs line up with the block's (even hop, even
   // offset, even span): the overlap-add takes two samples per read
   const bool pairs = hop % 2 == 0 && (g.own || (g.off % 2 == 0 && g.span % 2 == 0));
@@ -279,6 +345,13 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
       if constexpr (H > 0) z = fft_static<H, FPB, 1>(a, b, tw, 1.f);
       else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
     }
+    if constexpr (reg_fft_size(H))
+      if (quick) {
+        quarter_hop_ola<H, FPB>(z, hp, cnt, (int)(fb - f_first), fb + cnt > f_last, reinterpret_cast<float2 *>(acc),
+                                reinterpret_cast<float2 *>(o + (p0 - g.off + (fb - f_first) * hop)),
+                                reinterpret_cast<const float2 *>(iwindow), reinterpret_cast<const float2 *>(env_inv));
+        continue;
+      }
     // overlap-add: each owned sample sums its frames of this batch in order;
     // frame f's sample j is the real (j even) or imaginary part of z_{j/2}
     const int base = (int)(p0 - fb * hop); // sample i of this block is sample base + i of frame fb
@@ -317,10 +390,10 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
       }
     }
   }
+  if (quick) return; // (every sample written in the rounds)
   __syncthreads();
   // divide by the window envelope (the inverse's 1 / (n forward_scale) is
   // in iwindow)
-  float *o = out + item * g.length;
   if (g.own) {
     // acc[i] is padded position p0 + i, output sample p0 + i - off; p0 is a
     // multiple of hop, so p mod hop = i mod hop (stepped, not divided).
@@ -386,6 +459,18 @@ __global__ void istft_zero_edges(float *__restrict__ out, istft_geometry g) {
     const int64_t q = p + i - g.off;
     if (q >= 0 && q < g.length) o[q] = 0.f;
   }
+}
+
+// 1: quarter-hop calls overlap-add by hops in their interior blocks (istft_geometry.quarter).
+#ifndef SPECTRO_ISTFT_QUARTER
+#define SPECTRO_ISTFT_QUARTER 1
+#endif
+
+// Whether an iSTFT launch of geometry g writing to out takes the quarter-hop
+// overlap-add in its interior blocks (istft_geometry.quarter).
+static inline int istft_quarter(const istft_geometry &g, const void *out) {
+  return SPECTRO_ISTFT_QUARTER && g.own && reg_fft_size(g.h) && 4 * g.hop == g.n && g.off % 2 == 0 &&
+         g.length % 2 == 0 && (uintptr_t)out % sizeof(float2) == 0;
 }
 
 // Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round).

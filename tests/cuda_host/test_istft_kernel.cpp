@@ -6,7 +6,8 @@
 // layouts, with and without centre padding, even and odd hops (the paired
 // and the per-sample overlap-add), hops above n_fft, natural / shorter /
 // longer lengths, frames owned by blocks (edges added atomically onto zeros)
-// and output runs owned by blocks (the hop > n_fft case),
+// and output runs owned by blocks (the hop > n_fft case), the quarter-hop
+// overlap-add of interior own blocks (hop = n_fft / 4),
 // random spectra (imaginary DC / Nyquist parts ignored), a batch of two.
 #include "../../src/cuda/stft_kernels.cuh"
 #include "emu.h"
@@ -35,7 +36,8 @@ template <int H, bool BNF> static int check(int hop, bool center, int64_t n_fram
     env_inv[r] = env_period[r] > 1e-11f ? (float)(1.0 / (double)env_period[r]) : 0.f;
   }
   std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H);
-  const istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms);
+  istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms);
+  g.quarter = istft_quarter(g, out.data());
   const size_t smem = sizeof(float2) * 2 * g.fpb * padded_frame(H, g.fpb) + sizeof(float) * g.span;
   pass_table pt{};
   // as cuda_stft_inverse: the shared edges cleared first (own frames), then the kernel
@@ -72,7 +74,9 @@ template <int H, bool BNF> static int check(int hop, bool center, int64_t n_fram
   const double e = std::sqrt(err / norm);
   const bool ok = e <= 1e-6;
   char shape[64];
-  if (g.own) snprintf(shape, sizeof shape, "%d frames per block, %lld blocks", g.kf, (long long)g.blocks);
+  if (g.own)
+    snprintf(shape, sizeof shape, "%d frames per block, %lld blocks%s", g.kf, (long long)g.blocks,
+             g.quarter ? ", quarter-hop" : "");
   else snprintf(shape, sizeof shape, "span %d", g.span);
   printf("%s n_fft %d hop %d %s center=%d frames %lld length %lld (%s, %s overlap-add): rel L2 %.2e\n",
          ok ? "ok  " : "FAIL", n, hop, BNF ? "bnf" : "bfn", (int)center, (long long)n_frames, (long long)length, shape,
@@ -98,6 +102,14 @@ int main() {
   bad += check<200, true>(101, true, 40 + d(rng), 0, 132);
   bad += check<2048, false>(1024, true, 12 + d(rng) / 4, -1, 132);
   bad += check<2048, true>(1024, false, 12 + d(rng) / 4, 0, 1);
+  // hop = n_fft / 4 with own blocks: the interior blocks overlap-add by hops
+  // (quarter_hop_ola), the first and last of each example as above; an odd
+  // length keeps every block on the general path
+  bad += check<512, false>(256, true, 60 + d(rng), 0, 2);
+  bad += check<512, false>(256, true, 60 + d(rng), -(2 * d(rng) + 2), 2);
+  bad += check<512, true>(256, false, 60 + d(rng), -1, 2);
+  bad += check<1024, false>(512, true, 40 + d(rng), -(2 * d(rng) + 512), 2);
+  bad += check<256, false>(128, true, 60 + d(rng), 2 * d(rng), 4);
   // hop > n_fft (gaps between frames): blocks own output runs instead of frames
   bad += check<256, false>(600, true, 10 + d(rng), 0, 132);
   bad += check<256, true>(601, false, 10 + d(rng), 77, 132);
