@@ -266,7 +266,8 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   if (batch == 0 || length == 0) return SPECTRO_OK;
   cudaStream_t s = (cudaStream_t)stream;
   dim3 grid((unsigned)g.blocks, (unsigned)batch);
-  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) + sizeof(float) * (size_t)g.span;
+  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) +
+                sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span);
   if (g.own && g.blocks > 1) {
     istft_zero_edges<<<dim3((unsigned)(g.blocks - 1), (unsigned)batch), 256, 0, s>>>(out, g);
     CUDA_TRY(cudaGetLastError(), "the iSTFT edge-clearing launch");
@@ -275,7 +276,9 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
     launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
-      auto kernel = istft_kernel<H, inverse_frames_per_block(H), decltype(bnf)::value>;
+      auto kernel = istft_kernel<H, inverse_frames_per_block(H), decltype(bnf)::value, false>;
+      if constexpr (reg_fft_size(H))
+        if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H), decltype(bnf)::value, true>;
       attr = cuda_allow_smem((const void *)kernel, smem);
       if (attr == cudaSuccess)
         kernel<<<grid, inverse_threads(H), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,

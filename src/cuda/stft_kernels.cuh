@@ -147,8 +147,9 @@ struct istft_geometry {
   // it shares with its neighbours twice).  blocks: blocks per example.
   int own, kf;
   // quarter = 1 (own blocks, register-FFT sizes, hop = n / 4, even offset
-  // and length, 8-byte aligned output): the interior blocks overlap-add by
-  // hops and write each finished sample pair as the rounds go (istft_kernel)
+  // and length, 8-byte aligned output): the kernel instance Q overlap-adds
+  // by hops and writes each finished sample pair as the rounds go, with
+  // three hops of shared memory where acc would take span floats
   int quarter;
   int64_t blocks;
   // span_hops = span / hop when hop divides span (else 0): then block x's
@@ -181,6 +182,20 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 // [bins][frames] spectrum; 0.232 -> 0.201 ms for B16 T441k on an H200).
 __host__ __device__ constexpr int inverse_frames_per_block(int h) { return forward_frames_per_block(h); }
 __host__ __device__ constexpr int inverse_threads(int h) { return forward_threads(h); }
+// Blocks per multiprocessor the quarter-hop iSTFT kernel's registers are
+// capped for: its 256-thread sizes (n_fft 512, 1024), n_fft 2048; others
+// 1024 threads.
+#ifndef SPECTRO_ISTFT_Q_BLOCKS_256T
+#define SPECTRO_ISTFT_Q_BLOCKS_256T 4
+#endif
+#ifndef SPECTRO_ISTFT_Q_BLOCKS_H1024
+#define SPECTRO_ISTFT_Q_BLOCKS_H1024 2
+#endif
+__host__ __device__ constexpr int istft_q_min_blocks(int h) {
+  return inverse_threads(h) == 256 ? SPECTRO_ISTFT_Q_BLOCKS_256T
+         : h == 1024               ? SPECTRO_ISTFT_Q_BLOCKS_H1024
+                                   : 1024 / inverse_threads(h);
+}
 // Blocks per multiprocessor the n_fft 400 (P10) iSTFT kernel's registers are capped for.
 #ifndef SPECTRO_P10_ISTFT_MIN_BLOCKS
 #define SPECTRO_P10_ISTFT_MIN_BLOCKS 3
@@ -199,17 +214,17 @@ __device__ __forceinline__ void atomic_add_pair(float2 *p, float2 v) {
 // Quarter-hop overlap-add (own blocks, register-FFT sizes, hop = n / 4):
 // the round's frames f < cnt (FFT outputs z, frame stride hp) summed by
 // hop: the thread takes sample pair r2 of hops q0, q0 + QS, .. < cnt + 3
-// (relative to the round's first frame), each pair reading the window's
-// pairs w[k] (k = q - f) it keeps.  carry holds the round's last three
-// hops for the next round (same thread: QS divides FPB).  Finished pairs
-// (hops before FPB, or all in the block's last round) are divided by the
-// envelope and stored to ob (hop 0 = the round's first frame, frame rel of
-// the block), atomically on the hops shared with the neighbouring blocks
-// (the block's first three and last three).
-template <int H, int FPB>
+// (relative to the round's first frame, frame rel of the block), each pair
+// reading the window's pairs w[k] (k = q - f) it keeps.  carry holds the
+// round's last three hops for the next round (same thread: QS divides
+// FPB).  Finished pairs (hops before FPB, or all in the block's last round)
+// go to emit(pair index from the block's first sample, sum, envelope
+// reciprocals of the pair, whether the pair is on a hop shared with a
+// neighbouring block: the first three and the last three).
+template <int H, int FPB, class Emit>
 __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last, float2 *carry,
-                                                float2 *ob, const float2 *__restrict__ iwin2,
-                                                const float2 *__restrict__ env_inv2) {
+                                                const float2 *__restrict__ iwin2, const float2 *__restrict__ env_inv2,
+                                                Emit emit) {
   constexpr int HP2 = H / 4, QS = inverse_threads(H) / HP2; // sample pairs per hop, hops per thread step
   static_assert(FPB % QS == 0, "the carried hops must stay with their thread");
   const int r2 = threadIdx.x % HP2, q0 = threadIdx.x / HP2;
@@ -230,19 +245,14 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
         s.y += v.y * w[k].y;
       }
     }
-    if (q >= FPB && !last) {
-      carry[(q - FPB) * HP2 + r2] = s;
-      continue;
-    }
-    const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
-    float2 *dst = ob + q * HP2 + r2;
-    if (rel + q < 3 || (last && q >= cnt)) atomic_add_pair(dst, v);
-    else *dst = v;
+    if (q >= FPB && !last) carry[(q - FPB) * HP2 + r2] = s;
+    else emit((rel + q) * HP2 + r2, s, ei, rel + q < 3 || (last && q >= cnt));
   }
 }
 
-template <int H, int FPB, bool BNF>
-__global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 / inverse_threads(H)
+template <int H, int FPB, bool BNF, bool Q>
+__global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_q_min_blocks(H)
+                                                      : reg_fft_size(H) ? 1024 / inverse_threads(H)
                                                       : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
                                                                         : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
@@ -278,12 +288,15 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
   }
   const float2 *sb = spec + item * (int64_t)F * g.n_frames;
   float *o = out + item * g.length;
-  // an interior block of a quarter-hop call: every sample it reaches is in
-  // the output and in the envelope's periodic part (quarter_hop_ola)
-  bool quick = false;
-  if constexpr (reg_fft_size(H))
-    quick = g.quarter && p0 >= n - 1 && p1 <= g.n_frames * hop && p0 >= g.off && p1 - g.off <= g.length;
-  if (!quick)
+  static_assert(!Q || reg_fft_size(H), "the quarter-hop kernel is for the register-FFT sizes");
+  // Q (a quarter-hop call, istft_geometry.quarter): acc holds the carried
+  // hops only, every sample is written in the rounds (quarter_hop_ola).
+  // Interior blocks: every sample they reach is in the output and in the
+  // envelope's periodic part
+  const bool interior = Q && p0 >= n - 1 && p1 <= g.n_frames * hop && p0 >= g.off && p1 - g.off <= g.length;
+  const int64_t periodic_end = g.n_frames * hop;
+  const bool shared_head = blockIdx.x > 0, shared_tail = (int64_t)blockIdx.x + 1 < g.blocks;
+  if (!Q)
     for (int i = threadIdx.x; i < g.span; i += BT) acc[i] = 0.f;
   // every frame's sample pairs line up with the block's (even hop, even
   // offset, even span): the overlap-add takes two samples per read
@@ -345,13 +358,39 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
       if constexpr (H > 0) z = fft_static<H, FPB, 1>(a, b, tw, 1.f);
       else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
     }
-    if constexpr (reg_fft_size(H))
-      if (quick) {
-        quarter_hop_ola<H, FPB>(z, hp, cnt, (int)(fb - f_first), fb + cnt > f_last, reinterpret_cast<float2 *>(acc),
-                                reinterpret_cast<float2 *>(o + (p0 - g.off + (fb - f_first) * hop)),
-                                reinterpret_cast<const float2 *>(iwindow), reinterpret_cast<const float2 *>(env_inv));
-        continue;
-      }
+    if constexpr (Q) {
+      const int rel = (int)(fb - f_first);
+      float2 *ob = reinterpret_cast<float2 *>(o + (p0 - g.off)); // (interior blocks: 8-byte aligned)
+      quarter_hop_ola<H, FPB>(
+          z, hp, cnt, rel, fb + cnt > f_last, reinterpret_cast<float2 *>(acc), reinterpret_cast<const float2 *>(iwindow),
+          reinterpret_cast<const float2 *>(env_inv), [&](int m, float2 s, float2 ei, bool edge) {
+            const bool atomic = edge && (m < 3 * (H / 4) ? shared_head : shared_tail);
+            if (interior) {
+              const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
+              if (atomic) atomic_add_pair(ob + m, v);
+              else ob[m] = v;
+              return;
+            }
+            // first / last blocks: samples outside the output skipped, the
+            // envelope's ends computed
+            const float sv[2] = {s.x, s.y}, eiv[2] = {ei.x, ei.y};
+#pragma unroll
+            for (int e = 0; e < 2; ++e) {
+              const int64_t p = p0 + 2 * m + e, q = p - g.off;
+              if (q < 0 || q >= g.length) continue;
+              float v;
+              if (p >= n - 1 && p < periodic_end) {
+                v = sv[e] * eiv[e];
+              } else {
+                const float env = envelope(env_period, window, p, (2 * m + e) % (H / 2), n, hop, g.n_frames);
+                v = env > 1e-11f ? sv[e] / env : 0.f;
+              }
+              if (atomic) atomicAdd(o + q, v);
+              else o[q] = v;
+            }
+          });
+      continue;
+    }
     // overlap-add: each owned sample sums its frames of this batch in order;
     // frame f's sample j is the real (j even) or imaginary part of z_{j/2}
     const int base = (int)(p0 - fb * hop); // sample i of this block is sample base + i of frame fb
@@ -390,7 +429,11 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
       }
     }
   }
-  if (quick) return; // (every sample written in the rounds)
+  if constexpr (Q) {
+    if (!shared_tail) // past the last frame (length beyond it): zeros
+      for (int64_t q = p1 - g.off + threadIdx.x; q < g.length; q += BT) o[q] = 0.f;
+    return;
+  } else {
   __syncthreads();
   // divide by the window envelope (the inverse's 1 / (n forward_scale) is
   // in iwindow)
@@ -399,11 +442,10 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
     // multiple of hop, so p mod hop = i mod hop (stepped, not divided).
     // Shared with the previous block: i < n - hop; with the next: i >= kf
     // hop (atomically added onto the zeros istft_zero_edges wrote)
-    const int A = (int)(p1 - p0), head = blockIdx.x > 0 ? n - hop : 0;
-    const int tail = (int64_t)blockIdx.x + 1 < g.blocks ? g.kf * hop : A;
+    const int A = (int)(p1 - p0), head = shared_head ? n - hop : 0;
+    const int tail = shared_tail ? g.kf * hop : A;
     const int step = BT % hop;
     int r = (int)threadIdx.x % hop;
-    const int64_t periodic_end = g.n_frames * hop;
     for (int i = threadIdx.x; i < A; i += BT) {
       const int64_t p = p0 + i, q = p - g.off;
       if (q >= 0 && q < g.length) {
@@ -420,7 +462,7 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
       r += step;
       if (r >= hop) r -= hop;
     }
-    if ((int64_t)blockIdx.x + 1 == g.blocks) // past the last frame (length beyond it): zeros
+    if (!shared_tail) // past the last frame (length beyond it): zeros
       for (int64_t q = p1 - g.off + threadIdx.x; q < g.length; q += BT) o[q] = 0.f;
     return;
   }
@@ -447,6 +489,7 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
     }
     o[p - g.off] = v;
   }
+  }
 }
 
 // Zeros the samples the own-frame iSTFT blocks share (atomically added):
@@ -461,13 +504,13 @@ __global__ void istft_zero_edges(float *__restrict__ out, istft_geometry g) {
   }
 }
 
-// 1: quarter-hop calls overlap-add by hops in their interior blocks (istft_geometry.quarter).
+// 1: quarter-hop calls overlap-add by hops (istft_geometry.quarter).
 #ifndef SPECTRO_ISTFT_QUARTER
 #define SPECTRO_ISTFT_QUARTER 1
 #endif
 
 // Whether an iSTFT launch of geometry g writing to out takes the quarter-hop
-// overlap-add in its interior blocks (istft_geometry.quarter).
+// overlap-add (istft_geometry.quarter).
 static inline int istft_quarter(const istft_geometry &g, const void *out) {
   return SPECTRO_ISTFT_QUARTER && g.own && reg_fft_size(g.h) && 4 * g.hop == g.n && g.off % 2 == 0 &&
          g.length % 2 == 0 && (uintptr_t)out % sizeof(float2) == 0;

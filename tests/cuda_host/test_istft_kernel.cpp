@@ -7,7 +7,7 @@
 // and the per-sample overlap-add), hops above n_fft, natural / shorter /
 // longer lengths, frames owned by blocks (edges added atomically onto zeros)
 // and output runs owned by blocks (the hop > n_fft case), the quarter-hop
-// overlap-add of interior own blocks (hop = n_fft / 4),
+// overlap-add (hop = n_fft / 4, own blocks),
 // random spectra (imaginary DC / Nyquist parts ignored), a batch of two.
 #include "../../src/cuda/stft_kernels.cuh"
 #include "emu.h"
@@ -38,14 +38,20 @@ template <int H, bool BNF> static int check(int hop, bool center, int64_t n_fram
   std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H);
   istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms);
   g.quarter = istft_quarter(g, out.data());
-  const size_t smem = sizeof(float2) * 2 * g.fpb * padded_frame(H, g.fpb) + sizeof(float) * g.span;
+  const size_t smem = sizeof(float2) * 2 * g.fpb * padded_frame(H, g.fpb) + sizeof(float) * (g.quarter ? 3 * hop : g.span);
   pass_table pt{};
   // as cuda_stft_inverse: the shared edges cleared first (own frames), then the kernel
   if (g.own && g.blocks > 1)
     launch((unsigned)(g.blocks - 1), batch, 256, 0, [&] { istft_zero_edges(out.data(), g); });
   launch((unsigned)g.blocks, batch, BT, smem, [&] {
-    istft_kernel<H, FPB, BNF>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data(), env_period.data(),
-                              env_inv.data(), iwindow.data());
+    if constexpr (reg_fft_size(H))
+      if (g.quarter) {
+        istft_kernel<H, FPB, BNF, true>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data(),
+                                        env_period.data(), env_inv.data(), iwindow.data());
+        return;
+      }
+    istft_kernel<H, FPB, BNF, false>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data(),
+                                     env_period.data(), env_inv.data(), iwindow.data());
   });
   double err = 0, norm = 0;
   for (int b = 0; b < batch; ++b) {
@@ -102,14 +108,17 @@ int main() {
   bad += check<200, true>(101, true, 40 + d(rng), 0, 132);
   bad += check<2048, false>(1024, true, 12 + d(rng) / 4, -1, 132);
   bad += check<2048, true>(1024, false, 12 + d(rng) / 4, 0, 1);
-  // hop = n_fft / 4 with own blocks: the interior blocks overlap-add by hops
-  // (quarter_hop_ola), the first and last of each example as above; an odd
-  // length keeps every block on the general path
+  // hop = n_fft / 4 with own blocks: the quarter-hop kernel (interior
+  // blocks by pairs, the first and last blocks' ends sample by sample); an
+  // odd length keeps the general kernel
   bad += check<512, false>(256, true, 60 + d(rng), 0, 2);
   bad += check<512, false>(256, true, 60 + d(rng), -(2 * d(rng) + 2), 2);
   bad += check<512, true>(256, false, 60 + d(rng), -1, 2);
   bad += check<1024, false>(512, true, 40 + d(rng), -(2 * d(rng) + 512), 2);
   bad += check<256, false>(128, true, 60 + d(rng), 2 * d(rng), 4);
+  bad += check<512, true>(256, false, 60 + d(rng), 2 * d(rng), 2);
+  bad += check<512, false>(256, true, 9 * 8 + 1, 0, 2); // (a last block of one frame)
+  bad += check<1024, true>(512, true, 6 * 4 + 2, 0, 1); // (two frames)
   // hop > n_fft (gaps between frames): blocks own output runs instead of frames
   bad += check<256, false>(600, true, 10 + d(rng), 0, 132);
   bad += check<256, true>(601, false, 10 + d(rng), 77, 132);
