@@ -162,19 +162,23 @@ struct istft_geometry {
 
 
 // Point k < h of the half-length complex transform whose inverse gives a
-// real frame, from its spectrum xf (bins 0..h, unpadded):
+// real frame, from bins xa = X_k, xb = X_{h-k} and w = W^k:
 //   Z_k = (X_k + conj X_{h-k}) + i (X_k - conj X_{h-k}) conj(W^k).
+// (W^(h-k) = -conj(W^k): the same w serves Z_{h-k}.)
+__device__ __forceinline__ float2 inverse_pair(float2 xa, float2 xb, float2 w) {
+  const float er = xa.x + xb.x, ei = xa.y - xb.y, dr = xa.x - xb.x, di = xa.y + xb.y;
+  const float wr = w.x, wi = -w.y; // conj(W^k)
+  const float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
+  return make_float2(er - oi, ei + or_);
+}
+// The same from a frame's spectrum xf (bins 0..h, unpadded).
 __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, const float2 *__restrict__ rtw) {
   float2 xa = xf[k], xb = xf[h - k];
   if (k == 0) { // DC and Nyquist are real
     xa.y = 0.f;
     xb.y = 0.f;
   }
-  const float er = xa.x + xb.x, ei = xa.y - xb.y, dr = xa.x - xb.x, di = xa.y + xb.y;
-  const float2 w = __ldg(&rtw[k]);
-  const float wr = w.x, wi = -w.y; // conj(W^k)
-  const float or_ = dr * wr - di * wi, oi = dr * wi + di * wr;
-  return make_float2(er - oi, ei + or_);
+  return inverse_pair(xa, xb, __ldg(&rtw[k]));
 }
 
 // Frames per round and threads of the iSTFT kernel: as the STFT kernel's
@@ -199,6 +203,12 @@ __host__ __device__ constexpr int istft_q_min_blocks(int h) {
 // Blocks per multiprocessor the n_fft 400 (P10) iSTFT kernel's registers are capped for.
 #ifndef SPECTRO_P10_ISTFT_MIN_BLOCKS
 #define SPECTRO_P10_ISTFT_MIN_BLOCKS 3
+#endif
+
+// 1: the register-FFT sizes' spectrum staging writes the half-length
+// transform's points (each thread a bin class and its mirror).
+#ifndef SPECTRO_ISTFT_PAIRED_STAGING
+#define SPECTRO_ISTFT_PAIRED_STAGING 1
 #endif
 
 // Adds a sample pair to global memory (one vector atomic on sm_90).
@@ -306,7 +316,40 @@ __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_
     int cnt = (int)min((int64_t)fpb, f_last - fb + 1);
     // the round's spectra (bins 0..h) into b, each value read from memory
     // once and in rows (b is free until the FFT's first pass)
-    if constexpr (reg_fft_size(H)) {
+    if constexpr (reg_fft_size(H) && SPECTRO_ISTFT_PAIRED_STAGING) {
+      // thread (f, kk) reads bins kk + i TPF and their mirrors h - kk - i TPF
+      // = m + (7 - i) TPF, m = TPF - kk (i < 4; kk = 0 also bin 4 TPF, its
+      // own mirror), every load in flight before the first use, and writes
+      // the 8 points of the half-length transform they give (Z_k and
+      // Z_{h-k}; not Z_h) into a; the thread of class m does the other half
+      // of the two classes (kk = TPF / 2: its own mirror).  Rows as below
+      constexpr int TPF = H / REG_P;
+      const int f = layout_bnf ? threadIdx.x / TPF : threadIdx.x % FPB;
+      const int kk = layout_bnf ? threadIdx.x % TPF : threadIdx.x / FPB, m = TPF - kk;
+      const bool live = f < cnt;
+      const float2 *fr = layout_bnf ? sb + (fb + f) * F : sb + fb + f;
+      const int64_t bs = layout_bnf ? 1 : g.n_frames; // bin stride
+      float2 xa[4], xb[4], xm = make_float2(0.f, 0.f);
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        xa[i] = live ? __ldg(fr + (kk + i * TPF) * bs) : make_float2(0.f, 0.f);
+        xb[i] = live ? __ldg(fr + (m + (7 - i) * TPF) * bs) : make_float2(0.f, 0.f);
+      }
+      if (kk == 0 && live) xm = __ldg(fr + 4 * TPF * bs);
+      float2 *zf = a + f * hp;
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        const int k = kk + i * TPF;
+        const float2 w = __ldg(&rtw[k]);
+        if (k == 0) { // DC and Nyquist are real; Z_h is not a point
+          zf[0] = inverse_pair(make_float2(xa[0].x, 0.f), make_float2(xb[0].x, 0.f), w);
+          continue;
+        }
+        zf[PADH<H>(k)] = inverse_pair(xa[i], xb[i], w);
+        zf[PADH<H>(H - k)] = inverse_pair(xb[i], xa[i], make_float2(-w.x, w.y));
+      }
+      if (kk == 0) zf[PADH<H>(4 * TPF)] = inverse_pair(xm, xm, __ldg(&rtw[4 * TPF]));
+    } else if constexpr (reg_fft_size(H)) {
       // thread (f, kk) reads bins kk + i h / REG_P (and kk = 0 bin h) of
       // frame f, every load in flight before the stores: [bins][frames]
       // rows of FPB frames (f fastest), or [frames][bins] rows of bins
@@ -346,9 +389,15 @@ __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_
       constexpr int P = p10_fft_size(H) ? P10 : REG_P, TPF = H / P;
       const int f = reg_frame<H, P>(), j = reg_lane<H, P>();
       float2 v[P];
+      if constexpr (reg_fft_size(H) && SPECTRO_ISTFT_PAIRED_STAGING) { // the points are in a
 #pragma unroll
-      for (int i = 0; i < P; ++i) v[i] = inverse_point(b + f * hp, j + i * TPF, H, rtw);
-      z = reg_passes<H, 1>(v, a, b, f * hp, j, tw, 1.f); // (the first pass writes a: b is still being read)
+        for (int i = 0; i < P; ++i) v[i] = a[f * hp + PADH<H>(j + i * TPF)];
+        z = reg_passes<H, 1>(v, b, a, f * hp, j, tw, 1.f); // (the first pass writes b: a is still being read)
+      } else {
+#pragma unroll
+        for (int i = 0; i < P; ++i) v[i] = inverse_point(b + f * hp, j + i * TPF, H, rtw);
+        z = reg_passes<H, 1>(v, a, b, f * hp, j, tw, 1.f); // (the first pass writes a: b is still being read)
+      }
     } else {
       for (int idx = threadIdx.x; idx < fpb * h; idx += BT) {
         const int f = idx / h, k = idx - f * h;
