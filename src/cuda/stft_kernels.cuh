@@ -237,6 +237,7 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
                                                 Emit emit) {
   constexpr int HP2 = H / 4, QS = inverse_threads(H) / HP2; // sample pairs per hop, hops per thread step
   static_assert(FPB % QS == 0, "the carried hops must stay with their thread");
+  static_assert(reg_fft_size(H) && HP2 % 16 == 0, "zq's offsets assume PADH's one pad per 16 values");
   const int r2 = threadIdx.x % HP2, q0 = threadIdx.x / HP2;
   float2 w[4];
 #pragma unroll
@@ -246,11 +247,15 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
   for (int q = q0; q < FPB + 3; q += QS) {
     if (q >= cnt + 3) break;
     float2 s = rel > 0 && q < 3 ? carry[q * HP2 + r2] : make_float2(0.f, 0.f);
+    // frame q - k's point k HP2 + r2: PADH of it is k (HP2 + HP2 / 16) +
+    // PADH(r2) (HP2 a multiple of 16), so the k loads are constant offsets
+    // from zq
+    const float2 *zq = z + q * hp + PADH<H>(r2);
 #pragma unroll
     for (int k = 0; k < 4; ++k) {
       const int f = q - k;
       if (f >= 0 && f < cnt) {
-        const float2 v = z[f * hp + PADH<H>(k * HP2 + r2)];
+        const float2 v = zq[k * (HP2 + HP2 / 16 - hp)];
         s.x += v.x * w[k].x;
         s.y += v.y * w[k].y;
       }
@@ -259,6 +264,49 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
     else emit((rel + q) * HP2 + r2, s, ei, rel + q < 3 || (last && q >= cnt));
   }
 }
+
+// The register-FFT sizes' spectrum staging by bin pairs: thread (f, kk)
+// (f fastest for [bins][frames] spectra: rows of FPB frames; kk fastest for
+// [frames][bins]) reads bins kk + i TPF and their mirrors h - kk - i TPF =
+// m + (7 - i) TPF, m = TPF - kk (i < 4; kk = 0 also bin 4 TPF, its own
+// mirror), every load in flight before the first use (load), and writes
+// the 8 points of the half-length transform they give (Z_k and Z_{h-k}; not
+// Z_h) into frame f of a buffer (store); the thread of class m does the
+// other half of the two classes (kk = TPF / 2: its own mirror).
+template <int H, int FPB, bool BNF> struct paired_points {
+  static constexpr int TPF = H / REG_P;
+  const int f = BNF ? threadIdx.x / TPF : threadIdx.x % FPB, kk = BNF ? threadIdx.x % TPF : threadIdx.x / FPB;
+  float2 xa[4], xb[4], xm;
+  // frames fb .. fb + cnt - 1 of an example's spectrum sb (n_frames frames)
+  __device__ __forceinline__ void load(const float2 *__restrict__ sb, int64_t n_frames, int64_t fb, int cnt) {
+    const int m = TPF - kk;
+    const bool live = f < cnt;
+    const float2 *fr = BNF ? sb + (fb + f) * (H + 1) : sb + fb + f;
+    const int64_t bs = BNF ? 1 : n_frames; // bin stride
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+      xa[i] = live ? __ldg(fr + (kk + i * TPF) * bs) : make_float2(0.f, 0.f);
+      xb[i] = live ? __ldg(fr + (m + (7 - i) * TPF) * bs) : make_float2(0.f, 0.f);
+    }
+    xm = kk == 0 && live ? __ldg(fr + 4 * TPF * bs) : make_float2(0.f, 0.f);
+  }
+  // into buf (frame stride hp, PADH layout)
+  __device__ __forceinline__ void store(float2 *buf, int hp, const float2 *__restrict__ rtw) const {
+    float2 *zf = buf + f * hp;
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+      const int k = kk + i * TPF;
+      const float2 w = __ldg(&rtw[k]);
+      if (k == 0) { // DC and Nyquist are real; Z_h is not a point
+        zf[0] = inverse_pair(make_float2(xa[0].x, 0.f), make_float2(xb[0].x, 0.f), w);
+        continue;
+      }
+      zf[PADH<H>(k)] = inverse_pair(xa[i], xb[i], w);
+      zf[PADH<H>(H - k)] = inverse_pair(xb[i], xa[i], make_float2(-w.x, w.y));
+    }
+    if (kk == 0) zf[PADH<H>(4 * TPF)] = inverse_pair(xm, xm, __ldg(&rtw[4 * TPF]));
+  }
+};
 
 template <int H, int FPB, bool BNF, bool Q>
 __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_q_min_blocks(H)
@@ -301,13 +349,76 @@ __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_
   static_assert(!Q || reg_fft_size(H), "the quarter-hop kernel is for the register-FFT sizes");
   // Q (a quarter-hop call, istft_geometry.quarter): acc holds the carried
   // hops only, every sample is written in the rounds (quarter_hop_ola).
-  // Interior blocks: every sample they reach is in the output and in the
-  // envelope's periodic part
-  const bool interior = Q && p0 >= n - 1 && p1 <= g.n_frames * hop && p0 >= g.off && p1 - g.off <= g.length;
+  // Its sample pairs m (positions p0 + 2m, p0 + 2m + 1) in [fast_lo,
+  // fast_hi) have both samples in the output and in the envelope's periodic
+  // part (every pair of an interior block)
   const int64_t periodic_end = g.n_frames * hop;
+  int fast_lo = 0, fast_hi = 0;
+  if constexpr (Q) {
+    const int64_t lo = max(max(g.off, (int64_t)n - 1), p0) - p0, hi = min(min(g.off + g.length, periodic_end), p1) - p0;
+    fast_lo = (int)((lo + 1) >> 1);
+    fast_hi = hi > 0 ? (int)(hi >> 1) : 0;
+  }
   const bool shared_head = blockIdx.x > 0, shared_tail = (int64_t)blockIdx.x + 1 < g.blocks;
   if (!Q)
     for (int i = threadIdx.x; i < g.span; i += BT) acc[i] = 0.f;
+  if constexpr (Q) {
+    // Rounds of FPB frames: the points of a round go into the buffer its
+    // predecessor's transform did not end in (in), its transform ends in z;
+    // one block barrier per round besides the transform's
+    paired_points<H, FPB, BNF> pp;
+    pp.load(sb, g.n_frames, f_first, (int)min((int64_t)FPB, f_last - f_first + 1));
+    float2 *in = a;
+    pp.store(in, hp, rtw);
+    constexpr int TPF = H / REG_P;
+    const int f = reg_frame<H>(), j = reg_lane<H>();
+    float2 *ob = reinterpret_cast<float2 *>(o + (p0 - g.off)); // (8-byte aligned; used from fast_lo on)
+    for (int64_t fb = f_first; fb <= f_last; fb += FPB) {
+      const int cnt = (int)min((int64_t)FPB, f_last - fb + 1), rel = (int)(fb - f_first);
+      __syncthreads(); // in holds the round's points; the last round's overlap-add is done with its z
+      float2 v[REG_P];
+#pragma unroll
+      for (int i = 0; i < REG_P; ++i) v[i] = in[f * hp + PADH<H>(j + i * TPF)];
+      float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
+      const bool more = fb + FPB <= f_last;
+      quarter_hop_ola<H, FPB>(
+          z, hp, cnt, rel, !more, reinterpret_cast<float2 *>(acc), reinterpret_cast<const float2 *>(iwindow),
+          reinterpret_cast<const float2 *>(env_inv), [&](int m, float2 s, float2 ei, bool edge) {
+            const bool atomic = edge && (m < 3 * (H / 4) ? shared_head : shared_tail);
+            if (m >= fast_lo && m < fast_hi) {
+              const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
+              if (atomic) atomic_add_pair(ob + m, v);
+              else ob[m] = v;
+              return;
+            }
+            // (the first and last blocks' ends) samples outside the output
+            // skipped, the envelope's ends computed
+            const float sv[2] = {s.x, s.y}, eiv[2] = {ei.x, ei.y};
+#pragma unroll
+            for (int e = 0; e < 2; ++e) {
+              const int64_t p = p0 + 2 * m + e, q = p - g.off;
+              if (q < 0 || q >= g.length) continue;
+              float v;
+              if (p >= n - 1 && p < periodic_end) {
+                v = sv[e] * eiv[e];
+              } else {
+                const float env = envelope(env_period, window, p, (2 * m + e) % (H / 2), n, hop, g.n_frames);
+                v = env > 1e-11f ? sv[e] / env : 0.f;
+              }
+              if (atomic) atomicAdd(o + q, v);
+              else o[q] = v;
+            }
+          });
+      if (more) { // the next round's points (loading them before the overlap-add: spills, +9%)
+        pp.load(sb, g.n_frames, fb + FPB, (int)min((int64_t)FPB, f_last - fb - FPB + 1));
+        in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z)
+        pp.store(in, hp, rtw);
+      }
+    }
+    if (!shared_tail) // past the last frame (length beyond it): zeros
+      for (int64_t q = p1 - g.off + threadIdx.x; q < g.length; q += BT) o[q] = 0.f;
+    return;
+  }
   // every frame's sample pairs line up with the block's (even hop, even
   // offset, even span): the overlap-add takes two samples per read
   const bool pairs = hop % 2 == 0 && (g.own || (g.off % 2 == 0 && g.span % 2 == 0));
@@ -317,38 +428,9 @@ __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_
     // the round's spectra (bins 0..h) into b, each value read from memory
     // once and in rows (b is free until the FFT's first pass)
     if constexpr (reg_fft_size(H) && SPECTRO_ISTFT_PAIRED_STAGING) {
-      // thread (f, kk) reads bins kk + i TPF and their mirrors h - kk - i TPF
-      // = m + (7 - i) TPF, m = TPF - kk (i < 4; kk = 0 also bin 4 TPF, its
-      // own mirror), every load in flight before the first use, and writes
-      // the 8 points of the half-length transform they give (Z_k and
-      // Z_{h-k}; not Z_h) into a; the thread of class m does the other half
-      // of the two classes (kk = TPF / 2: its own mirror).  Rows as below
-      constexpr int TPF = H / REG_P;
-      const int f = layout_bnf ? threadIdx.x / TPF : threadIdx.x % FPB;
-      const int kk = layout_bnf ? threadIdx.x % TPF : threadIdx.x / FPB, m = TPF - kk;
-      const bool live = f < cnt;
-      const float2 *fr = layout_bnf ? sb + (fb + f) * F : sb + fb + f;
-      const int64_t bs = layout_bnf ? 1 : g.n_frames; // bin stride
-      float2 xa[4], xb[4], xm = make_float2(0.f, 0.f);
-#pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        xa[i] = live ? __ldg(fr + (kk + i * TPF) * bs) : make_float2(0.f, 0.f);
-        xb[i] = live ? __ldg(fr + (m + (7 - i) * TPF) * bs) : make_float2(0.f, 0.f);
-      }
-      if (kk == 0 && live) xm = __ldg(fr + 4 * TPF * bs);
-      float2 *zf = a + f * hp;
-#pragma unroll
-      for (int i = 0; i < 4; ++i) {
-        const int k = kk + i * TPF;
-        const float2 w = __ldg(&rtw[k]);
-        if (k == 0) { // DC and Nyquist are real; Z_h is not a point
-          zf[0] = inverse_pair(make_float2(xa[0].x, 0.f), make_float2(xb[0].x, 0.f), w);
-          continue;
-        }
-        zf[PADH<H>(k)] = inverse_pair(xa[i], xb[i], w);
-        zf[PADH<H>(H - k)] = inverse_pair(xb[i], xa[i], make_float2(-w.x, w.y));
-      }
-      if (kk == 0) zf[PADH<H>(4 * TPF)] = inverse_pair(xm, xm, __ldg(&rtw[4 * TPF]));
+      paired_points<H, FPB, BNF> pp;
+      pp.load(sb, g.n_frames, fb, cnt);
+      pp.store(a, hp, rtw);
     } else if constexpr (reg_fft_size(H)) {
       // thread (f, kk) reads bins kk + i h / REG_P (and kk = 0 bin h) of
       // frame f, every load in flight before the stores: [bins][frames]
@@ -407,39 +489,6 @@ __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_
       if constexpr (H > 0) z = fft_static<H, FPB, 1>(a, b, tw, 1.f);
       else z = fft_shared(a, b, h, fpb, pt, tw, 1.f);
     }
-    if constexpr (Q) {
-      const int rel = (int)(fb - f_first);
-      float2 *ob = reinterpret_cast<float2 *>(o + (p0 - g.off)); // (interior blocks: 8-byte aligned)
-      quarter_hop_ola<H, FPB>(
-          z, hp, cnt, rel, fb + cnt > f_last, reinterpret_cast<float2 *>(acc), reinterpret_cast<const float2 *>(iwindow),
-          reinterpret_cast<const float2 *>(env_inv), [&](int m, float2 s, float2 ei, bool edge) {
-            const bool atomic = edge && (m < 3 * (H / 4) ? shared_head : shared_tail);
-            if (interior) {
-              const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
-              if (atomic) atomic_add_pair(ob + m, v);
-              else ob[m] = v;
-              return;
-            }
-            // first / last blocks: samples outside the output skipped, the
-            // envelope's ends computed
-            const float sv[2] = {s.x, s.y}, eiv[2] = {ei.x, ei.y};
-#pragma unroll
-            for (int e = 0; e < 2; ++e) {
-              const int64_t p = p0 + 2 * m + e, q = p - g.off;
-              if (q < 0 || q >= g.length) continue;
-              float v;
-              if (p >= n - 1 && p < periodic_end) {
-                v = sv[e] * eiv[e];
-              } else {
-                const float env = envelope(env_period, window, p, (2 * m + e) % (H / 2), n, hop, g.n_frames);
-                v = env > 1e-11f ? sv[e] / env : 0.f;
-              }
-              if (atomic) atomicAdd(o + q, v);
-              else o[q] = v;
-            }
-          });
-      continue;
-    }
     // overlap-add: each owned sample sums its frames of this batch in order;
     // frame f's sample j is the real (j even) or imaginary part of z_{j/2}
     const int base = (int)(p0 - fb * hop); // sample i of this block is sample base + i of frame fb
@@ -478,11 +527,6 @@ __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_
       }
     }
   }
-  if constexpr (Q) {
-    if (!shared_tail) // past the last frame (length beyond it): zeros
-      for (int64_t q = p1 - g.off + threadIdx.x; q < g.length; q += BT) o[q] = 0.f;
-    return;
-  } else {
   __syncthreads();
   // divide by the window envelope (the inverse's 1 / (n forward_scale) is
   // in iwindow)
@@ -537,7 +581,6 @@ __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_
       v = env > 1e-11f ? acc[i] / env : 0.f;
     }
     o[p - g.off] = v;
-  }
   }
 }
 
