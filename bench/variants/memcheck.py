@@ -17,8 +17,9 @@ for n, hop, T in ((512, 128, 77777), (1024, 256, 160001), (2048, 441, 300000), (
     for center in (True, False):
         tr = spectro.SpectralTransform(n, hop, center=center)
         x = torch.randn(8, T, device="cuda")
-        for lay in ("bfn", "bnf"):
-            tr.istft(tr.stft(x, output_layout=lay), length=T + 99, input_layout=lay)
+        for lay in ("bfn", "bnf"):  # (even lengths: the quarter-hop kernel at hop = n_fft / 4)
+            for L in (T + 99, T, T - 3001):
+                tr.istft(tr.stft(x, output_layout=lay), length=L, input_layout=lay)
 for n, hop in ((2048, 240), (1024, 256), (512, 160)):
     m = spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=n, hop_length=hop, n_mels=64, top_db=80.0)
     m(torch.randn(2, 30011, device="cuda"))

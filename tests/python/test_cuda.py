@@ -78,10 +78,12 @@ def test_istft_matches_cpu(rng, n_fft, hop, rule, layout, length_delta):
 @pytest.mark.parametrize("n_fft,hop", [(512, 128), (1024, 256), (2048, 441), (4096, 1024)])
 @pytest.mark.parametrize("rule", [0, 3])
 @pytest.mark.parametrize("layout", ["bfn", "bnf"])
-@pytest.mark.parametrize("length_delta", [0, 500])
+@pytest.mark.parametrize("length_delta", [0, 501, -1999])
 def test_istft_own_frame_blocks_match_cpu(rng, n_fft, hop, rule, layout, length_delta):
     # calls large enough (8 x ~600 frames) for the blocks that each transform
-    # their own frames and add the shared edge samples atomically
+    # their own frames and add the shared edge samples atomically; T is odd,
+    # so lengths T + 501 and T - 1999 (even) take the quarter-hop kernel at
+    # hop = n_fft / 4 (beyond the last frame; cut short), T the general one
     t = spectro.SpectralTransform(n_fft, hop, **RULES[rule])
     T = 600 * hop + n_fft + 13
     x = rng.standard_normal((8, T))
