@@ -266,8 +266,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   if (batch == 0 || length == 0) return SPECTRO_OK;
   cudaStream_t s = (cudaStream_t)stream;
   dim3 grid((unsigned)g.blocks, (unsigned)batch);
-  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) +
-                sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span);
+  const size_t smem = istft_smem_bytes(g);
   if (g.own && g.blocks > 1) {
     istft_zero_edges<<<dim3((unsigned)(g.blocks - 1), (unsigned)batch), 256, 0, s>>>(out, g);
     CUDA_TRY(cudaGetLastError(), "the iSTFT edge-clearing launch");

@@ -186,29 +186,9 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 // [bins][frames] spectrum; 0.232 -> 0.201 ms for B16 T441k on an H200).
 __host__ __device__ constexpr int inverse_frames_per_block(int h) { return forward_frames_per_block(h); }
 __host__ __device__ constexpr int inverse_threads(int h) { return forward_threads(h); }
-// Blocks per multiprocessor the quarter-hop iSTFT kernel's registers are
-// capped for: its 256-thread sizes (n_fft 512, 1024), n_fft 2048; others
-// 1024 threads.
-#ifndef SPECTRO_ISTFT_Q_BLOCKS_256T
-#define SPECTRO_ISTFT_Q_BLOCKS_256T 4
-#endif
-#ifndef SPECTRO_ISTFT_Q_BLOCKS_H1024
-#define SPECTRO_ISTFT_Q_BLOCKS_H1024 2
-#endif
-__host__ __device__ constexpr int istft_q_min_blocks(int h) {
-  return inverse_threads(h) == 256 ? SPECTRO_ISTFT_Q_BLOCKS_256T
-         : h == 1024               ? SPECTRO_ISTFT_Q_BLOCKS_H1024
-                                   : 1024 / inverse_threads(h);
-}
 // Blocks per multiprocessor the n_fft 400 (P10) iSTFT kernel's registers are capped for.
 #ifndef SPECTRO_P10_ISTFT_MIN_BLOCKS
 #define SPECTRO_P10_ISTFT_MIN_BLOCKS 3
-#endif
-
-// 1: the register-FFT sizes' spectrum staging writes the half-length
-// transform's points (each thread a bin class and its mirror).
-#ifndef SPECTRO_ISTFT_PAIRED_STAGING
-#define SPECTRO_ISTFT_PAIRED_STAGING 1
 #endif
 
 // Adds a sample pair to global memory (one vector atomic on sm_90).
@@ -309,8 +289,7 @@ template <int H, int FPB, bool BNF> struct paired_points {
 };
 
 template <int H, int FPB, bool BNF, bool Q>
-__global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_q_min_blocks(H)
-                                                      : reg_fft_size(H) ? 1024 / inverse_threads(H)
+__global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 / inverse_threads(H)
                                                       : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
                                                                         : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
@@ -425,31 +404,13 @@ __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_
   for (int64_t fb = f_first; fb <= f_last; fb += fpb) {
     __syncthreads(); // acc zeroed / previous batch consumed
     int cnt = (int)min((int64_t)fpb, f_last - fb + 1);
-    // the round's spectra (bins 0..h) into b, each value read from memory
-    // once and in rows (b is free until the FFT's first pass)
-    if constexpr (reg_fft_size(H) && SPECTRO_ISTFT_PAIRED_STAGING) {
+    // the round's spectra, each value read from memory once and in rows:
+    // the register-FFT sizes' half-length transform points into a, the
+    // other sizes' bins 0..h into b (free until the FFT's first pass)
+    if constexpr (reg_fft_size(H)) { // (into a: the half-length transform's points, paired_points)
       paired_points<H, FPB, BNF> pp;
       pp.load(sb, g.n_frames, fb, cnt);
       pp.store(a, hp, rtw);
-    } else if constexpr (reg_fft_size(H)) {
-      // thread (f, kk) reads bins kk + i h / REG_P (and kk = 0 bin h) of
-      // frame f, every load in flight before the stores: [bins][frames]
-      // rows of FPB frames (f fastest), or [frames][bins] rows of bins
-      constexpr int TPF = H / REG_P;
-      const int f = layout_bnf ? threadIdx.x / TPF : threadIdx.x % FPB;
-      const int kk = layout_bnf ? threadIdx.x % TPF : threadIdx.x / FPB;
-      const bool live = f < cnt;
-      const float2 *src = layout_bnf ? sb + (fb + f) * F + kk : sb + (int64_t)kk * g.n_frames + fb + f;
-      const int64_t step = layout_bnf ? (int64_t)TPF : (int64_t)TPF * g.n_frames;
-      float2 x[REG_P + 1];
-#pragma unroll
-      for (int i = 0; i < REG_P; ++i) x[i] = live ? __ldg(src + i * step) : make_float2(0.f, 0.f);
-      if (kk == 0)
-        x[REG_P] = live ? __ldg(layout_bnf ? sb + (fb + f) * F + H : sb + (int64_t)H * g.n_frames + fb + f)
-                        : make_float2(0.f, 0.f);
-#pragma unroll
-      for (int i = 0; i < REG_P; ++i) b[f * hp + kk + i * TPF] = x[i];
-      if (kk == 0) b[f * hp + H] = x[REG_P];
     } else for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
       int f, k;
       if (layout_bnf) {
@@ -471,7 +432,7 @@ __global__ void __launch_bounds__(inverse_threads(H), Q                 ? istft_
       constexpr int P = p10_fft_size(H) ? P10 : REG_P, TPF = H / P;
       const int f = reg_frame<H, P>(), j = reg_lane<H, P>();
       float2 v[P];
-      if constexpr (reg_fft_size(H) && SPECTRO_ISTFT_PAIRED_STAGING) { // the points are in a
+      if constexpr (reg_fft_size(H)) { // the points are in a
 #pragma unroll
         for (int i = 0; i < P; ++i) v[i] = a[f * hp + PADH<H>(j + i * TPF)];
         z = reg_passes<H, 1>(v, b, a, f * hp, j, tw, 1.f); // (the first pass writes b: a is still being read)
@@ -606,6 +567,14 @@ __global__ void istft_zero_edges(float *__restrict__ out, istft_geometry g) {
 static inline int istft_quarter(const istft_geometry &g, const void *out) {
   return SPECTRO_ISTFT_QUARTER && g.own && reg_fft_size(g.h) && 4 * g.hop == g.n && g.off % 2 == 0 &&
          g.length % 2 == 0 && (uintptr_t)out % sizeof(float2) == 0;
+}
+
+// Dynamic shared memory of an iSTFT launch of geometry g (quarter set): the
+// two frame buffers, then the quarter-hop kernel's three carried hops or
+// the general kernel's span floats.
+static inline size_t istft_smem_bytes(const istft_geometry &g) {
+  return sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) +
+         sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span);
 }
 
 // Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round).

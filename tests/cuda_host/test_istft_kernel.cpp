@@ -38,7 +38,7 @@ template <int H, bool BNF> static int check(int hop, bool center, int64_t n_fram
   std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H);
   istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms);
   g.quarter = istft_quarter(g, out.data());
-  const size_t smem = sizeof(float2) * 2 * g.fpb * padded_frame(H, g.fpb) + sizeof(float) * (g.quarter ? 3 * hop : g.span);
+  const size_t smem = istft_smem_bytes(g);
   pass_table pt{};
   // as cuda_stft_inverse: the shared edges cleared first (own frames), then the kernel
   if (g.own && g.blocks > 1)
