@@ -201,6 +201,27 @@ __device__ __forceinline__ void atomic_add_pair(float2 *p, float2 v) {
 #endif
 }
 
+// Writes the overlap-added sum v of padded position p (r = p mod hop) to
+// its output sample in o, if it has one: times the envelope's reciprocal
+// (env_inv, 0 where the envelope is <= 1e-11) in the envelope's periodic
+// part, else divided by the envelope summed at the ends; atomically added
+// where the sample is shared with a neighbouring own block.
+__device__ __forceinline__ void write_sample(float *o, const istft_geometry &g, int n, int hop, int64_t p, int r,
+                                             float v, bool atomic, const float *__restrict__ env_inv,
+                                             const float *__restrict__ env_period, const float *window) {
+  const int64_t q = p - g.off;
+  if (q < 0 || q >= g.length) return;
+  float y;
+  if (p >= n - 1 && p < g.n_frames * hop) {
+    y = r < n ? v * __ldg(&env_inv[r]) : 0.f;
+  } else {
+    const float env = envelope(env_period, window, p, r, n, hop, g.n_frames);
+    y = env > 1e-11f ? v / env : 0.f;
+  }
+  if (atomic) atomicAdd(o + q, y);
+  else o[q] = y;
+}
+
 // Quarter-hop overlap-add (own blocks, register-FFT sizes, hop = n / 4):
 // the round's frames f < cnt (FFT outputs z, frame stride hp) summed by
 // hop: the thread takes sample pair r2 of hops q0, q0 + QS, .. < cnt + 3
@@ -331,10 +352,10 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
   // Its sample pairs m (positions p0 + 2m, p0 + 2m + 1) in [fast_lo,
   // fast_hi) have both samples in the output and in the envelope's periodic
   // part (every pair of an interior block)
-  const int64_t periodic_end = g.n_frames * hop;
   int fast_lo = 0, fast_hi = 0;
   if constexpr (Q) {
-    const int64_t lo = max(max(g.off, (int64_t)n - 1), p0) - p0, hi = min(min(g.off + g.length, periodic_end), p1) - p0;
+    const int64_t lo = max(max(g.off, (int64_t)n - 1), p0) - p0,
+                  hi = min(min(g.off + g.length, g.n_frames * hop), p1) - p0;
     fast_lo = (int)((lo + 1) >> 1);
     fast_hi = hi > 0 ? (int)(hi >> 1) : 0;
   }
@@ -370,23 +391,10 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
               else ob[m] = v;
               return;
             }
-            // (the first and last blocks' ends) samples outside the output
-            // skipped, the envelope's ends computed
-            const float sv[2] = {s.x, s.y}, eiv[2] = {ei.x, ei.y};
-#pragma unroll
-            for (int e = 0; e < 2; ++e) {
-              const int64_t p = p0 + 2 * m + e, q = p - g.off;
-              if (q < 0 || q >= g.length) continue;
-              float v;
-              if (p >= n - 1 && p < periodic_end) {
-                v = sv[e] * eiv[e];
-              } else {
-                const float env = envelope(env_period, window, p, (2 * m + e) % (H / 2), n, hop, g.n_frames);
-                v = env > 1e-11f ? sv[e] / env : 0.f;
-              }
-              if (atomic) atomicAdd(o + q, v);
-              else o[q] = v;
-            }
+            // (the first and last blocks' ends) sample by sample
+            write_sample(o, g, n, hop, p0 + 2 * m, (2 * m) % (H / 2), s.x, atomic, env_inv, env_period, window);
+            write_sample(o, g, n, hop, p0 + 2 * m + 1, (2 * m + 1) % (H / 2), s.y, atomic, env_inv, env_period,
+                         window);
           });
       if (more) { // the next round's points (loading them before the overlap-add: spills, +9%)
         pp.load(sb, g.n_frames, fb + FPB, (int)min((int64_t)FPB, f_last - fb - FPB + 1));
@@ -501,18 +509,7 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
     const int step = BT % hop;
     int r = (int)threadIdx.x % hop;
     for (int i = threadIdx.x; i < A; i += BT) {
-      const int64_t p = p0 + i, q = p - g.off;
-      if (q >= 0 && q < g.length) {
-        float v;
-        if (p >= n - 1 && p < periodic_end) {
-          v = r < n ? acc[i] * __ldg(&env_inv[r]) : 0.f; // (env_inv: 0 where the envelope is <= 1e-11)
-        } else {
-          const float env = envelope(env_period, window, p, r, n, hop, g.n_frames);
-          v = env > 1e-11f ? acc[i] / env : 0.f;
-        }
-        if (i < head || i >= tail) atomicAdd(o + q, v);
-        else o[q] = v;
-      }
+      write_sample(o, g, n, hop, p0 + i, r, acc[i], i < head || i >= tail, env_inv, env_period, window);
       r += step;
       if (r >= hop) r -= hop;
     }
