@@ -1,6 +1,7 @@
 """Times one spectro build (PYTHONPATH picks it) on the CUDA rows that matter (STFT / iSTFT,
 mel-dB, MFCC; eager and graph replay; CPU microseconds per eager call); prints one RESULT JSON
-line tagged with argv[1].  Driven by variants.sh.  QUICK_ONLY=stft: the STFT / iSTFT rows alone."""
+line tagged with argv[1].  Driven by variants.sh.  QUICK_ONLY=stft: the STFT / iSTFT rows alone;
+QUICK_ROWS=BxTxN,...: only those STFT / iSTFT rows."""
 import json, os, sys, time
 import torch, spectro
 
@@ -15,7 +16,11 @@ def time_loop(fn, iters):
 
 torch.manual_seed(0)
 res = {}
-for b, t, n in [(8, 480000, 400), (1, 16000, 512), (4, 160000, 1024), (8, 480000, 1024), (4, 1323000, 1024), (16, 441000, 2048)]:
+# QUICK_ROWS=8x480000x1024,16x441000x2048: those rows alone
+rows = [(8, 480000, 400), (1, 16000, 512), (4, 160000, 1024), (8, 480000, 1024), (4, 1323000, 1024), (16, 441000, 2048)]
+if os.environ.get("QUICK_ROWS"):
+    rows = [tuple(int(v) for v in r.split("x")) for r in os.environ["QUICK_ROWS"].split(",")]
+for b, t, n in rows:
     x = torch.randn(b, t, device="cuda"); tr = spectro.SpectralTransform(n, n // 4)
     z = tr.stft(x); it = iterations(b, t)
     key = f"B{b}T{t//1000}k n{n}"
@@ -23,8 +28,10 @@ for b, t, n in [(8, 480000, 400), (1, 16000, 512), (4, 160000, 1024), (8, 480000
     res[key + " stft_g"] = time_loop(graphed(lambda: tr.stft(x)), it)
     res[key + " istft"] = time_loop(lambda: tr.istft(z, length=t), it)
     res[key + " istft_g"] = time_loop(graphed(lambda: tr.istft(z, length=t)), it)
-    if n == 1024 and b == 8:
+    if (n == 1024 and b == 8) or os.environ.get("QUICK_ROWS"):
         res[key + " stft_bnf_g"] = time_loop(graphed(lambda: tr.stft(x, output_layout="bnf")), it)
+        zb = tr.stft(x, output_layout="bnf")
+        res[key + " istft_bnf_g"] = time_loop(graphed(lambda: tr.istft(zb, length=t, input_layout="bnf")), it)
 if os.environ.get("QUICK_ONLY") == "stft":
     print("RESULT " + json.dumps({"variant": sys.argv[1], **res}))
     sys.exit(0)

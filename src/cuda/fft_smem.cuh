@@ -17,10 +17,11 @@ extern "C" {
 #include "../stft_plan.h"
 }
 
-// A kernel's dynamic shared memory (the host emulation in tests/cuda_host
-// gives each emulated block its own).
+// A kernel's dynamic shared memory, 128-byte aligned (the copy engine's
+// tiles need it; the host emulation in tests/cuda_host gives each emulated
+// block its own).
 #ifndef SPECTRO_DYNAMIC_SMEM
-#define SPECTRO_DYNAMIC_SMEM(T, name) extern __shared__ T name[]
+#define SPECTRO_DYNAMIC_SMEM(T, name) extern __shared__ __align__(128) T name[]
 #endif
 
 #define MAX_PASSES 24
@@ -801,6 +802,7 @@ __device__ __forceinline__ float envelope(const float *__restrict__ env_period, 
 
 struct cuda_plan_data {
   int device;
+  int sms, sm_smem; // the device's multiprocessors and shared memory per multiprocessor (bytes; 0: unknown)
   int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
   float *window;

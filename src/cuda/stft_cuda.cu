@@ -10,12 +10,18 @@
 // spectrum and writes it once.  The signal is read once and only the
 // spectrum is written.
 //
-// Inverse: a block owns a run of output samples.  It inverse-transforms every
-// frame that touches them, FPB at a time (the few frames shared with the
-// neighbouring block are computed twice instead of being combined through
-// global memory), sums them and their squared window (the envelope) in a
-// fixed order, divides and writes each output sample once: no atomics, no
-// second pass, deterministic.
+// Inverse (stft_kernels.cuh, istft_geometry): in calls large enough, a block
+// owns a run of frames, FPB at a time (rounds), overlap-adds them in shared
+// memory and divides by the window envelope (a reciprocal table of its
+// periodic part); the n_fft - hop samples it shares with each neighbouring
+// block are added atomically onto zeros written first (istft_zero_edges), so
+// the result does not depend on the order.  With hop = n_fft / 4 the
+// quarter-hop kernel overlap-adds by hops in registers and writes as the
+// rounds go; on [bins][frames] spectra it reads each round as one tile of
+// bulk tensor copies (TMA) issued while the round before it is transformed.
+// Small calls and hops above n_fft: a block owns a run of output samples and
+// transforms every frame touching it (those shared with a neighbour twice):
+// no atomics.
 //
 // Twiddles (computed in double for the GPU's pass order) and the window are
 // copied to the device once per plan and device.
@@ -32,6 +38,8 @@ extern "C" {
 }
 #include "fft_fallback.h"
 
+#include <cudaTypedefs.h> // PFN_cuTensorMapEncodeTiled
+#include <pthread.h>
 #include <string.h>
 
 #include "stft_kernels.cuh"
@@ -170,6 +178,10 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   RETURN_IF(d == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for CUDA plan data");
   memset(d, 0, sizeof *d);
   d->device = device;
+  if (cudaDeviceGetAttribute(&d->sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess) d->sms = 132;
+  if (cudaDeviceGetAttribute(&d->sm_smem, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device) != cudaSuccess)
+    d->sm_smem = 0;
+  (void)cudaGetLastError();
   d->fused = fused;
   d->pt = pt;
   if (pthread_mutex_init(&d->fft_lock, NULL) != 0) {
@@ -248,6 +260,65 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   return SPECTRO_OK;
 }
 
+// 1: quarter-hop iSTFT calls on [bins][frames] spectra read their rounds as
+// bulk tensor copies (spec_tiles, stft_kernels.cuh) where the spectrum allows.
+#ifndef SPECTRO_ISTFT_TILES
+#define SPECTRO_ISTFT_TILES 1
+#endif
+// The tiles' L2 promotion (CUtensorMapL2promotion: 0 none, 1 64 B, 2 128 B, 3 256 B).
+#ifndef SPECTRO_TILE_L2_PROMOTION
+#define SPECTRO_TILE_L2_PROMOTION 0
+#endif
+
+// The driver's cuTensorMapEncodeTiled (through the runtime: no -lcuda), or
+// NULL where the driver lacks it.
+static PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder(void) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  static PFN_cuTensorMapEncodeTiled_v12000 fn;
+  pthread_once(&once, [] {
+    void *p = NULL;
+    cudaDriverEntryPointQueryResult q;
+    if (cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &p, 12000, cudaEnableDefault, &q) == cudaSuccess &&
+        q == cudaDriverEntryPointSuccess)
+      fn = (PFN_cuTensorMapEncodeTiled_v12000)p;
+    else
+      (void)cudaGetLastError();
+  });
+  return fn;
+}
+
+// Describes a [batch][bins][frames] spectrum for the quarter-hop kernel's
+// tile copies (sets g.tile_bytes); leaves them off (returns 0) where the copy
+// engine cannot take it (odd frame counts: rows must be 16-byte multiples;
+// unaligned base) or where the tile would cost blocks per multiprocessor.
+static int describe_tiles(istft_geometry &g, spec_tiles &t, const void *spec, bool bnf, int64_t batch, int sm_smem) {
+  memset(&t, 0, sizeof t);
+  if (!SPECTRO_ISTFT_TILES || bnf || !g.quarter || g.h > 1024 || g.n_frames % 2 != 0 || (uintptr_t)spec % 16 != 0)
+    return 0;
+  const int fpb = g.fpb, bins = g.bins, box = spec_tile_box_bins(bins, fpb), loads = (bins + box - 1) / box;
+  const int bytes = spec_tile_bytes(fpb, box, loads);
+  const size_t smem = (size_t)istft_tile_offset(g.h, fpb) + (size_t)bytes + sizeof(uint64_t);
+  const int per_sm = 1024 / inverse_threads(g.h);
+  if ((size_t)per_sm * (smem + 1024) > (size_t)sm_smem) return 0; // (1 KB: the system's share per block)
+  PFN_cuTensorMapEncodeTiled_v12000 encode = tensor_map_encoder();
+  if (encode == NULL) return 0;
+  const cuuint64_t dims[3] = {(cuuint64_t)g.n_frames, (cuuint64_t)bins, (cuuint64_t)batch};
+  const cuuint64_t strides[2] = {(cuuint64_t)g.n_frames * sizeof(float2), (cuuint64_t)g.n_frames * bins * sizeof(float2)};
+  const cuuint32_t box_dims[3] = {(cuuint32_t)fpb, (cuuint32_t)box, 1}, elem[3] = {1, 1, 1};
+  if (encode(&t.map, CU_TENSOR_MAP_DATA_TYPE_UINT64, 3, (void *)spec, dims, strides, box_dims, elem,
+             CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_NONE, (CUtensorMapL2promotion)SPECTRO_TILE_L2_PROMOTION,
+             CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) != CUDA_SUCCESS)
+    return 0;
+  t.base = (const float2 *)spec;
+  t.n_frames = g.n_frames;
+  t.bins = bins;
+  t.box_bins = box;
+  t.loads = loads;
+  t.on = 1;
+  g.tile_bytes = bytes;
+  return 1;
+}
+
 extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const void *spec, int64_t batch,
                                             int64_t n_frames, spectro_layout layout, int64_t length, float *out,
                                             void *stream) {
@@ -256,14 +327,14 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
   if (!d->fused) return cuda_fft_istft(plan, d, spec, batch, n_frames, layout, length, out, (cudaStream_t)stream);
-  static int sms = 0;
-  if (sms == 0 && cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, d->device) != cudaSuccess) sms = 132;
   istft_geometry g =
-      inverse_geometry((int)plan->n_fft, (int)plan->hop, plan->fr.pad_left, n_frames, length, batch, sms);
+      inverse_geometry((int)plan->n_fft, (int)plan->hop, plan->fr.pad_left, n_frames, length, batch, d->sms);
   g.quarter = istft_quarter(g, out);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   RETURN_IF(g.blocks > INT32_MAX, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT: too many frames (%lld)", (long long)n_frames);
   if (batch == 0 || length == 0) return SPECTRO_OK;
+  spec_tiles tiles;
+  describe_tiles(g, tiles, spec, layout == SPECTRO_LAYOUT_BNF, batch, d->sm_smem);
   cudaStream_t s = (cudaStream_t)stream;
   dim3 grid((unsigned)g.blocks, (unsigned)batch);
   const size_t smem = istft_smem_bytes(g);
@@ -275,13 +346,17 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   launch_by_size(g.h, [&](auto size) {
     constexpr int H = decltype(size)::value;
     launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
-      auto kernel = istft_kernel<H, inverse_frames_per_block(H), decltype(bnf)::value, false>;
-      if constexpr (reg_fft_size(H))
-        if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H), decltype(bnf)::value, true>;
+      constexpr bool BNF = decltype(bnf)::value;
+      auto kernel = istft_kernel<H, inverse_frames_per_block(H), BNF, false>;
+      if constexpr (reg_fft_size(H)) {
+        if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H), BNF, true>;
+        if constexpr (!BNF && H <= 1024) // (n_fft 4096's tile would cost a block per multiprocessor)
+          if (g.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H), false, true, true>;
+      }
       attr = cuda_allow_smem((const void *)kernel, smem);
       if (attr == cudaSuccess)
         kernel<<<grid, inverse_threads(H), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,
-                                                      d->env_period, d->env_inv, d->iwindow);
+                                                      d->env_period, d->env_inv, d->iwindow, tiles);
     });
   });
   CUDA_TRY(attr, "raising the iSTFT kernel's shared memory");

@@ -5,6 +5,10 @@
 
 #include "fft_smem.cuh"
 
+#if defined(__CUDACC__)
+#include <cuda.h> // CUtensorMap (the iSTFT's bulk tensor copies)
+#endif
+
 // The [bins][frames] store of the register-FFT sizes: thread (f, kk) =
 // (threadIdx.x mod FPB, threadIdx.x / FPB) takes bins kk + i h / REG_P (i <
 // REG_P) of frame f, and kk = 0 also bin h, so a warp's stores cover rows of
@@ -151,6 +155,9 @@ struct istft_geometry {
   // by hops and writes each finished sample pair as the rounds go, with
   // three hops of shared memory where acc would take span floats
   int quarter;
+  // tile_bytes > 0: the quarter-hop kernel reads its rounds as tiles of that
+  // many bytes (spec_tiles), after the carried hops in shared memory
+  int tile_bytes;
   int64_t blocks;
   // span_hops = span / hop when hop divides span (else 0): then block x's
   // frames start at max(0, x span_hops + c_first) and end at
@@ -201,6 +208,89 @@ __device__ __forceinline__ void atomic_add_pair(float2 *p, float2 v) {
 #endif
 }
 
+// ---- Bulk tensor copies (TMA, sm_90) of a [batch][bins][frames] spectrum.
+// The quarter-hop kernel's rounds read their raw spectra this way when the
+// host could describe the spectrum (spec_tiles.on): one thread asks the copy
+// engine for the next round's tile of FPB frames x every bin while the block
+// transforms the current round, so the loads cost no registers and their
+// latency hides behind the round.  The tile lands in shared memory as rows of
+// FPB frames per bin (raw[k FPB + f]), frames past the spectrum's last as
+// zeros; `loads` boxes of box_bins bins each cover the bins.
+struct spec_tiles {
+#if defined(__CUDACC__)
+  CUtensorMap map; // dims (frames, bins, batch) of 8-byte elements, box (FPB, box_bins, 1)
+#endif
+  const float2 *base; // (the host emulation's copy reads the spectrum by these)
+  int64_t n_frames;
+  int bins, box_bins, loads, on;
+};
+// Bytes of one round's tile in shared memory.
+__host__ __device__ constexpr int spec_tile_bytes(int fpb, int box_bins, int loads) {
+  return fpb * box_bins * loads * (int)sizeof(float2);
+}
+// Bins per box for a spectrum of `bins` bins, fpb frames per row: boxes of
+// at most 256 rows (the copy engine's limit), each a multiple of 128 bytes.
+__host__ __device__ constexpr int spec_tile_box_bins(int bins, int fpb) {
+  const int loads = (bins + 255) / 256, per = (bins + loads - 1) / loads, q = fpb * 8 >= 128 ? 1 : 128 / (fpb * 8);
+  return (per + q - 1) / q * q;
+}
+
+__device__ __forceinline__ unsigned smem_addr(const void *p) {
+#if defined(__CUDA_ARCH__)
+  return (unsigned)__cvta_generic_to_shared(p);
+#else
+  return (unsigned)(uintptr_t)p;
+#endif
+}
+// The block's transaction barrier for the tile copies: set up by one thread
+// before a block barrier.
+__device__ __forceinline__ void tile_barrier_init(uint64_t *bar) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;" ::"r"(smem_addr(bar)) : "memory");
+  asm volatile("fence.mbarrier_init.release.cluster;" ::: "memory");
+#else
+  *bar = 0;
+#endif
+}
+// One thread: copies frames fb .. fb + FPB - 1 of example `item` into raw,
+// completing on bar.  Every thread's reads of raw's previous tile must be
+// behind a block barrier.
+template <int FPB>
+__device__ __forceinline__ void tile_copy(const spec_tiles &t, float2 *raw, uint64_t *bar, int64_t fb, int item) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  const unsigned b = smem_addr(bar);
+  asm volatile("fence.proxy.async.shared::cta;" ::: "memory"); // (the block's reads of the old tile first)
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" ::"r"(b),
+               "r"(spec_tile_bytes(FPB, t.box_bins, t.loads))
+               : "memory");
+  for (int l = 0; l < t.loads; ++l)
+    asm volatile("cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3, "
+                 "%4}], [%5];" ::"r"(smem_addr(raw + l * t.box_bins * FPB)),
+                 "l"(reinterpret_cast<uint64_t>(&t.map)), "r"((int)fb), "r"(l * t.box_bins), "r"(item), "r"(b)
+                 : "memory");
+#else
+  for (int k = 0; k < t.loads * t.box_bins; ++k)
+    for (int f = 0; f < FPB; ++f)
+      raw[k * FPB + f] = k < t.bins && fb + f < t.n_frames
+                             ? t.base[((int64_t)item * t.bins + k) * t.n_frames + fb + f]
+                             : make_float2(0.f, 0.f);
+  (void)bar;
+#endif
+}
+// Every thread: waits for the tile copy of the given phase (0, 1, 0, ...).
+__device__ __forceinline__ void tile_wait(uint64_t *bar, unsigned phase) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  unsigned done = 0;
+  while (!done)
+    asm volatile("{\n .reg .pred p;\n mbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n selp.u32 %0, 1, 0, p;\n}"
+                 : "=r"(done)
+                 : "r"(smem_addr(bar)), "r"(phase)
+                 : "memory");
+#else
+  (void)bar;
+  (void)phase;
+#endif
+}
 // Writes the overlap-added sum v of padded position p (r = p mod hop) to
 // its output sample in o, if it has one: times the envelope's reciprocal
 // (env_inv, 0 where the envelope is <= 1e-11) in the envelope's periodic
@@ -291,6 +381,19 @@ template <int H, int FPB, bool BNF> struct paired_points {
     }
     xm = kk == 0 && live ? __ldg(fr + 4 * TPF * bs) : make_float2(0.f, 0.f);
   }
+  // the same from a round's tile in shared memory (tile_copy: raw[k FPB +
+  // f]; [bins][frames] spectra only)
+  __device__ __forceinline__ void load_tile(const float2 *raw, int cnt) {
+    static_assert(!BNF, "tiles of [bins][frames] spectra");
+    const int m = TPF - kk;
+    const bool live = f < cnt;
+#pragma unroll
+    for (int i = 0; i < 4; ++i) {
+      xa[i] = live ? raw[(kk + i * TPF) * FPB + f] : make_float2(0.f, 0.f);
+      xb[i] = live ? raw[(m + (7 - i) * TPF) * FPB + f] : make_float2(0.f, 0.f);
+    }
+    xm = kk == 0 && live ? raw[4 * TPF * FPB + f] : make_float2(0.f, 0.f);
+  }
   // into buf (frame stride hp, PADH layout)
   __device__ __forceinline__ void store(float2 *buf, int hp, const float2 *__restrict__ rtw) const {
     float2 *zf = buf + f * hp;
@@ -309,13 +412,22 @@ template <int H, int FPB, bool BNF> struct paired_points {
   }
 };
 
-template <int H, int FPB, bool BNF, bool Q>
+// Byte offset of the quarter-hop kernel's tile (TMA) in its shared memory:
+// after the two frame buffers and the three carried hops, 128-byte aligned.
+__host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
+  return ((int)sizeof(float2) * 2 * fpb * padded_frame(h, fpb) + (int)sizeof(float) * 3 * (h / 2) + 127) / 128 * 128;
+}
+
+// TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
+template <int H, int FPB, bool BNF, bool Q, bool TILES = false>
 __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 / inverse_threads(H)
                                                       : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
                                                                         : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                              const float *__restrict__ window, const float *__restrict__ env_period,
-                             const float *__restrict__ env_inv, const float *__restrict__ iwindow) {
+                             const float *__restrict__ env_inv, const float *__restrict__ iwindow,
+                             const __grid_constant__ spec_tiles tiles) {
+  static_assert(!TILES || (Q && !BNF), "tiles: the quarter-hop kernel, [bins][frames] spectra");
   constexpr bool layout_bnf = BNF;
   SPECTRO_DYNAMIC_SMEM(float2, smem);
   constexpr int BT = inverse_threads(H);
@@ -367,7 +479,24 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
     // predecessor's transform did not end in (in), its transform ends in z;
     // one block barrier per round besides the transform's
     paired_points<H, FPB, BNF> pp;
-    pp.load(sb, g.n_frames, f_first, (int)min((int64_t)FPB, f_last - f_first + 1));
+    float2 *raw = nullptr;
+    uint64_t *bar = nullptr;
+    unsigned phase = 0;
+    if constexpr (TILES) {
+      raw = reinterpret_cast<float2 *>(reinterpret_cast<char *>(smem) + istft_tile_offset(H, FPB));
+      bar = reinterpret_cast<uint64_t *>(reinterpret_cast<char *>(raw) +
+                                         spec_tile_bytes(FPB, tiles.box_bins, tiles.loads));
+      if (threadIdx.x == 0) {
+        tile_barrier_init(bar);
+        tile_copy<FPB>(tiles, raw, bar, f_first, (int)item);
+      }
+      __syncthreads();
+      tile_wait(bar, phase);
+      phase ^= 1;
+      pp.load_tile(raw, (int)min((int64_t)FPB, f_last - f_first + 1));
+    } else {
+      pp.load(sb, g.n_frames, f_first, (int)min((int64_t)FPB, f_last - f_first + 1));
+    }
     float2 *in = a;
     pp.store(in, hp, rtw);
     constexpr int TPF = H / REG_P;
@@ -376,6 +505,8 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
     for (int64_t fb = f_first; fb <= f_last; fb += FPB) {
       const int cnt = (int)min((int64_t)FPB, f_last - fb + 1), rel = (int)(fb - f_first);
       __syncthreads(); // in holds the round's points; the last round's overlap-add is done with its z
+      if constexpr (TILES) // (raw was read before the barrier) the next round's tile, while this one runs
+        if (threadIdx.x == 0 && fb + FPB <= f_last) tile_copy<FPB>(tiles, raw, bar, fb + FPB, (int)item);
       float2 v[REG_P];
 #pragma unroll
       for (int i = 0; i < REG_P; ++i) v[i] = in[f * hp + PADH<H>(j + i * TPF)];
@@ -397,7 +528,14 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
                          window);
           });
       if (more) { // the next round's points (loading them before the overlap-add: spills, +9%)
-        pp.load(sb, g.n_frames, fb + FPB, (int)min((int64_t)FPB, f_last - fb - FPB + 1));
+        const int next = (int)min((int64_t)FPB, f_last - fb - FPB + 1);
+        if constexpr (TILES) {
+          tile_wait(bar, phase);
+          phase ^= 1;
+          pp.load_tile(raw, next);
+        } else {
+          pp.load(sb, g.n_frames, fb + FPB, next);
+        }
         in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z)
         pp.store(in, hp, rtw);
       }
@@ -570,10 +708,14 @@ static inline int istft_quarter(const istft_geometry &g, const void *out) {
 // two frame buffers, then the quarter-hop kernel's three carried hops or
 // the general kernel's span floats.
 static inline size_t istft_smem_bytes(const istft_geometry &g) {
+  if (g.tile_bytes) return (size_t)istft_tile_offset(g.h, g.fpb) + (size_t)g.tile_bytes + sizeof(uint64_t);
   return sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) +
          sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span);
 }
 
+#ifndef SPECTRO_ISTFT_FIT
+#define SPECTRO_ISTFT_FIT 0
+#endif
 // Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round).
 #ifndef SPECTRO_ISTFT_ROUNDS
 #define SPECTRO_ISTFT_ROUNDS 2
@@ -608,6 +750,13 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   if (static_frames(g.h) && g.hop <= g.n && own_blocks(min_rounds) >= 2 * sms) {
     int rounds = SPECTRO_ISTFT_ROUNDS < min_rounds ? min_rounds : SPECTRO_ISTFT_ROUNDS;
     while (rounds > min_rounds && own_blocks(rounds) < 2 * sms) --rounds;
+    if (SPECTRO_ISTFT_FIT && reg_fft_size(g.h) && 4 * g.hop == g.n) { // one wave of blocks
+      const int64_t slots = (int64_t)sms * (1024 / inverse_threads(g.h));
+      const int64_t total = batch * ((n_frames + fpb_own - 1) / fpb_own);
+      int r = (int)min((int64_t)32, (total + slots - 1) / slots);
+      while (r < 32 && own_blocks(r) > slots) ++r;
+      if (r > rounds) rounds = r;
+    }
     g.own = 1;
     g.fpb = fpb_own;
     g.kf = rounds * fpb_own;

@@ -14,7 +14,10 @@
 
 #include <cstdio>
 
-template <int H, bool BNF> static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, int sms) {
+// tiles: a quarter-hop call on a [bins][frames] spectrum reads its rounds as
+// tiles (the copy engine's path, emulated by tile_copy)
+template <int H, bool BNF>
+static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, int sms, bool tiles = false) {
   constexpr int FPB = inverse_frames_per_block(H), BT = inverse_threads(H);
   const int n = 2 * H, F = H + 1, batch = 2;
   const int64_t off = center ? n / 2 : 0, full = n + (int64_t)hop * (n_frames - 1);
@@ -38,20 +41,41 @@ template <int H, bool BNF> static int check(int hop, bool center, int64_t n_fram
   std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H);
   istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms);
   g.quarter = istft_quarter(g, out.data());
+  spec_tiles t{};
+  if (tiles && g.quarter && !BNF) { // (as describe_tiles, stft_cuda.cu, less the copy engine's map)
+    t.base = spec.data();
+    t.n_frames = n_frames;
+    t.bins = F;
+    t.box_bins = spec_tile_box_bins(F, FPB);
+    t.loads = (F + t.box_bins - 1) / t.box_bins;
+    t.on = 1;
+    g.tile_bytes = spec_tile_bytes(FPB, t.box_bins, t.loads);
+  }
+  if (tiles && !g.tile_bytes) {
+    printf("FAIL n_fft %d hop %d: the case was meant for the tiles path\n", n, hop);
+    return 1;
+  }
   const size_t smem = istft_smem_bytes(g);
   pass_table pt{};
   // as cuda_stft_inverse: the shared edges cleared first (own frames), then the kernel
   if (g.own && g.blocks > 1)
     launch((unsigned)(g.blocks - 1), batch, 256, 0, [&] { istft_zero_edges(out.data(), g); });
   launch((unsigned)g.blocks, batch, BT, smem, [&] {
-    if constexpr (reg_fft_size(H))
+    if constexpr (reg_fft_size(H)) {
+      if constexpr (!BNF)
+        if (g.tile_bytes) {
+          istft_kernel<H, FPB, false, true, true>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(),
+                                                  window.data(), env_period.data(), env_inv.data(), iwindow.data(), t);
+          return;
+        }
       if (g.quarter) {
         istft_kernel<H, FPB, BNF, true>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data(),
-                                        env_period.data(), env_inv.data(), iwindow.data());
+                                        env_period.data(), env_inv.data(), iwindow.data(), t);
         return;
       }
+    }
     istft_kernel<H, FPB, BNF, false>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data(),
-                                     env_period.data(), env_inv.data(), iwindow.data());
+                                     env_period.data(), env_inv.data(), iwindow.data(), t);
   });
   double err = 0, norm = 0;
   for (int b = 0; b < batch; ++b) {
@@ -82,7 +106,7 @@ template <int H, bool BNF> static int check(int hop, bool center, int64_t n_fram
   char shape[64];
   if (g.own)
     snprintf(shape, sizeof shape, "%d frames per block, %lld blocks%s", g.kf, (long long)g.blocks,
-             g.quarter ? ", quarter-hop" : "");
+             g.quarter ? (g.tile_bytes ? ", quarter-hop, tiles" : ", quarter-hop") : "");
   else snprintf(shape, sizeof shape, "span %d", g.span);
   printf("%s n_fft %d hop %d %s center=%d frames %lld length %lld (%s, %s overlap-add): rel L2 %.2e\n",
          ok ? "ok  " : "FAIL", n, hop, BNF ? "bnf" : "bfn", (int)center, (long long)n_frames, (long long)length, shape,
@@ -119,6 +143,13 @@ int main() {
   bad += check<512, true>(256, false, 60 + d(rng), 2 * d(rng), 2);
   bad += check<512, false>(256, true, 9 * 8 + 1, 0, 2); // (a last block of one frame)
   bad += check<1024, true>(512, true, 6 * 4 + 2, 0, 1); // (two frames)
+  // the same reading its rounds as tiles ([bins][frames] spectra): frames
+  // past the spectrum's end zero in the last tile, lengths past and short
+  bad += check<512, false>(256, true, 60 + d(rng), 2 * d(rng), 2, true);
+  bad += check<512, false>(256, false, 9 * 8 + 1, -(2 * d(rng) + 2), 2, true); // (a last block of one frame)
+  bad += check<1024, false>(512, true, 40 + d(rng), -(2 * d(rng) + 512), 2, true);
+  bad += check<1024, false>(512, true, 6 * 4 + 3, 0, 1, true); // (three frames)
+  bad += check<256, false>(128, true, 60 + d(rng), 0, 4, true);
   // hop > n_fft (gaps between frames): blocks own output runs instead of frames
   bad += check<256, false>(600, true, 10 + d(rng), 0, 132);
   bad += check<256, true>(601, false, 10 + d(rng), 77, 132);

@@ -24,6 +24,7 @@ inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z,
 struct emu_dim3 { unsigned x, y, z; };
 extern thread_local emu_dim3 threadIdx, blockIdx, gridDim, blockDim;
 #define __launch_bounds__(...)
+#define __grid_constant__
 // each emulated block runs alone: one dynamic shared-memory buffer serves them in turn
 extern void *emu_smem;
 #define SPECTRO_DYNAMIC_SMEM(T, name) T *name = static_cast<T *>(emu_smem)
