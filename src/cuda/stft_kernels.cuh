@@ -713,9 +713,6 @@ static inline size_t istft_smem_bytes(const istft_geometry &g) {
          sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span);
 }
 
-#ifndef SPECTRO_ISTFT_FIT
-#define SPECTRO_ISTFT_FIT 0
-#endif
 // Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round).
 #ifndef SPECTRO_ISTFT_ROUNDS
 #define SPECTRO_ISTFT_ROUNDS 2
@@ -750,13 +747,6 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   if (static_frames(g.h) && g.hop <= g.n && own_blocks(min_rounds) >= 2 * sms) {
     int rounds = SPECTRO_ISTFT_ROUNDS < min_rounds ? min_rounds : SPECTRO_ISTFT_ROUNDS;
     while (rounds > min_rounds && own_blocks(rounds) < 2 * sms) --rounds;
-    if (SPECTRO_ISTFT_FIT && reg_fft_size(g.h) && 4 * g.hop == g.n) { // one wave of blocks
-      const int64_t slots = (int64_t)sms * (1024 / inverse_threads(g.h));
-      const int64_t total = batch * ((n_frames + fpb_own - 1) / fpb_own);
-      int r = (int)min((int64_t)32, (total + slots - 1) / slots);
-      while (r < 32 && own_blocks(r) > slots) ++r;
-      if (r > rounds) rounds = r;
-    }
     g.own = 1;
     g.fpb = fpb_own;
     g.kf = rounds * fpb_own;
