@@ -265,10 +265,6 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
 #ifndef SPECTRO_ISTFT_TILES
 #define SPECTRO_ISTFT_TILES 1
 #endif
-// The tiles' L2 promotion (CUtensorMapL2promotion: 0 none, 1 64 B, 2 128 B, 3 256 B).
-#ifndef SPECTRO_TILE_L2_PROMOTION
-#define SPECTRO_TILE_L2_PROMOTION 0
-#endif
 
 // The driver's cuTensorMapEncodeTiled (through the runtime: no -lcuda), or
 // NULL where the driver lacks it.
@@ -306,7 +302,8 @@ static int describe_tiles(istft_geometry &g, spec_tiles &t, const void *spec, bo
   const cuuint64_t strides[2] = {(cuuint64_t)g.n_frames * sizeof(float2), (cuuint64_t)g.n_frames * bins * sizeof(float2)};
   const cuuint32_t box_dims[3] = {(cuuint32_t)fpb, (cuuint32_t)box, 1}, elem[3] = {1, 1, 1};
   if (encode(&t.map, CU_TENSOR_MAP_DATA_TYPE_UINT64, 3, (void *)spec, dims, strides, box_dims, elem,
-             CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_NONE, (CUtensorMapL2promotion)SPECTRO_TILE_L2_PROMOTION,
+             CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_NONE,
+             CU_TENSOR_MAP_L2_PROMOTION_NONE, // (256-byte promotion: within +-2%, not consistent)
              CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) != CUDA_SUCCESS)
     return 0;
   t.base = (const float2 *)spec;
@@ -314,7 +311,6 @@ static int describe_tiles(istft_geometry &g, spec_tiles &t, const void *spec, bo
   t.bins = bins;
   t.box_bins = box;
   t.loads = loads;
-  t.on = 1;
   g.tile_bytes = bytes;
   return 1;
 }

@@ -210,19 +210,20 @@ __device__ __forceinline__ void atomic_add_pair(float2 *p, float2 v) {
 
 // ---- Bulk tensor copies (TMA, sm_90) of a [batch][bins][frames] spectrum.
 // The quarter-hop kernel's rounds read their raw spectra this way when the
-// host could describe the spectrum (spec_tiles.on): one thread asks the copy
+// host could describe the spectrum: one thread asks the copy
 // engine for the next round's tile of FPB frames x every bin while the block
 // transforms the current round, so the loads cost no registers and their
 // latency hides behind the round.  The tile lands in shared memory as rows of
 // FPB frames per bin (raw[k FPB + f]), frames past the spectrum's last as
-// zeros; `loads` boxes of box_bins bins each cover the bins.
+// zeros; `loads` boxes of box_bins bins each cover the bins.  (Used where
+// istft_geometry.tile_bytes > 0.)
 struct spec_tiles {
 #if defined(__CUDACC__)
   CUtensorMap map; // dims (frames, bins, batch) of 8-byte elements, box (FPB, box_bins, 1)
 #endif
   const float2 *base; // (the host emulation's copy reads the spectrum by these)
   int64_t n_frames;
-  int bins, box_bins, loads, on;
+  int bins, box_bins, loads;
 };
 // Bytes of one round's tile in shared memory.
 __host__ __device__ constexpr int spec_tile_bytes(int fpb, int box_bins, int loads) {

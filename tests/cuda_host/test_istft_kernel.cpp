@@ -48,7 +48,6 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
     t.bins = F;
     t.box_bins = spec_tile_box_bins(F, FPB);
     t.loads = (F + t.box_bins - 1) / t.box_bins;
-    t.on = 1;
     g.tile_bytes = spec_tile_bytes(FPB, t.box_bins, t.loads);
   }
   if (tiles && !g.tile_bytes) {
