@@ -8,7 +8,9 @@ Per row: eager calls (a loop of calls between two events, divided), and
 graph replay (both captured in a CUDA graph; torch.istft cannot be captured:
 its window check syncs with the host).  The HBM floor is (input + output
 bytes) / the device-to-device copy bandwidth measured in the same run.
-Prints a table last; writes JSON."""
+The iSTFT is timed on spectro's own [B, F, N] spectrum and ("same input")
+on torch.stft's output, the tensor torch.istft gets (a transposed view,
+read in place).  Prints a table last; writes JSON."""
 import argparse
 import json
 import os
@@ -112,6 +114,8 @@ def main():
         r["spectro_stft"] = time_loop(lambda: tr.stft(x), iters)
         r["torch_istft"] = time_loop(lambda: torch.istft(z_t, n, hop, window=w, length=t), iters)
         r["spectro_istft"] = time_loop(lambda: tr.istft(z_s, length=t), iters)
+        # the same tensor torch.istft gets: torch.stft's output, a [B, F, N] view of [B, N, F] memory, read in place
+        r["spectro_istft_same_input"] = time_loop(lambda: tr.istft(z_t, length=t), iters)
         r["torch_stft_graph"] = time_loop(graphed(lambda: torch.stft(x, n, hop, window=w, return_complex=True)), iters)
         r["spectro_stft_graph"] = time_loop(graphed(lambda: tr.stft(x)), iters)
         r["spectro_istft_graph"] = time_loop(graphed(lambda: tr.istft(z_s, length=t)), iters)
@@ -119,18 +123,21 @@ def main():
         r["hbm_floor_stft"] = bytes_stft / bw * 1e3
         r["stft_speedup"] = r["torch_stft"] / r["spectro_stft"]
         r["istft_speedup"] = r["torch_istft"] / r["spectro_istft"]
+        r["istft_speedup_same_input"] = r["torch_istft"] / r["spectro_istft_same_input"]
         r["stft_over_floor_graph"] = r["spectro_stft_graph"] / r["hbm_floor_stft"]
         rows.append(r)
         log_row(r)
     info = device_info(bw)
     path = write_results(args.out, "cuda", info, rows)
     print(f"\n{info['device']}, torch {info['torch']}, copy {bw / 1e12:.2f} TB/s; ms, medians of CUDA events")
-    print("config           torch.stft spectro  x     graph: torch spectro floor  x-floor | torch.istft spectro  x")
+    print("config           torch.stft spectro  x     graph: torch spectro floor  x-floor | torch.istft spectro  x"
+          "    | same input: spectro  x")
     for r in rows:
         print(f"{r['config']:<16} {r['torch_stft']:9.4f} {r['spectro_stft']:8.4f} {r['stft_speedup']:5.2f} "
               f"       {r['torch_stft_graph']:7.4f} {r['spectro_stft_graph']:7.4f} {r['hbm_floor_stft']:6.4f} "
               f"{r['stft_over_floor_graph']:5.2f} | {r['torch_istft']:10.4f} {r['spectro_istft']:8.4f} "
-              f"{r['istft_speedup']:5.2f}")
+              f"{r['istft_speedup']:5.2f} |            {r['spectro_istft_same_input']:8.4f} "
+              f"{r['istft_speedup_same_input']:5.2f}")
     print(f"wrote {path}")
 
 

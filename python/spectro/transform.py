@@ -29,6 +29,20 @@ def _check_layout(value: str, name: str) -> str:
     return value
 
 
+_OTHER_LAYOUT = {"bfn": "bnf", "bnf": "bfn"}
+
+
+def _as_laid_out(z, layout: str):
+    """(z, layout), or for a numpy array whose last two axes are swapped in
+    memory (a transposed view, as torch.stft returns) the C-contiguous
+    swapped view and the other layout: the same spectrum, read in place."""
+    if isinstance(z, np.ndarray) and z.ndim >= 2 and not z.flags.c_contiguous:
+        zt = np.swapaxes(z, -1, -2)
+        if zt.flags.c_contiguous:
+            return zt, _OTHER_LAYOUT[layout]
+    return z, layout
+
+
 def _check_array(a, name: str, ranks: Tuple[int, ...], dtypes, what: str) -> np.ndarray:
     if not isinstance(a, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray or a DLPack tensor (torch, cupy, jax, ...; got "
@@ -177,9 +191,13 @@ class _CudaArray:
     DLPack producer (jax, ...) is taken as a torch tensor (or cupy array);
     ``result(out)`` turns an output back into the caller's kind."""
 
-    __slots__ = ("lib", "device", "shape", "ptr", "code", "stream", "obj", "_guard", "_back")
+    __slots__ = ("lib", "device", "shape", "ptr", "code", "stream", "obj", "swapped", "_guard", "_back")
 
-    def __init__(self, a, name: str, ranks, dtypes):
+    def __init__(self, a, name: str, ranks, dtypes, swapped_ok: bool = False):
+        # swapped_ok: also take an array whose last two axes are swapped in
+        # memory (a transposed view of a C-contiguous array, as torch.stft
+        # returns); .swapped says so, .ptr is its data either way
+        self.swapped = False
         mod = type(a).__module__.split(".")[0]
         self._back = None
         if mod not in ("torch", "cupy"):
@@ -196,6 +214,8 @@ class _CudaArray:
             self.shape, self.ptr = tuple(a.shape), a.data_ptr()
             dtype = names.get(a.dtype) or str(a.dtype).replace("torch.", "")
             contiguous = a.is_contiguous()
+            if not contiguous and swapped_ok and a.dim() >= 2 and a.transpose(-1, -2).is_contiguous():
+                contiguous = self.swapped = True
             self.stream = raw_stream(dev.index)
             self._guard = dev.index != torch.cuda.current_device()
         elif mod == "cupy":
@@ -206,6 +226,8 @@ class _CudaArray:
             self.shape, self.ptr = tuple(iface["shape"]), iface["data"][0]
             dtype = _CUDA_TYPESTR.get(iface["typestr"], iface["typestr"])
             contiguous = a.flags.c_contiguous
+            if not contiguous and swapped_ok and a.ndim >= 2 and cupy.swapaxes(a, -1, -2).flags.c_contiguous:
+                contiguous = self.swapped = True
             self.stream = cupy.cuda.get_current_stream().ptr
             self._guard = True
         if dtype not in dtypes:
@@ -482,7 +504,7 @@ class SpectralTransform:
         return a.result(out)
 
     def _istft_cuda(self, z, length, validate, quiet, layout):
-        a = _CudaArray(z, "z", (2, 3, 4), ("complex64",))
+        a = _CudaArray(z, "z", (2, 3, 4), ("complex64",), swapped_ok=True)
         bins, frames = (a.shape[-2], a.shape[-1]) if layout == "bfn" else (a.shape[-1], a.shape[-2])
         if bins != self.n_freqs:
             raise ValueError(f"z has {bins} frequency bins with input_layout={layout!r}; n_fft={self.n_fft} needs "
@@ -492,8 +514,9 @@ class SpectralTransform:
             length = self._plan.natural_length(frames)
         batch = math.prod(a.shape[:-2])
         out = a.empty(a.shape[:-2] + (length,), False)
+        memory = layout if not a.swapped else _OTHER_LAYOUT[layout]  # (a transposed view: the other layout's memory)
         with a.device_guard():
-            self._plan.istft_cuda(a.ptr, _ptr(out), batch, frames, layout, length, validate, quiet, a.stream)
+            self._plan.istft_cuda(a.ptr, _ptr(out), batch, frames, memory, length, validate, quiet, a.stream)
         return a.result(out)
 
     # ------------------------------------------------------------ iSTFT
@@ -513,7 +536,9 @@ class SpectralTransform:
     ) -> np.ndarray:
         """Inverse STFT.  ``z``: [F, N], [B, F, N] or [B, C, F, N] (``bfn``)
         or the ``bnf`` equivalents, complex64 or complex128 (``device`` as in
-        :meth:`stft`: numpy input moves to CUDA as complex64).  Returns [T],
+        :meth:`stft`: numpy input moves to CUDA as complex64); C-contiguous,
+        or a view with its last two axes swapped in memory, such as
+        torch.stft's output (read in place, no copy).  Returns [T],
         [B, T] or [B, C, T] of the matching real dtype, cut or zero-filled to
         ``length`` (default: torch's natural length).  A window-coverage gap
         raises RuntimeError with ``torch_like=True`` or ``validate=True`` and
@@ -529,6 +554,7 @@ class SpectralTransform:
         if _is_cuda_array(z):
             return self._istft_cuda(z, length, bool(validate or torch_like), safety == "off", input_layout)
         z, back = _from_cpu_dlpack(z, "z")
+        z, input_layout = _as_laid_out(z, input_layout)
         z = _check_array(z, "z", (2, 3, 4), _COMPLEX_DTYPES, "complex64 or complex128")
         n = self._istft_length(z, length, input_layout)
         out = np.empty(z.shape[:-2] + (n,), dtype=_COMPLEX_DTYPES[z.dtype])
@@ -722,12 +748,13 @@ class _CompiledISTFT(_GraphBacked):
         if _is_cuda_array(z):
             return self._graphs(z)
         z, back = _from_cpu_dlpack(z, "z")
-        if not (type(z) is np.ndarray and (z.shape, z.dtype) == self._key and z.flags.c_contiguous):
+        z, layout = _as_laid_out(z, self._layout)
+        if not (type(z) is np.ndarray and (z.shape, z.dtype, layout) == self._key and z.flags.c_contiguous):
             _check_array(z, "z", (2, 3, 4), _COMPLEX_DTYPES, "complex64 or complex128")
-            n = self._t._istft_length(z, self._length, self._layout)
-            self._key, self._shape = (z.shape, z.dtype), (z.shape[:-2] + (n,), _COMPLEX_DTYPES[z.dtype])
+            n = self._t._istft_length(z, self._length, layout)
+            self._key, self._shape = (z.shape, z.dtype, layout), (z.shape[:-2] + (n,), _COMPLEX_DTYPES[z.dtype])
         out = np.empty(*self._shape)
-        self._t._plan.istft(z, out, self._layout, self._shape[0][-1], self._validate, self._quiet)
+        self._t._plan.istft(z, out, layout, self._shape[0][-1], self._validate, self._quiet)
         return _same_kind(out, back)
 
 # ---------------------------------------------------------------- factory

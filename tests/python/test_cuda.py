@@ -171,6 +171,27 @@ def test_graph_replay_equals_eager():
     assert rel_l2(gz.cpu().numpy(), 2 * eager_z.cpu().numpy()) <= 1e-6
 
 
+@pytest.mark.parametrize("n_fft,hop,T", [(1024, 256, 160000), (2048, 512, 99999), (512, 128, 4000), (400, 160, 16000)])
+def test_istft_reads_torch_stft_output_in_place(rng, n_fft, hop, T):
+    """torch.stft returns a [B, F, N] view of [B, N, F] memory: the iSTFT reads
+    it as it lies (the bnf kernels, no copy), equal to the contiguous copy's
+    result and to torch.istft; other strided tensors are refused."""
+    x = torch.from_numpy(rng.standard_normal((3, T)).astype(np.float32)).to(DEV)
+    w = torch.hann_window(n_fft, device=DEV)
+    z = torch.stft(x, n_fft, hop, window=w, return_complex=True)
+    assert not z.is_contiguous()
+    t = spectro.SpectralTransform(n_fft, hop)
+    y = t.istft(z, length=T)
+    y_copy = t.istft(z.contiguous(), length=T)
+    assert rel_l2(y.cpu().numpy(), y_copy.cpu().numpy()) <= 1e-6
+    ref = torch.istft(z, n_fft, hop, window=w, length=T)
+    assert rel_l2(y.cpu().numpy(), ref.cpu().numpy()) <= 1e-5
+    g = t.get_compiled_istft(length=T)
+    assert rel_l2(g(z).cpu().numpy(), y.cpu().numpy()) <= 1e-6
+    with pytest.raises(ValueError, match="C-contiguous"):
+        t.istft(z[..., ::2], length=T // 2)
+
+
 def test_cupy_arrays(rng):
     cupy = pytest.importorskip("cupy")
     x = rng.standard_normal((2, 20000)).astype(np.float32)
@@ -180,6 +201,10 @@ def test_cupy_arrays(rng):
     assert rel_l2(cupy.asnumpy(z), t.stft(x.astype(np.float64))) <= 1e-6
     y = t.istft(z, length=20000)
     assert rel_l2(cupy.asnumpy(y), x) <= 1e-6
+    # a view with the last two axes swapped (bnf memory read as bfn), in place
+    zb = t.stft(cupy.asarray(x), output_layout="bnf")
+    yv = t.istft(cupy.swapaxes(zb, -1, -2), length=20000)
+    assert rel_l2(cupy.asnumpy(yv), cupy.asnumpy(t.istft(zb, length=20000, input_layout="bnf"))) <= 1e-7
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16", "int16"])

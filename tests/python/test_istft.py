@@ -121,6 +121,35 @@ def test_ranks_and_layouts(rng):
     np.testing.assert_array_equal(y1, y[0, 0])
 
 
+def test_transposed_views_read_in_place(rng):
+    """A spectrum whose last two axes are swapped in memory (torch.stft's
+    output is a [B, F, N] view of [B, N, F] memory) is read as it lies: the
+    same result as the contiguous array of the other layout; other strided
+    arrays are refused with a message naming the strides."""
+    torch = reference("torch")
+    t = spectro.SpectralTransform(1024, 256)
+    x = rng.standard_normal((2, 30000))
+    z_bnf = t.stft(x, output_layout="bnf")
+    view = np.swapaxes(z_bnf, -1, -2)  # [B, F, N], not C-contiguous
+    assert not view.flags.c_contiguous
+    np.testing.assert_array_equal(t.istft(view, length=30000), t.istft(z_bnf, length=30000, input_layout="bnf"))
+    np.testing.assert_allclose(t.istft(view, length=30000), t.istft(np.ascontiguousarray(view), length=30000),
+                               rtol=0, atol=1e-12)
+    # torch.stft's own output (a CPU tensor), against torch.istft
+    w = torch.hann_window(1024, dtype=torch.float64)
+    zt = torch.stft(torch.from_numpy(x), 1024, 256, window=w, return_complex=True)
+    assert not zt.is_contiguous()
+    ours = t.istft(zt, length=30000)
+    assert isinstance(ours, torch.Tensor)
+    ref = torch.istft(zt, 1024, 256, window=w, length=30000)
+    assert rel_l2(ours.numpy(), ref.numpy()) <= 1e-12
+    compiled = t.get_compiled_istft(length=30000)
+    np.testing.assert_array_equal(compiled(view), t.istft(view, length=30000))
+    np.testing.assert_array_equal(compiled(np.ascontiguousarray(view)), t.istft(np.ascontiguousarray(view), length=30000))
+    with pytest.raises(ValueError, match="C-contiguous"):
+        t.istft(view[..., ::2], length=10000)
+
+
 def test_minimal_tail_needs_length(rng):
     t = spectro.SpectralTransform(2048, 441, center_pad_mode="constant", center_tail_pad="minimal")
     x = rng.standard_normal(20000).astype(np.float32)
