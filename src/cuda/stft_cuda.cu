@@ -247,7 +247,11 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
     launch_by_size(g.h, [&](auto size) {
       constexpr int H = decltype(size)::value;
       launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
-        auto kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, decltype(bnf)::value>;
+        constexpr bool BNF = decltype(bnf)::value;
+        auto kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, BNF>;
+        if constexpr (H == 1024 && !BNF)
+          if (stft_untangle_in_smem(H, BNF, n_frames, out))
+            kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, false, false>;
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
           kernel<<<dim3(blocks, (unsigned)batch), forward_threads(H), smem, s>>>((const T *)signal, (float2 *)out, g,

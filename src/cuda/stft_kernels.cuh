@@ -41,9 +41,20 @@ __device__ __forceinline__ void store_bfn_rows(float2 *__restrict__ o, const stf
 // FFT's last pass, reg_last_pass_real) rather than through shared memory:
 // for bnf output, and for bfn at n_fft >= 2048.  On an H200 that was 7-11%
 // faster there; for bfn at n_fft 1024 it was 2-3% slower (it needs more
-// registers, hence fewer blocks per multiprocessor).
+// registers, hence fewer blocks per multiprocessor).  At n_fft 2048 bfn the
+// launch picks the shared-memory untangle instead when the rows start on
+// 32-byte sectors (stft_untangle_in_smem).
 __host__ __device__ constexpr bool untangle_in_registers(int h, bool bnf) {
   return reg_fft_size(h) && (bnf || h >= 1024);
+}
+// Whether an n_fft 2048 [bins][frames] STFT writing n_frames frames per row
+// to out takes the shared-memory untangle (stft_forward_kernel's RU =
+// false): when every row starts on a 32-byte sector (n_frames a multiple of
+// 4, out aligned).  H100, graph replay, same calls: 864 frames 89.1 -> 82.7
+// and 89.5 -> 82.8 us; with unaligned rows (862 frames) it was slower,
+// 109.6 -> 113.3 (bench/results/experiments, variants-11d / 11e).
+static inline bool stft_untangle_in_smem(int h, bool bnf, int64_t n_frames, const void *out) {
+  return h == 1024 && !bnf && n_frames % 4 == 0 && (uintptr_t)out % 32 == 0;
 }
 // Blocks per multiprocessor the STFT kernel's registers are capped for.
 __host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
@@ -58,8 +69,9 @@ __host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
 // H > 0: h = H, a power of two, and FPB frames per block, known at compile
 // time (index arithmetic becomes shifts); H = 0: any h, g.fpb frames.
 // Register-FFT sizes: forward_threads(H) threads per block (else THREADS).
-// BNF: [frames][bins] output, else [bins][frames].
-template <int H, int FPB, class T, bool BNF>
+// BNF: [frames][bins] output, else [bins][frames].  RU: untangle in
+// registers (default untangle_in_registers; false: through shared memory).
+template <int H, int FPB, class T, bool BNF, bool RU = untangle_in_registers(H, BNF)>
 __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF))
     stft_forward_kernel(const T *__restrict__ signal, float2 *__restrict__ out, stft_geometry g, pass_table pt,
                         const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
@@ -73,7 +85,8 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
   const int F = h + 1;
   float2 *o = out + batch_item * (int64_t)F * g.n_frames;
   const int cnt = (int)min((int64_t)fpb, g.n_frames - t0);
-  if constexpr (untangle_in_registers(H, BNF)) {
+  static_assert(!RU || untangle_in_registers(H, BNF), "the register untangle's sizes and layouts");
+  if constexpr (RU) {
     // the real spectrum untangled in registers by the FFT's last pass: bnf
     // rows go straight to memory, bfn through shared memory (rows of fpb
     // frames per bin)

@@ -13,8 +13,10 @@
 
 #include <cstdio>
 
-// center: 0 none, 1 reflect, 2 constant (both symmetric: frames = 1 + T / hop)
-template <int H, bool BNF> static int check(int center, int64_t T) {
+// center: 0 none, 1 reflect, 2 constant (both symmetric: frames = 1 + T / hop).
+// RU: the kernel's untangle in registers (false: through shared memory, the
+// launch's choice for n_fft 2048 bfn with sector-aligned rows).
+template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF)> static int check(int center, int64_t T) {
   constexpr int FPB = forward_frames_per_block(H), BT = forward_threads(H);
   const int n = 2 * H, hop = n / 4, F = H + 1, batch = 2;
   const int64_t N = center ? 1 + T / hop : 1 + (T - n) / hop;
@@ -30,7 +32,7 @@ template <int H, bool BNF> static int check(int center, int64_t T) {
   const size_t smem = sizeof(float2) * 2 * FPB * padded_frame(H, FPB);
   pass_table pt{};
   launch((unsigned)((N + FPB - 1) / FPB), batch, BT, smem, [&] {
-    stft_forward_kernel<H, FPB, float, BNF>(x.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data());
+    stft_forward_kernel<H, FPB, float, BNF, RU>(x.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data());
   });
   double err = 0, norm = 0;
   for (int b = 0; b < batch; ++b)
@@ -54,8 +56,9 @@ template <int H, bool BNF> static int check(int center, int64_t T) {
     }
   const double e = std::sqrt(err / norm);
   const bool ok = e <= 1e-6;
-  printf("%s n_fft %d %s center=%s T=%lld (%lld frames): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n, BNF ? "bnf" : "bfn",
-         center == 0 ? "none" : center == 1 ? "reflect" : "constant", (long long)T, (long long)N, e);
+  printf("%s n_fft %d %s center=%s T=%lld (%lld frames%s): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n,
+         BNF ? "bnf" : "bfn", center == 0 ? "none" : center == 1 ? "reflect" : "constant", (long long)T, (long long)N,
+         RU == untangle_in_registers(H, BNF) ? "" : ", untangle in shared memory", e);
   return ok ? 0 : 1;
 }
 
@@ -69,6 +72,7 @@ int main() {
     bad += check<512, true>(c, 5 * 1024 + 2 * odd(rng) + 1);
     bad += check<1024, false>(c, 4 * 2048 + 2 * odd(rng) + 1);
     bad += check<1024, true>(c, 3 * 2048 + 2 * odd(rng));
+    bad += check<1024, false, false>(c, 4 * 2048 + 2 * odd(rng)); // (n_fft 2048 bfn, aligned rows' choice)
   }
   // n_fft 400: the P10 register FFT (radix 10 10 2), 12 frames per block
   for (int c = 0; c < 3; ++c) {
