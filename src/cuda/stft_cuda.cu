@@ -249,8 +249,8 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
       launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
         constexpr bool BNF = decltype(bnf)::value;
         auto kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, BNF>;
-        if constexpr (H == 1024 && !BNF)
-          if (stft_untangle_in_smem(H, BNF, n_frames, out))
+        if constexpr (H == 1024 && !BNF) // (n_fft 2048: the shared-memory untangle where rows are aligned)
+          if (bfn_rows_aligned(n_frames, out))
             kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, false, false>;
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
@@ -295,11 +295,11 @@ static int describe_tiles(istft_geometry &g, spec_tiles &t, const void *spec, bo
   memset(&t, 0, sizeof t);
   if (!SPECTRO_ISTFT_TILES || bnf || !g.quarter || g.h > 1024 || g.n_frames % 2 != 0 || (uintptr_t)spec % 16 != 0)
     return 0;
-  const int fpb = g.fpb, bins = g.bins, box = spec_tile_box_bins(bins, fpb), loads = (bins + box - 1) / box;
-  const int bytes = spec_tile_bytes(fpb, box, loads);
-  const size_t smem = (size_t)istft_tile_offset(g.h, fpb) + (size_t)bytes + sizeof(uint64_t);
+  const int fpb = g.fpb, bins = g.bins, box = spec_tile_box_bins(bins, fpb), loads = spec_tile_loads(bins, box);
+  istft_geometry tiled = g;
+  tiled.tile_bytes = spec_tile_bytes(fpb, box, loads);
   const int per_sm = 1024 / inverse_threads(g.h);
-  if ((size_t)per_sm * (smem + 1024) > (size_t)sm_smem) return 0; // (1 KB: the system's share per block)
+  if ((size_t)per_sm * (istft_smem_bytes(tiled) + 1024) > (size_t)sm_smem) return 0; // (1 KB: the system's per block)
   PFN_cuTensorMapEncodeTiled_v12000 encode = tensor_map_encoder();
   if (encode == NULL) return 0;
   const cuuint64_t dims[3] = {(cuuint64_t)g.n_frames, (cuuint64_t)bins, (cuuint64_t)batch};
@@ -315,7 +315,7 @@ static int describe_tiles(istft_geometry &g, spec_tiles &t, const void *spec, bo
   t.bins = bins;
   t.box_bins = box;
   t.loads = loads;
-  g.tile_bytes = bytes;
+  g.tile_bytes = tiled.tile_bytes;
   return 1;
 }
 

@@ -43,18 +43,18 @@ __device__ __forceinline__ void store_bfn_rows(float2 *__restrict__ o, const stf
 // faster there; for bfn at n_fft 1024 it was 2-3% slower (it needs more
 // registers, hence fewer blocks per multiprocessor).  At n_fft 2048 bfn the
 // launch picks the shared-memory untangle instead when the rows start on
-// 32-byte sectors (stft_untangle_in_smem).
+// 32-byte sectors (bfn_rows_aligned).
 __host__ __device__ constexpr bool untangle_in_registers(int h, bool bnf) {
   return reg_fft_size(h) && (bnf || h >= 1024);
 }
-// Whether an n_fft 2048 [bins][frames] STFT writing n_frames frames per row
-// to out takes the shared-memory untangle (stft_forward_kernel's RU =
-// false): when every row starts on a 32-byte sector (n_frames a multiple of
-// 4, out aligned).  H100, graph replay, same calls: 864 frames 89.1 -> 82.7
-// and 89.5 -> 82.8 us; with unaligned rows (862 frames) it was slower,
-// 109.6 -> 113.3 (bench/results/experiments, variants-11d / 11e).
-static inline bool stft_untangle_in_smem(int h, bool bnf, int64_t n_frames, const void *out) {
-  return h == 1024 && !bnf && n_frames % 4 == 0 && (uintptr_t)out % 32 == 0;
+// Whether every row of a [bins][frames] spectrum of n_frames frames at out
+// starts on a 32-byte sector (4 frames).  The n_fft 2048 STFT then takes
+// the shared-memory untangle (stft_forward_kernel's RU = false).  H100, graph
+// replay, same calls: 864 frames 89.1 -> 82.7 and 89.5 -> 82.8 us; with
+// unaligned rows (862 frames) it was slower, 109.6 -> 113.3
+// (bench/results/experiments, variants-11d / 11e).
+static inline bool bfn_rows_aligned(int64_t n_frames, const void *out) {
+  return n_frames % 4 == 0 && (uintptr_t)out % 32 == 0;
 }
 // Blocks per multiprocessor the STFT kernel's registers are capped for.
 __host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
@@ -248,6 +248,8 @@ __host__ __device__ constexpr int spec_tile_box_bins(int bins, int fpb) {
   const int loads = (bins + 255) / 256, per = (bins + loads - 1) / loads, q = fpb * 8 >= 128 ? 1 : 128 / (fpb * 8);
   return (per + q - 1) / q * q;
 }
+// Boxes (copies) per tile.
+__host__ __device__ constexpr int spec_tile_loads(int bins, int box_bins) { return (bins + box_bins - 1) / box_bins; }
 
 __device__ __forceinline__ unsigned smem_addr(const void *p) {
 #if defined(__CUDA_ARCH__)

@@ -47,7 +47,7 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
     t.n_frames = n_frames;
     t.bins = F;
     t.box_bins = spec_tile_box_bins(F, FPB);
-    t.loads = (F + t.box_bins - 1) / t.box_bins;
+    t.loads = spec_tile_loads(F, t.box_bins);
     g.tile_bytes = spec_tile_bytes(FPB, t.box_bins, t.loads);
   }
   if (tiles && !g.tile_bytes) {
