@@ -8,8 +8,10 @@ Per row: eager calls (a loop of calls between two events, divided), and
 graph replay (both captured in a CUDA graph; torch.istft cannot be captured:
 its window check syncs with the host).  The HBM floor is (input + output
 bytes) / the device-to-device copy bandwidth measured in the same run.
-The iSTFT is timed on spectro's own [B, F, N] spectrum and ("same input")
-on torch.stft's output, the tensor torch.istft gets (a transposed view,
+spectro's STFT result is, like torch.stft's, a [B, F, N] view of [B, N, F]
+memory; "contig" times contiguous=True ([B, F, N] memory) alongside.  The
+iSTFT is timed on spectro's own spectrum and ("same input") on
+torch.stft's output, the tensor torch.istft gets (both transposed views,
 read in place).  Prints a table last; writes JSON."""
 import argparse
 import json
@@ -112,6 +114,7 @@ def main():
         r = {"config": f"B{b} T{t // 1000}k n{n}", "iters": iters, "rel_l2_vs_torch": err}
         r["torch_stft"] = time_loop(lambda: torch.stft(x, n, hop, window=w, return_complex=True), iters)
         r["spectro_stft"] = time_loop(lambda: tr.stft(x), iters)
+        r["spectro_stft_contiguous"] = time_loop(lambda: tr.stft(x, contiguous=True), iters)
         r["torch_istft"] = time_loop(lambda: torch.istft(z_t, n, hop, window=w, length=t), iters)
         r["spectro_istft"] = time_loop(lambda: tr.istft(z_s, length=t), iters)
         # the same tensor torch.istft gets: torch.stft's output, a [B, F, N] view of [B, N, F] memory, read in place
@@ -130,10 +133,11 @@ def main():
     info = device_info(bw)
     path = write_results(args.out, "cuda", info, rows)
     print(f"\n{info['device']}, torch {info['torch']}, copy {bw / 1e12:.2f} TB/s; ms, medians of CUDA events")
-    print("config           torch.stft spectro  x     graph: torch spectro floor  x-floor | torch.istft spectro  x"
-          "    | same input: spectro  x")
+    print("config           torch.stft spectro  x     contig | graph: torch spectro floor  x-floor | torch.istft spectro"
+          "  x    | same input: spectro  x")
     for r in rows:
         print(f"{r['config']:<16} {r['torch_stft']:9.4f} {r['spectro_stft']:8.4f} {r['stft_speedup']:5.2f} "
+              f"{r['spectro_stft_contiguous']:7.4f} |"
               f"       {r['torch_stft_graph']:7.4f} {r['spectro_stft_graph']:7.4f} {r['hbm_floor_stft']:6.4f} "
               f"{r['stft_over_floor_graph']:5.2f} | {r['torch_istft']:10.4f} {r['spectro_istft']:8.4f} "
               f"{r['istft_speedup']:5.2f} |            {r['spectro_istft_same_input']:8.4f} "

@@ -32,6 +32,10 @@ for b, t, n in rows:
         res[key + " stft_bnf_g"] = time_loop(graphed(lambda: tr.stft(x, output_layout="bnf")), it)
         zb = tr.stft(x, output_layout="bnf")
         res[key + " istft_bnf_g"] = time_loop(graphed(lambda: tr.istft(zb, length=t, input_layout="bnf")), it)
+        # [B, F, N] memory (the bfn kernels; the default bfn result is a view of bnf memory)
+        res[key + " stft_bfnc_g"] = time_loop(graphed(lambda: tr.stft(x, contiguous=True)), it)
+        zc = tr.stft(x, contiguous=True)
+        res[key + " istft_bfnc_g"] = time_loop(graphed(lambda: tr.istft(zc, length=t)), it)
 if os.environ.get("QUICK_ONLY") == "stft":
     print("RESULT " + json.dumps({"variant": sys.argv[1], **res}))
     sys.exit(0)

@@ -165,7 +165,7 @@ _CUDA_TYPESTR = {"<f4": "float32", "<f2": "float16", "<i2": "int16", "<c8": "com
 
 
 _NO_GUARD = contextlib.nullcontext()
-_TORCH = None  # (torch, {dtype: name}, current raw stream of a device index), looked up once
+_TORCH = None  # (torch, {dtype: name}, current raw stream of a device index, current device), looked up once
 
 
 def _torch():
@@ -177,8 +177,21 @@ def _torch():
                  torch.int16: "int16", torch.complex64: "complex64"}
         raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)  # (torch's own fast path; public API otherwise)
         stream = raw if raw is not None else (lambda index: torch.cuda.current_stream(index).cuda_stream)
-        _TORCH = (torch, names, stream)
+        device = getattr(torch._C, "_cuda_getDevice", None) or torch.cuda.current_device
+        _TORCH = (torch, names, stream, device)
     return _TORCH
+
+
+def _swapped_strides(shape, strides) -> bool:
+    """Whether strides (in elements) lay shape out as a C-contiguous array
+    with its last two axes swapped (torch.stft's [B, F, N] view of [B, N, F]
+    memory); axes of size 1 may have any stride."""
+    expect = 1
+    for i in (-2, -1) + tuple(range(-3, -len(shape) - 1, -1)):
+        if shape[i] != 1 and strides[i] != expect:
+            return False
+        expect *= shape[i]
+    return True
 
 
 class _CudaArray:
@@ -204,7 +217,7 @@ class _CudaArray:
             a, self._back = _foreign_cuda(a, mod, name)
             mod = type(a).__module__.split(".")[0]
         if mod == "torch":
-            torch, names, raw_stream = _torch()
+            torch, names, raw_stream, current_device = _torch()
             if a.is_conj():  # lazy conj / neg views: materialise before taking the pointer
                 a = a.resolve_conj()
             if a.is_neg():
@@ -214,10 +227,10 @@ class _CudaArray:
             self.shape, self.ptr = tuple(a.shape), a.data_ptr()
             dtype = names.get(a.dtype) or str(a.dtype).replace("torch.", "")
             contiguous = a.is_contiguous()
-            if not contiguous and swapped_ok and a.dim() >= 2 and a.transpose(-1, -2).is_contiguous():
+            if not contiguous and swapped_ok and len(self.shape) >= 2 and _swapped_strides(self.shape, a.stride()):
                 contiguous = self.swapped = True
             self.stream = raw_stream(dev.index)
-            self._guard = dev.index != torch.cuda.current_device()
+            self._guard = dev.index != current_device()
         elif mod == "cupy":
             import cupy
 
@@ -255,14 +268,27 @@ class _CudaArray:
         with self.device:
             return cupy.empty((n,), dtype=cupy.uint8)
 
-    def empty(self, shape, complex_out: bool):
+    def empty(self, shape, complex_out: bool, swapped: bool = False):
+        """A new array of shape on the device; swapped: laid out with its
+        last two axes swapped in memory (a view, as torch.stft returns)."""
         if self.lib == "torch":
             torch = _torch()[0]
-            return torch.empty(shape, dtype=torch.complex64 if complex_out else torch.float32, device=self.device)
+            dtype = torch.complex64 if complex_out else torch.float32
+            if not swapped:
+                return torch.empty(shape, dtype=dtype, device=self.device)
+            strides = [1] * len(shape)
+            strides[-1], step = shape[-2], shape[-2] * shape[-1]
+            for i in range(len(shape) - 3, -1, -1):
+                strides[i] = step
+                step *= shape[i]
+            return torch.empty_strided(shape, strides, dtype=dtype, device=self.device)
         import cupy
 
         with self.device:
-            return cupy.empty(shape, dtype=cupy.complex64 if complex_out else cupy.float32)
+            dtype = cupy.complex64 if complex_out else cupy.float32
+            if not swapped:
+                return cupy.empty(shape, dtype=dtype)
+            return cupy.swapaxes(cupy.empty(shape[:-2] + (shape[-1], shape[-2]), dtype=dtype), -1, -2)
 
     def device_guard(self):
         """Makes the array's device current for the library call (a no-op
@@ -469,7 +495,8 @@ class SpectralTransform:
         tail = (self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)
         return lead + tail, _REAL_DTYPES[x.dtype]
 
-    def stft(self, x: np.ndarray, output_layout: str = "bfn", *, device: Optional[str] = None) -> np.ndarray:
+    def stft(self, x: np.ndarray, output_layout: str = "bfn", *, device: Optional[str] = None,
+             contiguous: bool = False) -> np.ndarray:
         """Forward STFT.  ``x``: [T], [B, T] or [B, C, T], float32 or float64
         (int16 PCM is accepted and scaled by 1/32768).  Returns complex64
         (complex128 for float64) [B, F, N] (``bfn``) or [B, N, F] (``bnf``);
@@ -478,11 +505,17 @@ class SpectralTransform:
         for: it is then moved there (float32) and the result is a CUDA
         tensor; CUDA tensors (torch, cupy, or another DLPack producer such as
         jax; float32, float16, bfloat16, int16) run on their own device and
-        come back as the same kind."""
+        come back as the same kind.
+
+        On CUDA a ``bfn`` result is, like torch.stft's, a [.., F, N] view of
+        [.., N, F] memory (the kernels write frames of consecutive bins, the
+        faster store; :meth:`istft` reads it in place).  ``contiguous=True``
+        asks for [.., F, N] memory instead, written directly (cheaper than
+        ``.contiguous()`` afterwards).  CPU results are always C-contiguous."""
         _check_layout(output_layout, "output_layout")
         x = _to_device(x, device)
         if _is_cuda_array(x):
-            return self._stft_cuda(x, output_layout)
+            return self._stft_cuda(x, output_layout, bool(contiguous))
         x, back = _from_cpu_dlpack(x, "x")
         x = _check_array(x, "x", (1, 2, 3), _REAL_DTYPES, "float32 or float64")
         shape, dtype = self._stft_shape(x, output_layout)
@@ -492,15 +525,18 @@ class SpectralTransform:
 
     __call__ = stft
 
-    def _stft_cuda(self, x, layout: str):
+    def _stft_cuda(self, x, layout: str, contiguous: bool = False):
         a = _CudaArray(x, "x", (1, 2, 3), tuple(_CUDA_SIGNAL))
         T = a.shape[-1]
         n = self._plan.frames(T)
         lead = a.shape[:-1] if len(a.shape) > 1 else (1,)
         batch = math.prod(lead)
-        out = a.empty(lead + ((self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)), True)
+        # bfn as a swapped view of bnf memory (torch / cupy results; another
+        # DLPack producer gets C-contiguous memory, as it may not take strides)
+        memory = "bnf" if layout == "bfn" and not contiguous and a._back is None else layout
+        out = a.empty(lead + ((self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)), True, memory != layout)
         with a.device_guard():
-            self._plan.stft_cuda(a.ptr, _ptr(out), batch, T, layout, a.stream, a.code)
+            self._plan.stft_cuda(a.ptr, _ptr(out), batch, T, memory, a.stream, a.code)
         return a.result(out)
 
     def _istft_cuda(self, z, length, validate, quiet, layout):
@@ -569,19 +605,20 @@ class SpectralTransform:
         return self._plan.natural_length(frames)
 
     # ------------------------------------------------------------ compiled
-    def get_compiled_stft(self, *, output_layout: str = "bfn") -> Callable[[np.ndarray], np.ndarray]:
+    def get_compiled_stft(self, *, output_layout: str = "bfn",
+                          contiguous: bool = False) -> Callable[[np.ndarray], np.ndarray]:
         """A callable for a hot loop with repeating shapes.  numpy input: it
         remembers the output shape of the last input shape and skips the
         Python-side argument handling (the C core still checks every call).
         torch CUDA tensors: one CUDA graph per input shape, replayed on the
         current stream; the result is the graph's output buffer, overwritten
         by the next call of the same shape (``.clone()`` it to keep it).
-        cupy arrays run eagerly."""
+        cupy arrays run eagerly.  ``contiguous`` as in :meth:`stft`."""
         _check_layout(output_layout, "output_layout")
-        key = ("stft", output_layout)
+        key = ("stft", output_layout, bool(contiguous))
         fn = self._compiled.get(key)
         if fn is None:
-            fn = self._compiled[key] = _CompiledSTFT(self, output_layout)
+            fn = self._compiled[key] = _CompiledSTFT(self, output_layout, bool(contiguous))
             record_cache_event("compiled.stft.miss")
         else:
             record_cache_event("compiled.stft.hit")
@@ -618,8 +655,8 @@ class SpectralTransform:
             record_cache_event("compiled.istft.hit")
         return fn
 
-    def stft_compiled(self, x: np.ndarray, *, output_layout: str = "bfn") -> np.ndarray:
-        return self.get_compiled_stft(output_layout=output_layout)(x)
+    def stft_compiled(self, x: np.ndarray, *, output_layout: str = "bfn", contiguous: bool = False) -> np.ndarray:
+        return self.get_compiled_stft(output_layout=output_layout, contiguous=contiguous)(x)
 
     def istft_compiled(self, z: np.ndarray, **kwargs) -> np.ndarray:
         return self.get_compiled_istft(**kwargs)(z)
@@ -713,12 +750,12 @@ class _CompiledSTFT(_GraphBacked):
 
     __slots__ = ("_t", "_layout", "_key", "_shape", "_graphs")
 
-    def __init__(self, transform: SpectralTransform, layout: str) -> None:
+    def __init__(self, transform: SpectralTransform, layout: str, contiguous: bool = False) -> None:
         self._t = transform
         self._layout = layout
         self._key = None
         self._shape = None
-        self._graphs = _CudaGraphs(lambda a: transform._stft_cuda(a, layout))
+        self._graphs = _CudaGraphs(lambda a: transform._stft_cuda(a, layout, contiguous))
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         if (type(x) is np.ndarray and (x.shape, x.dtype) == self._key and x.flags.c_contiguous):

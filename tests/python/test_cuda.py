@@ -24,14 +24,17 @@ FALLBACK_SIZES = [(441, 110), (1323, 441), (882, 220), (6144, 1536), (255, 64), 
 @pytest.mark.parametrize("n_fft,hop", [(512, 128), (400, 160), (1000, 250), (1024, 256), (2048, 512), (4096, 1024),
                                        (64, 16), (2048, 441)] + FALLBACK_SIZES)
 @pytest.mark.parametrize("rule", range(4))
-@pytest.mark.parametrize("layout", ["bfn", "bnf"])
-def test_stft_matches_cpu(rng, n_fft, hop, rule, layout):
+@pytest.mark.parametrize("layout,contiguous", [("bfn", False), ("bfn", True), ("bnf", False)])
+def test_stft_matches_cpu(rng, n_fft, hop, rule, layout, contiguous):
+    # bfn: a view of bnf memory, as torch.stft returns (the bnf kernels);
+    # contiguous=True: bfn memory (the bfn kernels)
     t = spectro.SpectralTransform(n_fft, hop, **RULES[rule])
     x = rng.standard_normal((3, 7 * n_fft + 33)).astype(np.float32)
     ref = t.stft(x.astype(np.float64), output_layout=layout)
-    got = t.stft(torch.from_numpy(x).to(DEV), output_layout=layout)
+    got = t.stft(torch.from_numpy(x).to(DEV), output_layout=layout, contiguous=contiguous)
     assert got.dtype == torch.complex64 and got.device.type == "cuda"
     assert tuple(got.shape) == ref.shape
+    assert (got if layout == "bnf" or contiguous else got.transpose(-1, -2)).is_contiguous()
     assert rel_l2(got.cpu().numpy(), ref) <= 1e-6
 
 
@@ -43,6 +46,8 @@ def test_shapes_and_torch_parity(rng, shape):
     w = torch.hann_window(1024, device=DEV)
     ref = torch.stft(x.reshape(-1, shape[-1]).double(), 1024, 256, window=w.double(), return_complex=True)
     assert rel_l2(z.reshape(ref.shape).cpu().numpy(), ref.cpu().numpy()) <= 1e-6
+    if len(shape) == 2:  # laid out as torch.stft's result: a [B, F, N] view of [B, N, F] memory
+        assert z.stride() == torch.stft(x, 1024, 256, window=w, return_complex=True).stride()
     y = t.istft(z, length=shape[-1])
     assert tuple(y.shape) == tuple(shape) if len(shape) > 1 else (1, shape[0])
     # round trip no worse than torch's own on the same input
@@ -171,6 +176,24 @@ def test_graph_replay_equals_eager():
     assert rel_l2(gz.cpu().numpy(), 2 * eager_z.cpu().numpy()) <= 1e-6
 
 
+@pytest.mark.parametrize("contiguous", [False, True])
+@pytest.mark.parametrize("n_fft,hop,T", [(1024, 256, 160001), (2048, 512, 88200)])
+def test_compiled_bfn_stft_graphs(rng, contiguous, n_fft, hop, T):
+    """get_compiled_stft's graphs give the eager call's values and strides
+    (the bnf-memory view by default, bfn memory with contiguous=True)."""
+    t = spectro.SpectralTransform(n_fft, hop)
+    x = rng.standard_normal((3, T)).astype(np.float32)
+    xd = torch.from_numpy(x).to(DEV)
+    fn = t.get_compiled_stft(contiguous=contiguous)
+    eager = t.stft(xd, contiguous=contiguous)
+    first, again = fn(xd).clone(), fn(xd)  # capture, then replay
+    for got in (first, again):
+        assert torch.equal(got, eager)
+    assert again.stride() == eager.stride() and again.is_contiguous() == contiguous
+    assert rel_l2(again.cpu().numpy(), t.stft(x.astype(np.float64))) <= 1e-6
+    assert t.stft_compiled(xd, contiguous=contiguous).stride() == eager.stride()
+
+
 @pytest.mark.parametrize("n_fft,hop,T", [(1024, 256, 160000), (2048, 512, 99999), (512, 128, 4000), (400, 160, 16000)])
 def test_istft_reads_torch_stft_output_in_place(rng, n_fft, hop, T):
     """torch.stft returns a [B, F, N] view of [B, N, F] memory: the iSTFT reads
@@ -199,6 +222,9 @@ def test_cupy_arrays(rng):
     z = t.stft(cupy.asarray(x))
     assert isinstance(z, cupy.ndarray)
     assert rel_l2(cupy.asnumpy(z), t.stft(x.astype(np.float64))) <= 1e-6
+    assert cupy.swapaxes(z, -1, -2).flags.c_contiguous  # a view of bnf memory, as for torch
+    zc = t.stft(cupy.asarray(x), contiguous=True)
+    assert zc.flags.c_contiguous and rel_l2(cupy.asnumpy(zc), t.stft(x.astype(np.float64))) <= 1e-6
     y = t.istft(z, length=20000)
     assert rel_l2(cupy.asnumpy(y), x) <= 1e-6
     # a view with the last two axes swapped (bnf memory read as bfn), in place
