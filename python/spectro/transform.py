@@ -166,13 +166,15 @@ _CUDA_TYPESTR = {"<f4": "float32", "<f2": "float16", "<i2": "int16", "<c8": "com
 
 _NO_GUARD = contextlib.nullcontext()
 _TORCH = None  # (torch, {dtype: name}, current raw stream of a device index, current device), looked up once
+_TENSOR = None  # torch.Tensor once torch has been seen (the eager fast paths' type test)
 
 
 def _torch():
-    global _TORCH
+    global _TORCH, _TENSOR
     if _TORCH is None:
         import torch
 
+        _TENSOR = torch.Tensor
         names = {torch.float32: "float32", torch.float16: "float16", torch.bfloat16: "bfloat16",
                  torch.int16: "int16", torch.complex64: "complex64"}
         raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)  # (torch's own fast path; public API otherwise)
@@ -474,6 +476,9 @@ class SpectralTransform:
         self._plan.window_into(w)
         self.window = w.astype(np.float32)
         self._compiled: Dict[tuple, Callable] = {}
+        # eager calls on torch CUDA tensors: per call signature, what the
+        # first call's checks worked out (_stft_fast / _istft_fast)
+        self._fast: Dict[tuple, tuple] = {}
 
     def __repr__(self) -> str:
         return (
@@ -512,6 +517,10 @@ class SpectralTransform:
         faster store; :meth:`istft` reads it in place).  ``contiguous=True``
         asks for [.., F, N] memory instead, written directly (cheaper than
         ``.contiguous()`` afterwards).  CPU results are always C-contiguous."""
+        if device is None and type(x) is _TENSOR:
+            out = self._stft_fast(x, output_layout, contiguous)
+            if out is not None:
+                return out
         _check_layout(output_layout, "output_layout")
         x = _to_device(x, device)
         if _is_cuda_array(x):
@@ -537,9 +546,34 @@ class SpectralTransform:
         out = a.empty(lead + ((self.n_freqs, n) if layout == "bfn" else (n, self.n_freqs)), True, memory != layout)
         with a.device_guard():
             self._plan.stft_cuda(a.ptr, _ptr(out), batch, T, memory, a.stream, a.code)
+        if a.lib == "torch" and a.obj is x and a._back is None:  # (the next such call takes _stft_fast)
+            self._remember((x.shape, x.dtype, layout, contiguous), (tuple(out.shape), out.stride(), memory, batch, a.code))
         return a.result(out)
 
+    def _remember(self, key: tuple, entry: tuple) -> None:
+        if len(self._fast) >= 64:
+            self._fast.clear()
+        self._fast[key] = entry
+
+    def _stft_fast(self, x, layout: str, contiguous: bool):
+        """stft() of a torch CUDA tensor whose shape, dtype and arguments an
+        earlier call checked (a contiguous plain tensor on the current
+        device): the few calls left, or None for the general path."""
+        entry = self._fast.get((x.shape, x.dtype, layout, contiguous))
+        if entry is None or not x.is_cuda or not x.is_contiguous() or x.is_neg():
+            return None
+        torch, _, raw_stream, current_device = _TORCH
+        dev = x.device
+        if dev.index != current_device():
+            return None
+        shape, strides, memory, batch, code = entry
+        out = torch.empty_strided(shape, strides, dtype=torch.complex64, device=dev)
+        self._plan.stft_cuda(x.data_ptr(), out.data_ptr(), batch, x.shape[-1], memory,
+                             raw_stream(dev.index), code)
+        return out
+
     def _istft_cuda(self, z, length, validate, quiet, layout):
+        length_arg = length
         a = _CudaArray(z, "z", (2, 3, 4), ("complex64",), swapped_ok=True)
         bins, frames = (a.shape[-2], a.shape[-1]) if layout == "bfn" else (a.shape[-1], a.shape[-2])
         if bins != self.n_freqs:
@@ -553,7 +587,28 @@ class SpectralTransform:
         memory = layout if not a.swapped else _OTHER_LAYOUT[layout]  # (a transposed view: the other layout's memory)
         with a.device_guard():
             self._plan.istft_cuda(a.ptr, _ptr(out), batch, frames, memory, length, validate, quiet, a.stream)
+        if a.lib == "torch" and a.obj is z and a._back is None:  # (the next such call takes _istft_fast)
+            self._remember((z.shape, a.swapped and z.stride(), layout, length_arg, validate, quiet),
+                           (tuple(out.shape), memory, batch, frames, length))
         return a.result(out)
+
+    def _istft_fast(self, z, length, validate: bool, quiet: bool, layout: str):
+        """istft() of a torch CUDA tensor as _stft_fast: complex64, C-contiguous
+        or with its last two axes swapped in memory, as an earlier call saw."""
+        if not z.is_cuda or z.dtype is not _TORCH[0].complex64 or z.is_conj() or z.is_neg():
+            return None
+        entry = self._fast.get((z.shape, not z.is_contiguous() and z.stride(), layout, length, validate, quiet))
+        if entry is None:
+            return None
+        torch, _, raw_stream, current_device = _TORCH
+        dev = z.device
+        if dev.index != current_device():
+            return None
+        shape, memory, batch, frames, n = entry
+        out = torch.empty(shape, dtype=torch.float32, device=dev)
+        self._plan.istft_cuda(z.data_ptr(), out.data_ptr(), batch, frames, memory, n, validate, quiet,
+                              raw_stream(dev.index))
+        return out
 
     # ------------------------------------------------------------ iSTFT
     def istft(
@@ -586,6 +641,10 @@ class SpectralTransform:
             raise ValueError(f"long_mode_strategy must be one of {LONG_MODE_STRATEGIES} (got {long_mode_strategy!r})")
         if backend_policy not in ISTFT_BACKEND_POLICIES:
             raise ValueError(f"backend_policy must be one of {ISTFT_BACKEND_POLICIES[1:]} or None (got {backend_policy!r})")
+        if device is None and type(z) is _TENSOR:
+            out = self._istft_fast(z, length, bool(validate or torch_like), safety == "off", input_layout)
+            if out is not None:
+                return out
         z = _to_device(z, device, complex_in=True)
         if _is_cuda_array(z):
             return self._istft_cuda(z, length, bool(validate or torch_like), safety == "off", input_layout)

@@ -176,6 +176,35 @@ def test_graph_replay_equals_eager():
     assert rel_l2(gz.cpu().numpy(), 2 * eager_z.cpu().numpy()) <= 1e-6
 
 
+def test_repeated_eager_calls(rng):
+    """A call signature seen before takes the eager fast path (the first
+    call's checks, cached): the same results and strides, and a tensor of
+    that shape that needs other handling still gets it."""
+    t = spectro.SpectralTransform(1024, 256)
+    x = torch.from_numpy(rng.standard_normal((2, 30000)).astype(np.float32)).to(DEV)
+    z1, z2 = t.stft(x), t.stft(x)
+    assert t._fast and torch.equal(z1, z2) and z1.stride() == z2.stride()
+    assert rel_l2(z2.cpu().numpy(), t.stft(x.cpu().numpy().astype(np.float64))) <= 1e-6
+    c1, c2 = t.stft(x, contiguous=True), t.stft(x, contiguous=True)
+    assert c2.is_contiguous() and torch.equal(c1, c2) and torch.equal(c2, z2)
+    with pytest.raises(ValueError, match="contiguous"):
+        t.stft(torch.randn(30000, 2, device=DEV).t())
+    with pytest.raises(TypeError, match="float32"):
+        t.stft(x.double())
+    with pytest.raises(ValueError, match="output_layout"):
+        t.stft(x, output_layout="fnb")
+    y1, y2 = t.istft(z1, length=30000), t.istft(z2, length=30000)
+    assert torch.equal(y1, y2) and rel_l2(y2.cpu().numpy(), x.cpu().numpy()) <= 1e-6
+    assert torch.equal(t.istft(c2, length=30000), t.istft(c1, length=30000))
+    assert rel_l2(t.istft(c2, length=30000).cpu().numpy(), y2.cpu().numpy()) <= 1e-6
+    # a lazily conjugated view of a seen shape and strides is resolved, as on a first call
+    zc = z2.conj()
+    assert torch.equal(t.istft(zc, length=30000), t.istft(zc.resolve_conj(), length=30000))
+    with pytest.raises(ValueError, match="C-contiguous"):
+        t.istft(z2[..., ::2], length=15000)
+    assert tuple(t.istft(z2).shape) == tuple(t.istft(z1).shape)  # natural length, twice
+
+
 @pytest.mark.parametrize("contiguous", [False, True])
 @pytest.mark.parametrize("n_fft,hop,T", [(1024, 256, 160001), (2048, 512, 88200)])
 def test_compiled_bfn_stft_graphs(rng, contiguous, n_fft, hop, T):
