@@ -9,17 +9,17 @@ for n in (512, 1024, 2048, 4096, 400):
         for center in (True, False):
             tr = spectro.SpectralTransform(n, n // 4, center=center)
             x = torch.randn(3, T, device="cuda")
-            for lay in ("bfn", "bnf"):
-                z = tr.stft(x, output_layout=lay)
+            for lay, c in (("bfn", False), ("bfn", True), ("bnf", False)):  # (bfn: a view of bnf memory)
+                z = tr.stft(x, output_layout=lay, contiguous=c)
                 y = tr.istft(z, length=T, input_layout=lay)
 # calls large enough for the iSTFT blocks that own their frames (edges added atomically)
 for n, hop, T in ((512, 128, 77777), (1024, 256, 160001), (2048, 441, 300000), (4096, 1024, 620001)):
     for center in (True, False):
         tr = spectro.SpectralTransform(n, hop, center=center)
         x = torch.randn(8, T, device="cuda")
-        for lay in ("bfn", "bnf"):  # (even lengths: the quarter-hop kernel at hop = n_fft / 4)
+        for lay, c in (("bfn", True), ("bnf", False)):  # (even lengths: the quarter-hop kernel at hop = n_fft / 4)
             for L in (T + 99, T, T - 3001):
-                tr.istft(tr.stft(x, output_layout=lay), length=L, input_layout=lay)
+                tr.istft(tr.stft(x, output_layout=lay, contiguous=c), length=L, input_layout=lay)
 for n, hop in ((2048, 240), (1024, 256), (512, 160)):
     m = spectro.MelSpectrogramTransform(sample_rate=24000, n_fft=n, hop_length=hop, n_mels=64, top_db=80.0)
     m(torch.randn(2, 30011, device="cuda"))
