@@ -13,7 +13,8 @@ for n in (512, 1024, 2048, 4096, 400):
                 z = tr.stft(x, output_layout=lay, contiguous=c)
                 y = tr.istft(z, length=T, input_layout=lay)
 # calls large enough for the iSTFT blocks that own their frames (edges added atomically)
-for n, hop, T in ((512, 128, 77777), (1024, 256, 160001), (2048, 441, 300000), (4096, 1024, 620001)):
+for n, hop, T in ((512, 128, 77777), (1024, 256, 160001), (2048, 441, 300000), (2048, 512, 300001),
+                  (4096, 1024, 620001)):
     for center in (True, False):
         tr = spectro.SpectralTransform(n, hop, center=center)
         x = torch.randn(8, T, device="cuda")

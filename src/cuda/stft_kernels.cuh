@@ -729,9 +729,17 @@ static inline size_t istft_smem_bytes(const istft_geometry &g) {
          sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span);
 }
 
-// Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round).
+// Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round);
+// SPECTRO_ISTFT_ROUNDS_2048 at n_fft 2048 with hop n_fft / 4 (the quarter-hop
+// kernel).  H100, graph replay, same call (bench/results/experiments,
+// variants-12c): 3 rounds at n_fft 2048 (B16 T441k) 105.7 -> 100.7 us; at
+// n_fft 1024 within 1% on the large rows, +8% at B8 T160k; 1 round slower
+// everywhere.
 #ifndef SPECTRO_ISTFT_ROUNDS
 #define SPECTRO_ISTFT_ROUNDS 2
+#endif
+#ifndef SPECTRO_ISTFT_ROUNDS_2048
+#define SPECTRO_ISTFT_ROUNDS_2048 3
 #endif
 
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
@@ -761,7 +769,8 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   const int min_rounds = need <= fpb_own ? 1 : (need + fpb_own - 1) / fpb_own;
   auto own_blocks = [&](int r) { return batch * ((n_frames + (int64_t)r * fpb_own - 1) / ((int64_t)r * fpb_own)); };
   if (static_frames(g.h) && g.hop <= g.n && own_blocks(min_rounds) >= 2 * sms) {
-    int rounds = SPECTRO_ISTFT_ROUNDS < min_rounds ? min_rounds : SPECTRO_ISTFT_ROUNDS;
+    const int want = g.h == 1024 && 4 * g.hop == g.n ? SPECTRO_ISTFT_ROUNDS_2048 : SPECTRO_ISTFT_ROUNDS;
+    int rounds = want < min_rounds ? min_rounds : want;
     while (rounds > min_rounds && own_blocks(rounds) < 2 * sms) --rounds;
     g.own = 1;
     g.fpb = fpb_own;
