@@ -542,12 +542,69 @@ __device__ __forceinline__ float2 untangle_pair(float2 za, float2 zb, float2 w) 
 // in registers: bin(k, X_k) for every bin k = 0 .. H of the frame, once.
 // Thread j (< NS / G) takes G = max(REG_P / R, 2) butterflies: {j, NS - j}
 // (and {NS/2 - j, NS/2 + j} when G = 4); thread 0 the self-paired 0 and
-// NS/2 (and NS/4, 3 NS/4).  With REG_P / R = 1 half the threads idle.
+// NS/2 (and NS/4, 3 NS/4).  With REG_P / R = 1 half the threads idle, but
+// see reg_last_pass_real_shfl.
+//
+// Where that would idle half the threads (radix REG_P after NS = 64 points:
+// h = 512, n_fft 1024; SPECTRO_LAST_PASS_SHFL) every thread takes one
+// butterfly b instead, placed so that its partner NS - b is in the same
+// warp (warp 0: 0..15, 32, 49..63; warp 1: 16..31, 33..48), gets the
+// partner's outputs by shuffles and untangles its own R bins b + NS r (b =
+// 0 also bin H, b = 0 and NS / 2 pair with themselves).
+#ifndef SPECTRO_LAST_PASS_SHFL
+#define SPECTRO_LAST_PASS_SHFL 1
+#endif
+template <int H, int NS, class Bin>
+__device__ __forceinline__ void reg_last_pass_real_shfl(const float2 *src, int j, const float2 *__restrict__ tw,
+                                                        const float2 *__restrict__ rtw, Bin &bin) {
+  constexpr int R = H / NS;
+  static_assert(NS == 64 && H / REG_P == NS, "one butterfly per thread, frames of two warps");
+  const int l = j & 31;
+  int b, p; // butterfly, partner's lane
+  if (j < 32) {
+    b = l < 16 ? l : l == 16 ? NS / 2 : NS / 2 + l;
+    p = (32 - l) & 31;
+  } else {
+    b = l < 16 ? 16 + l : NS - l;
+    p = l ^ 16;
+  }
+  float2 P[R], Pn[R];
+#pragma unroll
+  for (int r = 0; r < R; ++r) P[r] = src[PADH<H>(b + r * NS)];
+  reg_twiddle<H, NS, R>(P, b, tw, -1.f);
+  butterfly<R>(P, -1.f);
+#pragma unroll
+  for (int r = 0; r < R; ++r)
+    Pn[r] = make_float2(__shfl_sync(0xffffffffu, P[r].x, p), __shfl_sync(0xffffffffu, P[r].y, p));
+  if (b == 0) { // Z_{H - NS r} is output R - r of butterfly 0
+    const float2 z0 = P[0];
+    bin(0, make_float2(z0.x + z0.y, 0.f));
+    bin(H, make_float2(z0.x - z0.y, 0.f));
+#pragma unroll
+    for (int r = 1; r < R; ++r) bin(NS * r, untangle_pair(P[r], P[R - r], __ldg(&rtw[NS * r])));
+    return;
+  }
+  // Z_{H - k} for k = b + NS r is output R - 1 - r of butterfly NS - b (b = NS / 2: its own)
+  if (b == NS / 2) {
+#pragma unroll
+    for (int r = 0; r < R; ++r) Pn[r] = P[r];
+  }
+#pragma unroll
+  for (int r = 0; r < R; ++r) {
+    const int k = b + NS * r;
+    bin(k, untangle_pair(P[r], Pn[R - 1 - r], __ldg(&rtw[k])));
+  }
+}
+
 template <int H, int NS, class Bin>
 __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, const float2 *__restrict__ tw,
                                                    const float2 *__restrict__ rtw, Bin &bin) {
   constexpr int R = H / NS, Q = REG_P / R, G = Q < 2 ? 2 : Q, A = NS / G;
   static_assert(R >= 2 && R * NS == H && (G == 2 || G == 4), "last-pass grouping");
+  if constexpr (SPECTRO_LAST_PASS_SHFL && Q == 1 && NS == 64 && H / REG_P == NS) {
+    reg_last_pass_real_shfl<H, NS>(src, j, tw, rtw, bin);
+    return;
+  }
   if (j >= A) return;
   int bs[G];
   bs[0] = j;

@@ -60,6 +60,10 @@ inline float __shfl_xor_sync(unsigned, float v, int lane_mask) {
   emu_warp_barriers[t >> 5]->arrive_and_wait();
   return r;
 }
+inline float __shfl_sync(unsigned, float v, int src_lane) { // (as __shfl_xor_sync: lane src_lane's v)
+  const unsigned t = threadIdx.x;
+  return __shfl_xor_sync(0xffffffffu, v, (int)((t & 31u) ^ ((unsigned)src_lane & 31u)));
+}
 inline unsigned atomicMax(unsigned *a, unsigned v) {
   std::atomic_ref<unsigned> r(*a);
   unsigned old = r.load();
