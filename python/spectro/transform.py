@@ -184,6 +184,15 @@ def _torch():
     return _TORCH
 
 
+def _current_device_stream(t):
+    """(device, current raw stream) of a torch CUDA tensor on the current
+    device; stream None on another device (the eager fast paths then take
+    the general path, which switches devices)."""
+    _, _, raw_stream, current_device = _TORCH
+    dev = t.device
+    return dev, raw_stream(dev.index) if dev.index == current_device() else None
+
+
 def _swapped_strides(shape, strides) -> bool:
     """Whether strides (in elements) lay shape out as a C-contiguous array
     with its last two axes swapped (torch.stft's [B, F, N] view of [B, N, F]
@@ -562,14 +571,12 @@ class SpectralTransform:
         entry = self._fast.get((x.shape, x.dtype, layout, contiguous))
         if entry is None or not x.is_cuda or not x.is_contiguous() or x.is_neg():
             return None
-        torch, _, raw_stream, current_device = _TORCH
-        dev = x.device
-        if dev.index != current_device():
+        dev, stream = _current_device_stream(x)
+        if stream is None:
             return None
         shape, strides, memory, batch, code = entry
-        out = torch.empty_strided(shape, strides, dtype=torch.complex64, device=dev)
-        self._plan.stft_cuda(x.data_ptr(), out.data_ptr(), batch, x.shape[-1], memory,
-                             raw_stream(dev.index), code)
+        out = _TORCH[0].empty_strided(shape, strides, dtype=_TORCH[0].complex64, device=dev)
+        self._plan.stft_cuda(x.data_ptr(), out.data_ptr(), batch, x.shape[-1], memory, stream, code)
         return out
 
     def _istft_cuda(self, z, length, validate, quiet, layout):
@@ -588,7 +595,7 @@ class SpectralTransform:
         with a.device_guard():
             self._plan.istft_cuda(a.ptr, _ptr(out), batch, frames, memory, length, validate, quiet, a.stream)
         if a.lib == "torch" and a.obj is z and a._back is None:  # (the next such call takes _istft_fast)
-            self._remember((z.shape, a.swapped and z.stride(), layout, length_arg, validate, quiet),
+            self._remember((z.shape, not z.is_contiguous() and z.stride(), layout, length_arg, validate, quiet),
                            (tuple(out.shape), memory, batch, frames, length))
         return a.result(out)
 
@@ -600,14 +607,12 @@ class SpectralTransform:
         entry = self._fast.get((z.shape, not z.is_contiguous() and z.stride(), layout, length, validate, quiet))
         if entry is None:
             return None
-        torch, _, raw_stream, current_device = _TORCH
-        dev = z.device
-        if dev.index != current_device():
+        dev, stream = _current_device_stream(z)
+        if stream is None:
             return None
         shape, memory, batch, frames, n = entry
-        out = torch.empty(shape, dtype=torch.float32, device=dev)
-        self._plan.istft_cuda(z.data_ptr(), out.data_ptr(), batch, frames, memory, n, validate, quiet,
-                              raw_stream(dev.index))
+        out = _TORCH[0].empty(shape, dtype=_TORCH[0].float32, device=dev)
+        self._plan.istft_cuda(z.data_ptr(), out.data_ptr(), batch, frames, memory, n, validate, quiet, stream)
         return out
 
     # ------------------------------------------------------------ iSTFT

@@ -584,11 +584,8 @@ __device__ __forceinline__ void reg_last_pass_real_shfl(const float2 *src, int j
     for (int r = 1; r < R; ++r) bin(NS * r, untangle_pair(P[r], P[R - r], __ldg(&rtw[NS * r])));
     return;
   }
-  // Z_{H - k} for k = b + NS r is output R - 1 - r of butterfly NS - b (b = NS / 2: its own)
-  if (b == NS / 2) {
-#pragma unroll
-    for (int r = 0; r < R; ++r) Pn[r] = P[r];
-  }
+  // Z_{H - k} for k = b + NS r is output R - 1 - r of butterfly NS - b (b = NS / 2, lane 16 of
+  // warp 0, is its own partner lane: Pn = P)
 #pragma unroll
   for (int r = 0; r < R; ++r) {
     const int k = b + NS * r;
