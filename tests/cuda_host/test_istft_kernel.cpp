@@ -142,6 +142,11 @@ int main() {
   bad += check<512, true>(256, false, 60 + d(rng), 2 * d(rng), 2);
   bad += check<512, false>(256, true, 9 * 8 + 1, 0, 2); // (a last block of one frame)
   bad += check<1024, true>(512, true, 6 * 4 + 2, 0, 1); // (two frames)
+  // [frames][bins] quarter-hop at the other register sizes, n_fft 512 to 4096
+  bad += check<256, true>(128, true, 60 + d(rng), 0, 4);
+  bad += check<1024, true>(512, true, 40 + d(rng), -(2 * d(rng) + 512), 2);
+  bad += check<1024, true>(512, false, 9 * 8 + 1, 2 * d(rng), 2); // (a last block of one frame)
+  bad += check<2048, true>(1024, true, 30 + d(rng), 0, 2);
   // the same reading its rounds as tiles ([bins][frames] spectra): frames
   // past the spectrum's end zero in the last tile, lengths past and short
   bad += check<512, false>(256, true, 60 + d(rng), 2 * d(rng), 2, true);
