@@ -339,8 +339,38 @@ template <int P> __host__ __device__ constexpr int points_tw_offset(int h, int n
     if (n > 1) off += n * tw_row(points_radix<P>(h / n));
   return off;
 }
-// The table for h points (points_tw_offset(h, h) values, computed in
-// double): the row of pass (ns, R), butterfly m at [m tw_row(R)].
+// e^(2 pi i k / N) in float (computed in double) with the symmetries of the
+// eighth turns exact where 8 divides N: each value is computed in the first
+// octant and reflected or rotated by sign changes and swaps, so a table
+// holds t[N/4 - k] = (t[k].y, t[k].x), t[k + N/4] = (-t[k].y, t[k].x),
+// t[N/2 - k] = (-t[k].x, t[k].y) to the bit.  The kernels derive some
+// values from others that way (reg_last_pass_real): the same values as
+// the tables', so every kernel gives the same bits.
+inline float2 unit_root_f(long k, long N) {
+  const double tau = 2.0 * 3.14159265358979323846;
+  k %= N;
+  if (k < 0) k += N;
+  if (N % 8 != 0) return make_float2((float)cos(tau * (double)k / (double)N), (float)sin(tau * (double)k / (double)N));
+  const long q = N / 4, quad = k / q, r = k - quad * q;
+  float c, s;
+  if (2 * r < q) {
+    c = (float)cos(tau * (double)r / (double)N);
+    s = (float)sin(tau * (double)r / (double)N);
+  } else if (2 * r > q) {
+    c = (float)sin(tau * (double)(q - r) / (double)N);
+    s = (float)cos(tau * (double)(q - r) / (double)N);
+  } else {
+    c = s = (float)(0.5 * sqrt(2.0));
+  }
+  for (long t = 0; t < quad; ++t) { // a quarter turn: (c, s) -> (-s, c)
+    const float u = c;
+    c = -s;
+    s = u;
+  }
+  return make_float2(c, s);
+}
+// The table for h points (points_tw_offset(h, h) values, unit_root_f): the
+// row of pass (ns, R), butterfly m at [m tw_row(R)].
 template <int P> inline void points_fill_twiddles(int h, float2 *t) {
   for (long ns = 1; ns < h; ns *= points_radix<P>((int)(h / ns))) {
     const long R = points_radix<P>((int)(h / ns));
@@ -350,8 +380,7 @@ template <int P> inline void points_fill_twiddles(int h, float2 *t) {
     for (long m = 0; m < ns; ++m)
       for (long c = 0; c < W; ++c) {
         const long r = R >= 4 ? 2 + c : 1 + c; // the powers the row keeps
-        const double a = 2.0 * 3.14159265358979323846 * (double)((r * m) % (ns * R)) / (double)(ns * R);
-        p[m * W + c] = make_float2((float)cos(a), (float)sin(a));
+        p[m * W + c] = unit_root_f((r * m) % (ns * R), ns * R);
       }
   }
 }
@@ -379,6 +408,10 @@ template <int TPF> __device__ __forceinline__ void frame_sync() {
 // x_r *= w^(r m) (r = 1 .. R-1, direction s) from the row t of the
 // table (tw_row): one load, the powers past the row's as products
 // w^(r/2) w^(r - r/2) (two or three deep: the error stays a few ulp).
+// y w (s = 1) or y conj(w) (s = -1).
+__device__ __forceinline__ float2 twiddle_mul(float2 y, float2 w, float s) {
+  return make_float2(y.x * w.x - s * y.y * w.y, s * y.x * w.y + y.y * w.x);
+}
 template <int R>
 __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__restrict__ t, float s) {
   float2 w[R];
@@ -401,10 +434,7 @@ __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__rest
     w[r] = make_float2(u.x * v2.x - u.y * v2.y, u.x * v2.y + u.y * v2.x);
   }
 #pragma unroll
-  for (int r = 1; r < R; ++r) {
-    const float2 y = x[r];
-    x[r] = make_float2(y.x * w[r].x - s * y.y * w[r].y, s * y.x * w[r].y + y.y * w[r].x);
-  }
+  for (int r = 1; r < R; ++r) x[r] = twiddle_mul(x[r], w[r], s);
 }
 
 // Multiplies x_r (r = 1 .. R-1) by w^(r m), m the butterfly's index mod NS,
@@ -528,6 +558,14 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
   }
 }
 
+// The untangle roots rtw[k] = e^(-i pi k / h) (k < h) of the bins the last
+// pass pairs, from one another: rtw[h - k] = -conj(rtw[k]) and rtw[k + h/2]
+// = -i rtw[k] (sign changes and swaps: the same values the table holds, to
+// its rounding), so a thread loads one root per pair of rows instead of
+// one per bin.
+__device__ __forceinline__ float2 rtw_mirror(float2 w) { return make_float2(-w.x, w.y); }
+__device__ __forceinline__ float2 rtw_plus_half(float2 w) { return make_float2(w.y, -w.x); }
+
 // Bin of the real spectrum from Z_k (za) and Z_{h-k} (zb) of the
 // half-length transform, w = rtw[k] (as untangle_at).
 __device__ __forceinline__ float2 untangle_pair(float2 za, float2 zb, float2 w) {
@@ -576,24 +614,27 @@ __device__ __forceinline__ void reg_last_pass_real_shfl(const float2 *src, int j
 #pragma unroll
   for (int r = 0; r < R; ++r)
     Pn[r] = make_float2(__shfl_sync(0xffffffffu, P[r].x, p), __shfl_sync(0xffffffffu, P[r].y, p));
+  float2 w[R]; // rtw[b + NS r]
+#pragma unroll
+  for (int r = 0; r < R; ++r) w[r] = r < R / 2 ? __ldg(&rtw[b + NS * r]) : rtw_plus_half(w[r >= R / 2 ? r - R / 2 : 0]);
   if (b == 0) { // Z_{H - NS r} is output R - r of butterfly 0
     const float2 z0 = P[0];
     bin(0, make_float2(z0.x + z0.y, 0.f));
     bin(H, make_float2(z0.x - z0.y, 0.f));
 #pragma unroll
-    for (int r = 1; r < R; ++r) bin(NS * r, untangle_pair(P[r], P[R - r], __ldg(&rtw[NS * r])));
+    for (int r = 1; r < R; ++r) bin(NS * r, untangle_pair(P[r], P[R - r], w[r]));
     return;
   }
   // Z_{H - k} for k = b + NS r is output R - 1 - r of butterfly NS - b (b = NS / 2, lane 16 of
   // warp 0, is its own partner lane: Pn = P)
 #pragma unroll
-  for (int r = 0; r < R; ++r) {
-    const int k = b + NS * r;
-    bin(k, untangle_pair(P[r], Pn[R - 1 - r], __ldg(&rtw[k])));
-  }
+  for (int r = 0; r < R; ++r) bin(b + NS * r, untangle_pair(P[r], Pn[R - 1 - r], w[r]));
 }
 
-template <int H, int NS, class Bin>
+// DERIVE: twiddles and roots derived from one another as above (else each
+// loaded: the n_fft 2048 [bins][frames] kernel, which stages its bins in
+// shared memory, ran 6% slower deriving them; the values are the same).
+template <int H, int NS, bool DERIVE, class Bin>
 __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, const float2 *__restrict__ tw,
                                                    const float2 *__restrict__ rtw, Bin &bin) {
   constexpr int R = H / NS, Q = REG_P / R, G = Q < 2 ? 2 : Q, A = NS / G;
@@ -611,21 +652,36 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
     bs[3] = j ? NS / 2 + j : 3 * NS / 4;
   }
   float2 X[G][R];
+  // radix 2 (h = 1024): the twiddles t[m] = e^(2 pi i m / h) of butterflies
+  // NS - j, NS/2 - j, NS/2 + j are t[j] reflected (one load); thread 0's
+  // 0, NS/2, NS/4, 3 NS/4 are t[0] = 1, i, (1 + i) / sqrt 2 and its mirror
+  constexpr bool derive_tw = DERIVE && G == 4 && R == 2;
+  float2 tg[G];
+  if constexpr (derive_tw) {
+    const float2 a = __ldg(tw + points_tw_offset<REG_P>(H, NS) + j), c = make_float2(0.70710678f, 0.70710678f);
+    tg[0] = a;
+    tg[1] = j ? make_float2(-a.x, a.y) : make_float2(-a.y, a.x);
+    tg[2] = j ? make_float2(a.y, a.x) : c;
+    tg[3] = j ? make_float2(-a.y, a.x) : make_float2(-c.y, c.x);
+  }
 #pragma unroll
   for (int g = 0; g < G; ++g) {
 #pragma unroll
     for (int r = 0; r < R; ++r) X[g][r] = src[PADH<H>(bs[g] + r * NS)];
-    reg_twiddle<H, NS, R>(X[g], bs[g], tw, -1.f);
+    if constexpr (derive_tw) X[g][1] = twiddle_mul(X[g][1], tg[g], -1.f);
+    else reg_twiddle<H, NS, R>(X[g], bs[g], tw, -1.f);
     butterfly<R>(X[g], -1.f);
   }
   // butterfly b's output r is Z_{b + NS r}; Z_{H - k} is output R - 1 - r of
   // butterfly NS - b (output R - r of butterfly 0 for b = 0)
   auto pair = [&](const float2 (&P)[R], const float2 (&Pn)[R], int b) {
+    float2 w[R]; // rtw[b + NS r]
 #pragma unroll
     for (int r = 0; r < R; ++r) {
       const int k = b + NS * r;
-      bin(k, untangle_pair(P[r], Pn[R - 1 - r], __ldg(&rtw[k])));
-      bin(H - k, untangle_pair(Pn[R - 1 - r], P[r], __ldg(&rtw[H - k])));
+      w[r] = r < R / 2 || !DERIVE ? __ldg(&rtw[k]) : rtw_plus_half(w[r >= R / 2 ? r - R / 2 : 0]);
+      bin(k, untangle_pair(P[r], Pn[R - 1 - r], w[r]));
+      bin(H - k, untangle_pair(Pn[R - 1 - r], P[r], DERIVE ? rtw_mirror(w[r]) : __ldg(&rtw[H - k])));
     }
   };
   if (j) {
@@ -637,14 +693,16 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
 #pragma unroll
     for (int r = 1; 2 * r <= R; ++r) {
       const int k = NS * r;
-      bin(k, untangle_pair(X[0][r], X[0][R - r], __ldg(&rtw[k])));
-      if (2 * r < R) bin(H - k, untangle_pair(X[0][R - r], X[0][r], __ldg(&rtw[H - k])));
+      const float2 w = __ldg(&rtw[k]);
+      bin(k, untangle_pair(X[0][r], X[0][R - r], w));
+      if (2 * r < R) bin(H - k, untangle_pair(X[0][R - r], X[0][r], DERIVE ? rtw_mirror(w) : __ldg(&rtw[H - k])));
     }
 #pragma unroll
     for (int r = 0; 2 * r < R; ++r) {
       const int k = NS / 2 + NS * r;
-      bin(k, untangle_pair(X[1][r], X[1][R - 1 - r], __ldg(&rtw[k])));
-      bin(H - k, untangle_pair(X[1][R - 1 - r], X[1][r], __ldg(&rtw[H - k])));
+      const float2 w = __ldg(&rtw[k]);
+      bin(k, untangle_pair(X[1][r], X[1][R - 1 - r], w));
+      bin(H - k, untangle_pair(X[1][R - 1 - r], X[1][r], DERIVE ? rtw_mirror(w) : __ldg(&rtw[H - k])));
     }
   }
   if constexpr (G == 4) pair(X[2], X[3], bs[2]);
@@ -654,12 +712,12 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
 // the last one untangling in registers (reg_last_pass_real).  Returns the
 // buffer free for bin() to stage into (the other one held the last pass's
 // input and is free once the caller has synchronised).
-template <int H, class Bin>
+template <int H, bool DERIVE = true, class Bin>
 __device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
                                                    const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                                                    Bin &bin) {
   return reg_passes<H, 1>(v, dst, other, fo, j, tw, -1.f, [&](auto ns, const float2 *d) {
-    reg_last_pass_real<H, decltype(ns)::value>(d, j, tw, rtw, bin);
+    reg_last_pass_real<H, decltype(ns)::value, DERIVE>(d, j, tw, rtw, bin);
   });
 }
 

@@ -192,9 +192,17 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   host_tw[ntw] = make_float2(0.f, 0.f); // (the table's spare slot: a table of none still gets one)
   cudaError_t e = upload(cudaSuccess, &d->tw, host_tw, sizeof(float2) * (ntw + 1));
   spectro_free(host_tw);
-  if (e == cudaSuccess) e = cudaMalloc(&d->rtw, sizeof(float2) * (size_t)(h + 1));
-  if (e == cudaSuccess && h)
-    e = cudaMemcpy(d->rtw, plan->fft->rtw_f, sizeof(float2) * (size_t)h, cudaMemcpyHostToDevice);
+  // the untangle roots rtw[k] = e^(-2 pi i k / n_fft), k < h (the CPU plan's
+  // rtw_f to float rounding, but with the eighth-turn symmetries exact:
+  // unit_root_f), and a spare slot
+  float2 *host_rtw = (float2 *)spectro_alloc_array((size_t)h + 1, sizeof(float2));
+  if (host_rtw == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
+  for (int64_t k = 0; host_rtw && k <= h; ++k) {
+    const float2 w = k < h ? unit_root_f((long)k, (long)plan->n_fft) : make_float2(0.f, 0.f);
+    host_rtw[k] = make_float2(w.x, -w.y);
+  }
+  e = upload(e, &d->rtw, host_rtw, sizeof(float2) * (size_t)(h + 1));
+  spectro_free(host_rtw);
   e = upload(e, &d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft);
   // the iSTFT's overlap-add window: the window times 1 / (n_fft forward_scale)
   float *iwin = (float *)spectro_alloc_array((size_t)plan->n_fft, sizeof(float));

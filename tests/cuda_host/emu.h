@@ -82,10 +82,14 @@ static void fft(std::vector<std::complex<double>> &a, int sign = -1) {
       }
 }
 
-// the real transform's untangling roots (the plan's rtw_f): (cos, -sin)(2 pi k / 2h)
+// the real transform's untangling roots as the device gets them (cuda_plan_tables):
+// (cos, -sin)(2 pi k / 2h) by unit_root_f, and a spare slot
 static std::vector<float2> untangle_roots(int h) {
-  std::vector<float2> r(h);
-  for (int k = 0; k < h; ++k) r[k] = make_float2((float)std::cos(M_PI * k / h), (float)-std::sin(M_PI * k / h));
+  std::vector<float2> r(h + 1, make_float2(0.f, 0.f));
+  for (int k = 0; k < h; ++k) {
+    const float2 w = unit_root_f(k, 2 * h);
+    r[k] = make_float2(w.x, -w.y);
+  }
   return r;
 }
 
