@@ -567,11 +567,15 @@ __device__ __forceinline__ float2 rtw_mirror(float2 w) { return make_float2(-w.x
 __device__ __forceinline__ float2 rtw_plus_half(float2 w) { return make_float2(w.y, -w.x); }
 
 // Bin of the real spectrum from Z_k (za) and Z_{h-k} (zb) of the
-// half-length transform, w = rtw[k] (as untangle_at).
+// half-length transform, w = rtw[k] (as untangle_at).  The products and
+// fused multiply-adds are spelled out: left to the compiler, which product
+// it fuses depends on the kernel around it (with a root derived by a sign
+// change it chose differently), and the [frames][bins] and [bins][frames]
+// kernels would differ in the last bit.
 __device__ __forceinline__ float2 untangle_pair(float2 za, float2 zb, float2 w) {
   const float er = 0.5f * (za.x + zb.x), ei = 0.5f * (za.y - zb.y);
   const float dr = 0.5f * (za.x - zb.x), di = 0.5f * (za.y + zb.y);
-  return make_float2(er + (w.x * di + w.y * dr), ei + (w.y * di - w.x * dr));
+  return make_float2(er + __fmaf_rn(w.x, di, __fmul_rn(w.y, dr)), ei + __fmaf_rn(w.y, di, -__fmul_rn(w.x, dr)));
 }
 
 // The last pass of a forward real transform (NS points combined, radix R =

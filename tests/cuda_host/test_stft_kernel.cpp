@@ -77,9 +77,11 @@ template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF)> static int c
 }
 
 // The [frames][bins] and [bins][frames] kernels (either untangle) give the
-// same bits: the last pass's derived twiddles and roots (reg_last_pass_real)
-// equal the tables' entries (unit_root_f), so a spectrum does not depend on
-// the layout asked for.
+// same bits here: the last pass's derived twiddles and roots
+// (reg_last_pass_real) equal the tables' entries (unit_root_f).  (On the GPU
+// the compiler's fused multiply-adds could still differ between kernels;
+// untangle_pair spells its own out, and test_cuda.py checks n_fft 1024's
+// layouts bit for bit there.)
 template <int H> static int same_bits(int center, int64_t T) {
   const int batch = 2, F = H + 1;
   std::normal_distribution<double> nd;

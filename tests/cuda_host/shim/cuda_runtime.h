@@ -10,6 +10,7 @@
 #include <cstring>
 #include <cstddef>
 #include <cstdint>
+#include <cmath>
 #define __host__
 #define __device__
 #define __forceinline__ inline
@@ -43,6 +44,9 @@ inline int __syncthreads_or(int p) {
   return emu_or_flag.load();
 }
 template <class T> inline T __ldg(const T *p) { return *p; }
+// rounding-explicit arithmetic (never contracted): a fused multiply-add, a product
+inline float __fmaf_rn(float a, float b, float c) { return std::fma(a, b, c); }
+inline float __fmul_rn(float a, float b) { return a * b; }
 #define __shared__ static // (function-local statics: one per kernel, the blocks run in turn)
 // warp shuffles: lanes meet at their warp's barrier (emu.h sets them up per block)
 extern float *emu_shfl_slots;
