@@ -328,6 +328,17 @@ __device__ __forceinline__ void write_sample(float *o, const istft_geometry &g, 
   else o[q] = y;
 }
 
+// f(std::integral_constant<int, i>) for a run-time i in [I, N) (N - 1 for
+// anything past it).
+template <int I, int N, class F> __device__ __forceinline__ void with_static_index(int i, F &&f) {
+  if constexpr (I + 1 >= N) {
+    f(std::integral_constant<int, I>{});
+  } else {
+    if (i == I) f(std::integral_constant<int, I>{});
+    else with_static_index<I + 1, N>(i, f);
+  }
+}
+
 // Quarter-hop overlap-add (own blocks, register-FFT sizes, hop = n / 4):
 // the round's frames f < cnt (FFT outputs z, frame stride hp) summed by
 // hop: the thread takes sample pair r2 of hops q0, q0 + QS, .. < cnt + 3
@@ -338,14 +349,29 @@ __device__ __forceinline__ void write_sample(float *o, const istft_geometry &g, 
 // go to emit(pair index from the block's first sample, sum, envelope
 // reciprocals of the pair, whether the pair is on a hop shared with a
 // neighbouring block: the first three and the last three).
-template <int H, int FPB, class Emit>
+// Q0 >= 0: the thread's first hop q0 known at compile time (the caller
+// branches on it: whole warps share it), and FULL: a round of FPB frames
+// (cnt = FPB); the frame and hop bounds then fold away
+// (SPECTRO_ISTFT_OLA_STATIC: every round but a short last one).  Nsight
+// had the stretch after the transform (overlap-add, stores, the next
+// round's loads) at 44% of the n_fft 2048 kernel's instructions, a sixth
+// of them compares; H100, graph replay, same call (variants-13c): B8 T480k
+// 51.7 -> 47.0 us, B4 T1.32M 67.9 -> 61.6, n_fft 2048 102.3 -> 92.4, B4
+// T160k 14.0 -> 12.5, although the kernels now spill a few registers; the
+// tile-reading instance +3% on the large n_fft 1024 rows, -8% at 2048.
+#ifndef SPECTRO_ISTFT_OLA_STATIC
+#define SPECTRO_ISTFT_OLA_STATIC 1
+#endif
+template <int H, int FPB, int Q0 = -1, bool FULL = false, class Emit>
 __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last, float2 *carry,
                                                 const float2 *__restrict__ iwin2, const float2 *__restrict__ env_inv2,
                                                 Emit emit) {
   constexpr int HP2 = H / 4, QS = inverse_threads(H) / HP2; // sample pairs per hop, hops per thread step
   static_assert(FPB % QS == 0, "the carried hops must stay with their thread");
   static_assert(reg_fft_size(H) && HP2 % 16 == 0, "zq's offsets assume PADH's one pad per 16 values");
-  const int r2 = threadIdx.x % HP2, q0 = threadIdx.x / HP2;
+  static_assert(Q0 < QS, "the first hop of a thread step");
+  if constexpr (FULL) cnt = FPB;
+  const int r2 = threadIdx.x % HP2, q0 = Q0 >= 0 ? Q0 : threadIdx.x / HP2;
   float2 w[4];
 #pragma unroll
   for (int k = 0; k < 4; ++k) w[k] = __ldg(&iwin2[k * HP2 + r2]);
@@ -528,21 +554,28 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
       for (int i = 0; i < REG_P; ++i) v[i] = in[f * hp + PADH<H>(j + i * TPF)];
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
       const bool more = fb + FPB <= f_last;
-      quarter_hop_ola<H, FPB>(
-          z, hp, cnt, rel, !more, reinterpret_cast<float2 *>(acc), reinterpret_cast<const float2 *>(iwindow),
-          reinterpret_cast<const float2 *>(env_inv), [&](int m, float2 s, float2 ei, bool edge) {
-            const bool atomic = edge && (m < 3 * (H / 4) ? shared_head : shared_tail);
-            if (m >= fast_lo && m < fast_hi) {
-              const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
-              if (atomic) atomic_add_pair(ob + m, v);
-              else ob[m] = v;
-              return;
-            }
-            // (the first and last blocks' ends) sample by sample
-            write_sample(o, g, n, hop, p0 + 2 * m, (2 * m) % (H / 2), s.x, atomic, env_inv, env_period, window);
-            write_sample(o, g, n, hop, p0 + 2 * m + 1, (2 * m + 1) % (H / 2), s.y, atomic, env_inv, env_period,
-                         window);
-          });
+      auto ola = [&](auto q0c, auto fullc) {
+        quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value>(
+            z, hp, cnt, rel, !more, reinterpret_cast<float2 *>(acc), reinterpret_cast<const float2 *>(iwindow),
+            reinterpret_cast<const float2 *>(env_inv), [&](int m, float2 s, float2 ei, bool edge) {
+              const bool atomic = edge && (m < 3 * (H / 4) ? shared_head : shared_tail);
+              if (m >= fast_lo && m < fast_hi) {
+                const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
+                if (atomic) atomic_add_pair(ob + m, v);
+                else ob[m] = v;
+                return;
+              }
+              // (the first and last blocks' ends) sample by sample
+              write_sample(o, g, n, hop, p0 + 2 * m, (2 * m) % (H / 2), s.x, atomic, env_inv, env_period, window);
+              write_sample(o, g, n, hop, p0 + 2 * m + 1, (2 * m + 1) % (H / 2), s.y, atomic, env_inv, env_period,
+                           window);
+            });
+      };
+      constexpr int QS = inverse_threads(H) / (H / 4);
+      if (SPECTRO_ISTFT_OLA_STATIC && cnt == FPB) // (a whole round: the thread's hops at compile time)
+        with_static_index<0, QS>((int)threadIdx.x / (H / 4), [&](auto q0c) { ola(q0c, std::true_type{}); });
+      else
+        ola(std::integral_constant<int, -1>{}, std::false_type{});
       if (more) { // the next round's points (loading them before the overlap-add: spills, +9%)
         const int next = (int)min((int64_t)FPB, f_last - fb - FPB + 1);
         if constexpr (TILES) {
