@@ -82,6 +82,13 @@ static void fft(std::vector<std::complex<double>> &a, int sign = -1) {
       }
 }
 
+// the periodic Hann window of n points, float32
+static std::vector<float> hann_window(int n) {
+  std::vector<float> w(n);
+  for (int i = 0; i < n; ++i) w[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
+  return w;
+}
+
 // the real transform's untangling roots as the device gets them (cuda_plan_tables):
 // (cos, -sin)(2 pi k / 2h) by unit_root_f, and a spare slot
 static std::vector<float2> untangle_roots(int h) {

@@ -20,9 +20,9 @@ template <int H> static int check(int mode, int M, int64_t T) {
   const int64_t N = 1 + T / hop;
   std::normal_distribution<double> nd;
   std::uniform_real_distribution<double> ud(0.05, 1.0);
-  std::vector<float> x((size_t)batch * T), window(n);
+  std::vector<float> x((size_t)batch * T);
   for (auto &v : x) v = (float)nd(rng);
-  for (int i = 0; i < n; ++i) window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
+  const std::vector<float> window = hann_window(n);
   // a banded filterbank: band m covers bins [start, start + count)
   std::vector<int4> bands(M);
   std::vector<float> weights;

@@ -47,9 +47,9 @@ template <int H> static int check(int fpb) {
   // real: frames of 2H samples read from a signal (window on load), the last
   // pass untangling bins 0..H in registers
   const int n = 2 * H;
-  std::vector<float> x(fpb * n + 8), window(n);
+  std::vector<float> x(fpb * n + 8);
   for (auto &v : x) v = (float)nd(rng);
-  for (int i = 0; i < n; ++i) window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
+  const std::vector<float> window = hann_window(n);
   stft_geometry g{};
   g.n = n, g.h = H, g.hop = n, g.bins = H + 1, g.pad_left = 0, g.reflect = 0, g.fpb = fpb, g.pairs = 1;
   g.length = (int64_t)fpb * n, g.n_frames = fpb, g.scale = 1.f;

@@ -14,18 +14,17 @@
 #include <cstdio>
 #include <cstring>
 
-// center: 0 none, 1 reflect, 2 constant (both symmetric: frames = 1 + T / hop).
-// RU: the kernel's untangle in registers (false: through shared memory, the
-// launch's choice for n_fft 2048 bfn with sector-aligned rows).
 // Runs the kernel on batch signals x of T samples each (n_fft 2H, hop n_fft
-// / 4, Hann window); N gets the frame count.
+// / 4, Hann window); N gets the frame count.  center: 0 none, 1 reflect, 2
+// constant (both symmetric: frames = 1 + T / hop).  RU: the kernel's
+// untangle in registers (false: through shared memory, the launch's choice
+// for n_fft 2048 bfn with sector-aligned rows).
 template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF)>
 static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T, int center, int64_t &N) {
   constexpr int FPB = forward_frames_per_block(H), BT = forward_threads(H);
   const int n = 2 * H, hop = n / 4, F = H + 1;
   N = center ? 1 + T / hop : 1 + (T - n) / hop;
-  std::vector<float> window(n);
-  for (int i = 0; i < n; ++i) window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
+  const std::vector<float> window = hann_window(n);
   std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H), out((size_t)batch * F * N, make_float2(NAN, NAN));
   stft_geometry g{};
   g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = center ? n / 2 : 0, g.reflect = center == 1;
@@ -42,9 +41,9 @@ static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T
 template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF)> static int check(int center, int64_t T) {
   const int n = 2 * H, hop = n / 4, F = H + 1, batch = 2;
   std::normal_distribution<double> nd;
-  std::vector<float> x((size_t)batch * T), window(n);
+  std::vector<float> x((size_t)batch * T);
   for (auto &v : x) v = (float)nd(rng);
-  for (int i = 0; i < n; ++i) window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
+  const std::vector<float> window = hann_window(n);
   int64_t N;
   const std::vector<float2> out = run<H, BNF, RU>(x, batch, T, center, N);
   const int pad_left = center ? n / 2 : 0;
