@@ -362,6 +362,11 @@ template <int I, int N, class F> __device__ __forceinline__ void with_static_ind
 #ifndef SPECTRO_ISTFT_OLA_STATIC
 #define SPECTRO_ISTFT_OLA_STATIC 1
 #endif
+// SPECTRO_ISTFT_FAST_ROUNDS: only rounds whose every pair is in the
+// output's periodic part take the compile-time version, with the short emit.
+#ifndef SPECTRO_ISTFT_FAST_ROUNDS
+#define SPECTRO_ISTFT_FAST_ROUNDS 1
+#endif
 template <int H, int FPB, int Q0 = -1, bool FULL = false, class Emit>
 __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last, float2 *carry,
                                                 const float2 *__restrict__ iwin2, const float2 *__restrict__ env_inv2,
@@ -371,12 +376,15 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
   static_assert(reg_fft_size(H) && HP2 % 16 == 0, "zq's offsets assume PADH's one pad per 16 values");
   static_assert(Q0 < QS, "the first hop of a thread step");
   if constexpr (FULL) cnt = FPB;
-  const int r2 = threadIdx.x % HP2, q0 = Q0 >= 0 ? Q0 : threadIdx.x / HP2;
+  const int r2 = threadIdx.x % HP2, q0 = Q0 >= 0 ? Q0 : (int)threadIdx.x / HP2;
   float2 w[4];
 #pragma unroll
   for (int k = 0; k < 4; ++k) w[k] = __ldg(&iwin2[k * HP2 + r2]);
   const float2 ei = __ldg(&env_inv2[r2]); // (positions p0 + q hop + 2 r2: p0 is a multiple of hop)
-#pragma unroll
+  // (the run-time version is not unrolled: it serves the few rounds at the
+  // ends, and its copies of the emit would crowd the instruction cache)
+  [[maybe_unused]] constexpr int UNROLL = Q0 >= 0 || !SPECTRO_ISTFT_FAST_ROUNDS ? FPB + 3 : 1;
+#pragma unroll(UNROLL)
   for (int q = q0; q < FPB + 3; q += QS) {
     if (q >= cnt + 3) break;
     float2 s = rel > 0 && q < 3 ? carry[q * HP2 + r2] : make_float2(0.f, 0.f);
@@ -410,18 +418,33 @@ template <int H, int FPB, bool BNF> struct paired_points {
   static constexpr int TPF = H / REG_P;
   const int f = BNF ? threadIdx.x / TPF : threadIdx.x % FPB, kk = BNF ? threadIdx.x % TPF : threadIdx.x / FPB;
   float2 xa[4], xb[4], xm;
-  // frames fb .. fb + cnt - 1 of an example's spectrum sb (n_frames frames)
+  // frames fb .. fb + cnt - 1 of an example's spectrum sb (n_frames
+  // frames).  A thread of a frame past them (f >= cnt) reads the last one
+  // again: its points are never overlap-added (only frames f < cnt are), and
+  // the loads need no predicate (predicated, each load had its own 64-bit
+  // address arithmetic: about 20 instructions a load at n_fft 1024).
   __device__ __forceinline__ void load(const float2 *__restrict__ sb, int64_t n_frames, int64_t fb, int cnt) {
-    const int m = TPF - kk;
-    const bool live = f < cnt;
-    const float2 *fr = BNF ? sb + (fb + f) * (H + 1) : sb + fb + f;
-    const int64_t bs = BNF ? 1 : n_frames; // bin stride
+    const float2 *fr = BNF ? sb + (fb + min(f, cnt - 1)) * (H + 1) : sb + fb + min(f, cnt - 1);
+    if constexpr (BNF) {
+      const float2 *pa = fr + kk, *pb = fr + (8 * TPF - kk); // bins kk + i TPF, h - kk - i TPF
 #pragma unroll
-    for (int i = 0; i < 4; ++i) {
-      xa[i] = live ? __ldg(fr + (kk + i * TPF) * bs) : make_float2(0.f, 0.f);
-      xb[i] = live ? __ldg(fr + (m + (7 - i) * TPF) * bs) : make_float2(0.f, 0.f);
+      for (int i = 0; i < 4; ++i) {
+        xa[i] = __ldg(pa + i * TPF);
+        xb[i] = __ldg(pb - i * TPF);
+      }
+      xm = kk == 0 ? __ldg(fr + 4 * TPF) : make_float2(0.f, 0.f);
+    } else {
+      const int64_t row = (int64_t)TPF * n_frames;
+      const float2 *pa = fr + kk * n_frames, *pb = fr + (8 * TPF - kk) * n_frames;
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        xa[i] = __ldg(pa);
+        xb[i] = __ldg(pb);
+        pa += row;
+        pb -= row;
+      }
+      xm = kk == 0 ? __ldg(fr + 4 * TPF * n_frames) : make_float2(0.f, 0.f);
     }
-    xm = kk == 0 && live ? __ldg(fr + 4 * TPF * bs) : make_float2(0.f, 0.f);
   }
   // the same from a round's tile in shared memory (tile_copy: raw[k FPB +
   // f]; [bins][frames] spectra only)
@@ -554,28 +577,46 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
       for (int i = 0; i < REG_P; ++i) v[i] = in[f * hp + PADH<H>(j + i * TPF)];
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
       const bool more = fb + FPB <= f_last;
-      auto ola = [&](auto q0c, auto fullc) {
+      constexpr int HP2 = H / 4, QS = inverse_threads(H) / HP2;
+      auto ola = [&](auto q0c, auto fullc, auto emit) {
         quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value>(
             z, hp, cnt, rel, !more, reinterpret_cast<float2 *>(acc), reinterpret_cast<const float2 *>(iwindow),
-            reinterpret_cast<const float2 *>(env_inv), [&](int m, float2 s, float2 ei, bool edge) {
-              const bool atomic = edge && (m < 3 * (H / 4) ? shared_head : shared_tail);
-              if (m >= fast_lo && m < fast_hi) {
-                const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
-                if (atomic) atomic_add_pair(ob + m, v);
-                else ob[m] = v;
-                return;
-              }
-              // (the first and last blocks' ends) sample by sample
-              write_sample(o, g, n, hop, p0 + 2 * m, (2 * m) % (H / 2), s.x, atomic, env_inv, env_period, window);
-              write_sample(o, g, n, hop, p0 + 2 * m + 1, (2 * m + 1) % (H / 2), s.y, atomic, env_inv, env_period,
-                           window);
-            });
+            reinterpret_cast<const float2 *>(env_inv), emit);
       };
-      constexpr int QS = inverse_threads(H) / (H / 4);
-      if (SPECTRO_ISTFT_OLA_STATIC && cnt == FPB) // (a whole round: the thread's hops at compile time)
-        with_static_index<0, QS>((int)threadIdx.x / (H / 4), [&](auto q0c) { ola(q0c, std::true_type{}); });
-      else
-        ola(std::integral_constant<int, -1>{}, std::false_type{});
+      // a pair in [fast_lo, fast_hi): scaled by the reciprocal envelope, stored (added on shared hops)
+      auto fast_emit = [&](int m, float2 s, float2 ei, bool edge) {
+        const bool atomic = edge && (m < 3 * HP2 ? shared_head : shared_tail);
+        const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
+        if (atomic) atomic_add_pair(ob + m, v);
+        else ob[m] = v;
+      };
+      // A whole round whose pairs (rel HP2 .. (rel + FPB + 3) HP2) are all
+      // fast: the thread's hops at compile time and the short emit above.
+      // Other rounds (a short last round, the ends of the output) take the
+      // run-time loop and the emit that handles every pair: kept out of the
+      // compile-time copies, whose code Nsight had stalling on instruction
+      // fetch (no_inst, a quarter of that stretch's samples at n_fft 1024;
+      // the kernel's code is a third of what it was).  H100, graph replay,
+      // same call (variants-14a, with the unpredicated loads of
+      // paired_points::load): B8 T480k 46.7 -> 41.2 us, B4 T1.32M 61.4 ->
+      // 55.0, n_fft 2048 91.5 -> 89.5 (the loads alone: 45.4, 59.4, 88.0)
+      // any pair: the fast ones as above, those at the first and last blocks' ends sample by sample
+      auto full_emit = [&](int m, float2 s, float2 ei, bool edge) {
+        if (m >= fast_lo && m < fast_hi) return fast_emit(m, s, ei, edge);
+        const bool atomic = edge && (m < 3 * HP2 ? shared_head : shared_tail);
+        write_sample(o, g, n, hop, p0 + 2 * m, (2 * m) % (H / 2), s.x, atomic, env_inv, env_period, window);
+        write_sample(o, g, n, hop, p0 + 2 * m + 1, (2 * m + 1) % (H / 2), s.y, atomic, env_inv, env_period,
+                     window);
+      };
+      if (SPECTRO_ISTFT_OLA_STATIC && cnt == FPB &&
+          (!SPECTRO_ISTFT_FAST_ROUNDS || (rel * HP2 >= fast_lo && (rel + FPB + 3) * HP2 <= fast_hi))) {
+        with_static_index<0, QS>((int)threadIdx.x / HP2, [&](auto q0c) {
+          if constexpr (SPECTRO_ISTFT_FAST_ROUNDS) ola(q0c, std::true_type{}, fast_emit);
+          else ola(q0c, std::true_type{}, full_emit);
+        });
+      } else {
+        ola(std::integral_constant<int, -1>{}, std::false_type{}, full_emit);
+      }
       if (more) { // the next round's points (loading them before the overlap-add: spills, +9%)
         const int next = (int)min((int64_t)FPB, f_last - fb - FPB + 1);
         if constexpr (TILES) {
