@@ -306,7 +306,7 @@ static int describe_tiles(istft_geometry &g, spec_tiles &t, const void *spec, bo
   const int fpb = g.fpb, bins = g.bins, box = spec_tile_box_bins(bins, fpb), loads = spec_tile_loads(bins, box);
   istft_geometry tiled = g;
   tiled.tile_bytes = spec_tile_bytes(fpb, box, loads);
-  const int per_sm = 1024 / inverse_threads(g.h);
+  const int per_sm = 1024 / inverse_threads(g.h, false);
   if ((size_t)per_sm * (istft_smem_bytes(tiled) + 1024) > (size_t)sm_smem) return 0; // (1 KB: the system's per block)
   PFN_cuTensorMapEncodeTiled_v12000 encode = tensor_map_encoder();
   if (encode == NULL) return 0;
@@ -336,7 +336,8 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   if (st != SPECTRO_OK) return st;
   if (!d->fused) return cuda_fft_istft(plan, d, spec, batch, n_frames, layout, length, out, (cudaStream_t)stream);
   istft_geometry g =
-      inverse_geometry((int)plan->n_fft, (int)plan->hop, plan->fr.pad_left, n_frames, length, batch, d->sms);
+      inverse_geometry((int)plan->n_fft, (int)plan->hop, plan->fr.pad_left, n_frames, length, batch, d->sms,
+                       layout == SPECTRO_LAYOUT_BNF);
   g.quarter = istft_quarter(g, out);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   RETURN_IF(g.blocks > INT32_MAX, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT: too many frames (%lld)", (long long)n_frames);
@@ -355,15 +356,15 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
     constexpr int H = decltype(size)::value;
     launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
       constexpr bool BNF = decltype(bnf)::value;
-      auto kernel = istft_kernel<H, inverse_frames_per_block(H), BNF, false>;
+      auto kernel = istft_kernel<H, inverse_frames_per_block(H, BNF), BNF, false>;
       if constexpr (reg_fft_size(H)) {
-        if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H), BNF, true>;
+        if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H, BNF), BNF, true>;
         if constexpr (!BNF && H <= 1024) // (n_fft 4096's tile would cost a block per multiprocessor)
-          if (g.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H), false, true, true>;
+          if (g.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H, false), false, true, true>;
       }
       attr = cuda_allow_smem((const void *)kernel, smem);
       if (attr == cudaSuccess)
-        kernel<<<grid, inverse_threads(H), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,
+        kernel<<<grid, inverse_threads(H, BNF), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,
                                                       d->env_period, d->env_inv, d->iwindow, tiles);
     });
   });

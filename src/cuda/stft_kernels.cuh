@@ -201,11 +201,23 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
   return inverse_pair(xa, xb, __ldg(&rtw[k]));
 }
 
-// Frames per round and threads of the iSTFT kernel: as the STFT kernel's
-// (4 frames and 512 threads at n_fft 2048: 32-byte rows read from a
-// [bins][frames] spectrum; 0.232 -> 0.201 ms for B16 T441k on an H200).
-__host__ __device__ constexpr int inverse_frames_per_block(int h) { return forward_frames_per_block(h); }
-__host__ __device__ constexpr int inverse_threads(int h) { return forward_threads(h); }
+// Frames per round and threads of the iSTFT kernel for [frames][bins] (bnf)
+// or [bins][frames] spectra: as the STFT kernel's (4 frames and 512 threads
+// at n_fft 2048: 32-byte rows read from a [bins][frames] spectrum; 0.232 ->
+// 0.201 ms for B16 T441k on an H200), but 2 frames (256 threads, 4 blocks
+// per multiprocessor) at n_fft 2048 for [frames][bins] spectra, whose rows
+// are frames: H100, graph replay, same call (variants-14b, 12 frames a
+// block either way): B16 T441k 94.4 -> 87.3 us; the [bins][frames] tiles
+// kernel with 2 frames took 199 us against 105.
+#ifndef SPECTRO_ISTFT_FPB_2048_BNF
+#define SPECTRO_ISTFT_FPB_2048_BNF 2
+#endif
+__host__ __device__ constexpr int inverse_frames_per_block(int h, bool bnf) {
+  return h == 1024 && bnf ? SPECTRO_ISTFT_FPB_2048_BNF : forward_frames_per_block(h);
+}
+__host__ __device__ constexpr int inverse_threads(int h, bool bnf) {
+  return reg_fft_size(h) ? inverse_frames_per_block(h, bnf) * (h / REG_P) : forward_threads(h);
+}
 // Blocks per multiprocessor the n_fft 400 (P10) iSTFT kernel's registers are capped for.
 #ifndef SPECTRO_P10_ISTFT_MIN_BLOCKS
 #define SPECTRO_P10_ISTFT_MIN_BLOCKS 3
@@ -371,7 +383,7 @@ template <int H, int FPB, int Q0 = -1, bool FULL = false, class Emit>
 __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last, float2 *carry,
                                                 const float2 *__restrict__ iwin2, const float2 *__restrict__ env_inv2,
                                                 Emit emit) {
-  constexpr int HP2 = H / 4, QS = inverse_threads(H) / HP2; // sample pairs per hop, hops per thread step
+  constexpr int HP2 = H / 4, QS = FPB * (H / REG_P) / HP2; // sample pairs per hop, hops per thread step
   static_assert(FPB % QS == 0, "the carried hops must stay with their thread");
   static_assert(reg_fft_size(H) && HP2 % 16 == 0, "zq's offsets assume PADH's one pad per 16 values");
   static_assert(Q0 < QS, "the first hop of a thread step");
@@ -485,7 +497,7 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 
 // TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
 template <int H, int FPB, bool BNF, bool Q, bool TILES = false>
-__global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 / inverse_threads(H)
+__global__ void __launch_bounds__(inverse_threads(H, BNF), reg_fft_size(H)   ? 1024 / inverse_threads(H, BNF)
                                                       : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
                                                                         : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
@@ -495,7 +507,8 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
   static_assert(!TILES || (Q && !BNF), "tiles: the quarter-hop kernel, [bins][frames] spectra");
   constexpr bool layout_bnf = BNF;
   SPECTRO_DYNAMIC_SMEM(float2, smem);
-  constexpr int BT = inverse_threads(H);
+  static_assert(FPB == inverse_frames_per_block(H, BNF), "the launch's frames per round");
+  constexpr int BT = inverse_threads(H, BNF);
   const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
             hp = padded_frame(h, fpb);
   float2 *a = smem, *b = smem + fpb * hp;
@@ -577,7 +590,7 @@ __global__ void __launch_bounds__(inverse_threads(H), reg_fft_size(H)   ? 1024 /
       for (int i = 0; i < REG_P; ++i) v[i] = in[f * hp + PADH<H>(j + i * TPF)];
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
       const bool more = fb + FPB <= f_last;
-      constexpr int HP2 = H / 4, QS = inverse_threads(H) / HP2;
+      constexpr int HP2 = H / 4, QS = BT / HP2;
       auto ola = [&](auto q0c, auto fullc, auto emit) {
         quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value>(
             z, hp, cnt, rel, !more, reinterpret_cast<float2 *>(acc), reinterpret_cast<const float2 *>(iwindow),
@@ -804,25 +817,26 @@ static inline size_t istft_smem_bytes(const istft_geometry &g) {
 }
 
 // Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round);
-// SPECTRO_ISTFT_ROUNDS_2048 at n_fft 2048 with hop n_fft / 4 (the quarter-hop
-// kernel).  H100, graph replay, same call (bench/results/experiments,
-// variants-12c): 3 rounds at n_fft 2048 (B16 T441k) 105.7 -> 100.7 us; at
-// n_fft 1024 within 1% on the large rows, +8% at B8 T160k; 1 round slower
-// everywhere.
+// at n_fft 2048 with hop n_fft / 4 (the quarter-hop kernel) as many rounds as
+// make SPECTRO_ISTFT_FRAMES_2048 frames.  H100, graph replay, same call
+// (bench/results/experiments, variants-12c): 3 rounds of 4 frames at n_fft
+// 2048 (B16 T441k) 105.7 -> 100.7 us; at n_fft 1024 within 1% on the large
+// rows, +8% at B8 T160k; 1 round slower everywhere.
 #ifndef SPECTRO_ISTFT_ROUNDS
 #define SPECTRO_ISTFT_ROUNDS 2
 #endif
-#ifndef SPECTRO_ISTFT_ROUNDS_2048
-#define SPECTRO_ISTFT_ROUNDS_2048 3
+#ifndef SPECTRO_ISTFT_FRAMES_2048
+#define SPECTRO_ISTFT_FRAMES_2048 12
 #endif
 
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
 // The iSTFT's launch geometry for n_fft n, hop, left padding off, n_frames
 // frames, length output samples per item, batch items, on a device of sms
-// multiprocessors (grid: (length + span - 1) / span by batch).
+// multiprocessors (grid: (length + span - 1) / span by batch), for a
+// [frames][bins] (bnf) or [bins][frames] spectrum.
 static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64_t n_frames, int64_t length,
-                                              int64_t batch, int sms) {
+                                              int64_t batch, int sms, bool bnf) {
   istft_geometry g{};
   g.n = n;
   g.h = g.n / 2;
@@ -838,12 +852,12 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   // would not give every multiprocessor two blocks.  Calls too small for
   // two blocks per multiprocessor even so take the output-run blocks below
   // (more, shorter blocks; no edge-clearing launch).
-  const int fpb_own = static_frames(g.h) ? inverse_frames_per_block(g.h) : 1;
+  const int fpb_own = static_frames(g.h) ? inverse_frames_per_block(g.h, bnf) : 1;
   const int need = (g.n + g.hop - 1) / g.hop - 1;
   const int min_rounds = need <= fpb_own ? 1 : (need + fpb_own - 1) / fpb_own;
   auto own_blocks = [&](int r) { return batch * ((n_frames + (int64_t)r * fpb_own - 1) / ((int64_t)r * fpb_own)); };
   if (static_frames(g.h) && g.hop <= g.n && own_blocks(min_rounds) >= 2 * sms) {
-    const int want = g.h == 1024 && 4 * g.hop == g.n ? SPECTRO_ISTFT_ROUNDS_2048 : SPECTRO_ISTFT_ROUNDS;
+    const int want = g.h == 1024 && 4 * g.hop == g.n ? SPECTRO_ISTFT_FRAMES_2048 / fpb_own : SPECTRO_ISTFT_ROUNDS;
     int rounds = want < min_rounds ? min_rounds : want;
     while (rounds > min_rounds && own_blocks(rounds) < 2 * sms) --rounds;
     g.own = 1;
@@ -862,7 +876,7 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
     // hops or more (on an H200, 9-13 hops ran 10-25% faster than 5, 16, 29
     // or 61), fewer when the call would not give every multiprocessor two
     // blocks, and at most 6144 samples (shared memory).
-    const int fpb = inverse_frames_per_block(g.h);
+    const int fpb = inverse_frames_per_block(g.h, bnf);
     const int halo = (g.n + g.hop - 1) / g.hop - 1 + (g.off % g.hop != 0);
     const int min_rounds = (1 + halo + fpb - 1) / fpb;
     int rounds = (8 + halo + fpb - 1) / fpb;

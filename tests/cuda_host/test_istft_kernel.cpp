@@ -18,7 +18,7 @@
 // tiles (the copy engine's path, emulated by tile_copy)
 template <int H, bool BNF>
 static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, int sms, bool tiles = false) {
-  constexpr int FPB = inverse_frames_per_block(H), BT = inverse_threads(H);
+  constexpr int FPB = inverse_frames_per_block(H, BNF), BT = inverse_threads(H, BNF);
   const int n = 2 * H, F = H + 1, batch = 2;
   const int64_t off = center ? n / 2 : 0, full = n + (int64_t)hop * (n_frames - 1);
   const int64_t length = full - 2 * off + length_delta;
@@ -39,7 +39,7 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
     env_inv[r] = env_period[r] > 1e-11f ? (float)(1.0 / (double)env_period[r]) : 0.f;
   }
   std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H);
-  istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms);
+  istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms, BNF);
   g.quarter = istft_quarter(g, out.data());
   spec_tiles t{};
   if (tiles && g.quarter && !BNF) { // (as describe_tiles, stft_cuda.cu, less the copy engine's map)
