@@ -212,11 +212,24 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 #ifndef SPECTRO_ISTFT_FPB_2048_BNF
 #define SPECTRO_ISTFT_FPB_2048_BNF 2
 #endif
+#ifndef SPECTRO_ISTFT_FPB_1024_BNF
+#define SPECTRO_ISTFT_FPB_1024_BNF 4
+#endif
 __host__ __device__ constexpr int inverse_frames_per_block(int h, bool bnf) {
-  return h == 1024 && bnf ? SPECTRO_ISTFT_FPB_2048_BNF : forward_frames_per_block(h);
+  return h == 1024 && bnf ? SPECTRO_ISTFT_FPB_2048_BNF
+         : h == 512 && bnf ? SPECTRO_ISTFT_FPB_1024_BNF
+                           : forward_frames_per_block(h);
 }
 __host__ __device__ constexpr int inverse_threads(int h, bool bnf) {
   return reg_fft_size(h) ? inverse_frames_per_block(h, bnf) * (h / REG_P) : forward_threads(h);
+}
+// Blocks per multiprocessor the register-FFT sizes' iSTFT kernel is capped
+// for (64 registers at 1024 threads).
+#ifndef SPECTRO_ISTFT_MINB_2048_BNF
+#define SPECTRO_ISTFT_MINB_2048_BNF 4
+#endif
+__host__ __device__ constexpr int inverse_min_blocks(int h, bool bnf) {
+  return h == 1024 && bnf ? SPECTRO_ISTFT_MINB_2048_BNF : 1024 / inverse_threads(h, bnf);
 }
 // Blocks per multiprocessor the n_fft 400 (P10) iSTFT kernel's registers are capped for.
 #ifndef SPECTRO_P10_ISTFT_MIN_BLOCKS
@@ -497,7 +510,7 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 
 // TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
 template <int H, int FPB, bool BNF, bool Q, bool TILES = false>
-__global__ void __launch_bounds__(inverse_threads(H, BNF), reg_fft_size(H)   ? 1024 / inverse_threads(H, BNF)
+__global__ void __launch_bounds__(inverse_threads(H, BNF), reg_fft_size(H)   ? inverse_min_blocks(H, BNF)
                                                       : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
                                                                         : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
@@ -828,6 +841,9 @@ static inline size_t istft_smem_bytes(const istft_geometry &g) {
 #ifndef SPECTRO_ISTFT_FRAMES_2048
 #define SPECTRO_ISTFT_FRAMES_2048 12
 #endif
+#ifndef SPECTRO_ISTFT_FRAMES_1024
+#define SPECTRO_ISTFT_FRAMES_1024 8
+#endif
 
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
@@ -857,7 +873,9 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   const int min_rounds = need <= fpb_own ? 1 : (need + fpb_own - 1) / fpb_own;
   auto own_blocks = [&](int r) { return batch * ((n_frames + (int64_t)r * fpb_own - 1) / ((int64_t)r * fpb_own)); };
   if (static_frames(g.h) && g.hop <= g.n && own_blocks(min_rounds) >= 2 * sms) {
-    const int want = g.h == 1024 && 4 * g.hop == g.n ? SPECTRO_ISTFT_FRAMES_2048 / fpb_own : SPECTRO_ISTFT_ROUNDS;
+    const int want = g.h == 1024 && 4 * g.hop == g.n  ? SPECTRO_ISTFT_FRAMES_2048 / fpb_own
+                     : g.h == 512 && 4 * g.hop == g.n ? SPECTRO_ISTFT_FRAMES_1024 / fpb_own
+                                                       : SPECTRO_ISTFT_ROUNDS;
     int rounds = want < min_rounds ? min_rounds : want;
     while (rounds > min_rounds && own_blocks(rounds) < 2 * sms) --rounds;
     g.own = 1;
