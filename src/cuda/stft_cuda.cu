@@ -363,12 +363,25 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
           if (g.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H, false), false, true, true>;
       }
       attr = cuda_allow_smem((const void *)kernel, smem);
-      if (attr == cudaSuccess)
-        kernel<<<grid, inverse_threads(H, BNF), smem, s>>>((const float2 *)spec, out, g, d->pt, d->tw, d->rtw, d->window,
-                                                      d->env_period, d->env_inv, d->iwindow, tiles);
+      if (attr == cudaSuccess) {
+        // after istft_zero_edges: a programmatic dependent launch (SPECTRO_ISTFT_PDL)
+        cudaLaunchConfig_t cfg = {};
+        cudaLaunchAttribute pdl[1];
+        pdl[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+        pdl[0].val.programmaticStreamSerializationAllowed = 1;
+        cfg.gridDim = grid;
+        cfg.blockDim = dim3((unsigned)inverse_threads(H, BNF));
+        cfg.dynamicSmemBytes = smem;
+        cfg.stream = s;
+        cfg.attrs = pdl;
+        cfg.numAttrs = SPECTRO_ISTFT_PDL && g.own && g.blocks > 1 ? 1 : 0;
+        attr = cudaLaunchKernelEx(&cfg, kernel, (const float2 *)spec, out, g, d->pt, (const float2 *)d->tw,
+                                  (const float2 *)d->rtw, (const float *)d->window, (const float *)d->env_period,
+                                  (const float *)d->env_inv, (const float *)d->iwindow, tiles);
+      }
     });
   });
-  CUDA_TRY(attr, "raising the iSTFT kernel's shared memory");
+  CUDA_TRY(attr, "the iSTFT kernel launch (shared memory opt-in, launch)");
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
   return SPECTRO_OK;
 }

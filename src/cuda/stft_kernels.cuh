@@ -246,6 +246,26 @@ __device__ __forceinline__ void atomic_add_pair(float2 *p, float2 v) {
 #endif
 }
 
+// Programmatic dependent launch (sm_90): the own-frame iSTFT kernel is
+// launched while istft_zero_edges still runs (SPECTRO_ISTFT_PDL, launch
+// attribute programmaticStreamSerialization) and waits for it (the wait
+// returns once that grid has finished and its writes are visible) only
+// before its first output write, so its first round's loads and transform
+// overlap the clearing kernel and the launch gap between the two.
+#ifndef SPECTRO_ISTFT_PDL
+#define SPECTRO_ISTFT_PDL 1
+#endif
+__device__ __forceinline__ void pdl_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void pdl_launch_dependents() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
 // ---- Bulk tensor copies (TMA, sm_90) of a [batch][bins][frames] spectrum.
 // The quarter-hop kernel's rounds read their raw spectra this way when the
 // host could describe the spectrum: one thread asks the copy
@@ -602,6 +622,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF), reg_fft_size(H)   ? i
 #pragma unroll
       for (int i = 0; i < REG_P; ++i) v[i] = in[f * hp + PADH<H>(j + i * TPF)];
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
+      if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
       const bool more = fb + FPB <= f_last;
       constexpr int HP2 = H / 4, QS = BT / HP2;
       auto ola = [&](auto q0c, auto fullc, auto emit) {
@@ -751,6 +772,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF), reg_fft_size(H)   ? i
     }
   }
   __syncthreads();
+  pdl_wait(); // (the edges are cleared before the first output write)
   // divide by the window envelope (the inverse's 1 / (n forward_scale) is
   // in iwindow)
   if (g.own) {
@@ -800,6 +822,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF), reg_fft_size(H)   ? i
 // the n - hop padded positions from x kf hop for x = 1 .. blocks - 1 (grid:
 // blocks - 1 by batch).
 __global__ void istft_zero_edges(float *__restrict__ out, istft_geometry g) {
+  pdl_launch_dependents(); // (the iSTFT kernel may start; it waits for this grid before writing)
   const int64_t p = (int64_t)(blockIdx.x + 1) * g.kf * g.hop;
   float *o = out + (int64_t)blockIdx.y * g.length;
   for (int i = threadIdx.x; i < g.n - g.hop; i += blockDim.x) {
