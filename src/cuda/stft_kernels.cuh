@@ -208,7 +208,10 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 // per multiprocessor) at n_fft 2048 for [frames][bins] spectra, whose rows
 // are frames: H100, graph replay, same call (variants-14b, 12 frames a
 // block either way): B16 T441k 94.4 -> 87.3 us; the [bins][frames] tiles
-// kernel with 2 frames took 199 us against 105.
+// kernel with 2 frames took 199 us against 105.  At n_fft 1024 2 frames
+// (128 threads, 4 rounds of 2 a block) were 24% slower
+// (SPECTRO_ISTFT_FPB_1024_BNF, variants-14d); 3 blocks per multiprocessor
+// at n_fft 2048 (80 registers, SPECTRO_ISTFT_MINB_2048_BNF) within 0.5%.
 #ifndef SPECTRO_ISTFT_FPB_2048_BNF
 #define SPECTRO_ISTFT_FPB_2048_BNF 2
 #endif
@@ -251,7 +254,10 @@ __device__ __forceinline__ void atomic_add_pair(float2 *p, float2 v) {
 // attribute programmaticStreamSerialization) and waits for it (the wait
 // returns once that grid has finished and its writes are visible) only
 // before its first output write, so its first round's loads and transform
-// overlap the clearing kernel and the launch gap between the two.
+// overlap the clearing kernel and the launch gap between the two.  H100,
+// eager, same call (variants-14e): B8 T480k 44.1 -> 42.2 us, B4 T1.32M
+// 58.8 -> 57.2, n_fft 2048 86.4 -> 83.6; graph replay within 1% at n_fft
+// 1024, -2.3% at 2048.
 #ifndef SPECTRO_ISTFT_PDL
 #define SPECTRO_ISTFT_PDL 1
 #endif
@@ -861,6 +867,8 @@ static inline size_t istft_smem_bytes(const istft_geometry &g) {
 #ifndef SPECTRO_ISTFT_ROUNDS
 #define SPECTRO_ISTFT_ROUNDS 2
 #endif
+// (2 frames per round at n_fft 2048: 8 frames a block -1%, 16 +1.5%,
+// variants-14c)
 #ifndef SPECTRO_ISTFT_FRAMES_2048
 #define SPECTRO_ISTFT_FRAMES_2048 12
 #endif
