@@ -920,6 +920,7 @@ __device__ __forceinline__ float envelope(const float *__restrict__ env_period, 
 struct cuda_plan_data {
   int device;
   int sms, sm_smem; // the device's multiprocessors and shared memory per multiprocessor (bytes; 0: unknown)
+  int pdl;          // the iSTFT's kernels chained by a programmatic dependent launch (cuda_plan_tables)
   int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
   float *window;

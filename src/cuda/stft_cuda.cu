@@ -40,6 +40,7 @@ extern "C" {
 
 #include <cudaTypedefs.h> // PFN_cuTensorMapEncodeTiled
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stft_kernels.cuh"
@@ -181,6 +182,16 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   if (cudaDeviceGetAttribute(&d->sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess) d->sms = 132;
   if (cudaDeviceGetAttribute(&d->sm_smem, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device) != cudaSuccess)
     d->sm_smem = 0;
+  // The iSTFT's dependent launch where the kernels hold its wait: code from
+  // compute_90 PTX or newer (a build for older architectures only, run on
+  // this device, would not wait); SPECTRO_CUDA_PDL=0 turns it off (e.g. for
+  // graph capture on drivers without programmatic edges)
+  {
+    cudaFuncAttributes fa;
+    const char *env = getenv("SPECTRO_CUDA_PDL");
+    d->pdl = SPECTRO_ISTFT_PDL && !(env && strcmp(env, "0") == 0) &&
+             cudaFuncGetAttributes(&fa, (const void *)istft_zero_edges) == cudaSuccess && fa.ptxVersion >= 90;
+  }
   (void)cudaGetLastError();
   d->fused = fused;
   d->pt = pt;
@@ -306,7 +317,7 @@ static int describe_tiles(istft_geometry &g, spec_tiles &t, const void *spec, bo
   const int fpb = g.fpb, bins = g.bins, box = spec_tile_box_bins(bins, fpb), loads = spec_tile_loads(bins, box);
   istft_geometry tiled = g;
   tiled.tile_bytes = spec_tile_bytes(fpb, box, loads);
-  const int per_sm = 1024 / inverse_threads(g.h, false);
+  const int per_sm = 1024 / inverse_threads(g.h, false, true);
   if ((size_t)per_sm * (istft_smem_bytes(tiled) + 1024) > (size_t)sm_smem) return 0; // (1 KB: the system's per block)
   PFN_cuTensorMapEncodeTiled_v12000 encode = tensor_map_encoder();
   if (encode == NULL) return 0;
@@ -337,8 +348,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   if (!d->fused) return cuda_fft_istft(plan, d, spec, batch, n_frames, layout, length, out, (cudaStream_t)stream);
   istft_geometry g =
       inverse_geometry((int)plan->n_fft, (int)plan->hop, plan->fr.pad_left, n_frames, length, batch, d->sms,
-                       layout == SPECTRO_LAYOUT_BNF);
-  g.quarter = istft_quarter(g, out);
+                       layout == SPECTRO_LAYOUT_BNF, out);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   RETURN_IF(g.blocks > INT32_MAX, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT: too many frames (%lld)", (long long)n_frames);
   if (batch == 0 || length == 0) return SPECTRO_OK;
@@ -356,11 +366,11 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
     constexpr int H = decltype(size)::value;
     launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
       constexpr bool BNF = decltype(bnf)::value;
-      auto kernel = istft_kernel<H, inverse_frames_per_block(H, BNF), BNF, false>;
+      auto kernel = istft_kernel<H, inverse_frames_per_block(H, BNF, false), BNF, false>;
       if constexpr (reg_fft_size(H)) {
-        if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H, BNF), BNF, true>;
+        if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H, BNF, true), BNF, true>;
         if constexpr (!BNF && H <= 1024) // (n_fft 4096's tile would cost a block per multiprocessor)
-          if (g.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H, false), false, true, true>;
+          if (g.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H, false, true), false, true, true>;
       }
       attr = cuda_allow_smem((const void *)kernel, smem);
       if (attr == cudaSuccess) {
@@ -370,11 +380,11 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
         pdl[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
         pdl[0].val.programmaticStreamSerializationAllowed = 1;
         cfg.gridDim = grid;
-        cfg.blockDim = dim3((unsigned)inverse_threads(H, BNF));
+        cfg.blockDim = dim3((unsigned)inverse_threads(H, BNF, g.quarter));
         cfg.dynamicSmemBytes = smem;
         cfg.stream = s;
         cfg.attrs = pdl;
-        cfg.numAttrs = SPECTRO_ISTFT_PDL && g.own && g.blocks > 1 ? 1 : 0;
+        cfg.numAttrs = d->pdl && g.own && g.blocks > 1 ? 1 : 0;
         attr = cudaLaunchKernelEx(&cfg, kernel, (const float2 *)spec, out, g, d->pt, (const float2 *)d->tw,
                                   (const float2 *)d->rtw, (const float *)d->window, (const float *)d->env_period,
                                   (const float *)d->env_inv, (const float *)d->iwindow, tiles);

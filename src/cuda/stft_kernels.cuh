@@ -202,37 +202,26 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 }
 
 // Frames per round and threads of the iSTFT kernel for [frames][bins] (bnf)
-// or [bins][frames] spectra: as the STFT kernel's (4 frames and 512 threads
-// at n_fft 2048: 32-byte rows read from a [bins][frames] spectrum; 0.232 ->
-// 0.201 ms for B16 T441k on an H200), but 2 frames (256 threads, 4 blocks
-// per multiprocessor) at n_fft 2048 for [frames][bins] spectra, whose rows
-// are frames: H100, graph replay, same call (variants-14b, 12 frames a
-// block either way): B16 T441k 94.4 -> 87.3 us; the [bins][frames] tiles
-// kernel with 2 frames took 199 us against 105.  At n_fft 1024 2 frames
-// (128 threads, 4 rounds of 2 a block) were 24% slower
-// (SPECTRO_ISTFT_FPB_1024_BNF, variants-14d); 3 blocks per multiprocessor
-// at n_fft 2048 (80 registers, SPECTRO_ISTFT_MINB_2048_BNF) within 0.5%.
+// or [bins][frames] spectra, quarter-hop kernel (quarter) or not: as the
+// STFT kernel's (4 frames and 512 threads at n_fft 2048: 32-byte rows read
+// from a [bins][frames] spectrum; 0.232 -> 0.201 ms for B16 T441k on an
+// H200), but 2 frames (256 threads, 4 blocks per multiprocessor) for the
+// quarter-hop kernel at n_fft 2048 on [frames][bins] spectra, whose rows are
+// frames: H100, graph replay, same call (variants-14b, 12 frames a block
+// either way): B16 T441k 94.4 -> 87.3 us; the [bins][frames] tiles kernel
+// with 2 frames took 199 us against 105.  (Not the other hops: there the
+// block's frames, 2 rounds, would halve, and most of the output would go
+// through the shared edges.)  At n_fft 1024 2 frames (128 threads, 4
+// rounds of 2 a block) were 24% slower (variants-14d); 3 blocks per
+// multiprocessor at n_fft 2048 (80 registers) within 0.5%.
 #ifndef SPECTRO_ISTFT_FPB_2048_BNF
 #define SPECTRO_ISTFT_FPB_2048_BNF 2
 #endif
-#ifndef SPECTRO_ISTFT_FPB_1024_BNF
-#define SPECTRO_ISTFT_FPB_1024_BNF 4
-#endif
-__host__ __device__ constexpr int inverse_frames_per_block(int h, bool bnf) {
-  return h == 1024 && bnf ? SPECTRO_ISTFT_FPB_2048_BNF
-         : h == 512 && bnf ? SPECTRO_ISTFT_FPB_1024_BNF
-                           : forward_frames_per_block(h);
+__host__ __device__ constexpr int inverse_frames_per_block(int h, bool bnf, bool quarter) {
+  return h == 1024 && bnf && quarter ? SPECTRO_ISTFT_FPB_2048_BNF : forward_frames_per_block(h);
 }
-__host__ __device__ constexpr int inverse_threads(int h, bool bnf) {
-  return reg_fft_size(h) ? inverse_frames_per_block(h, bnf) * (h / REG_P) : forward_threads(h);
-}
-// Blocks per multiprocessor the register-FFT sizes' iSTFT kernel is capped
-// for (64 registers at 1024 threads).
-#ifndef SPECTRO_ISTFT_MINB_2048_BNF
-#define SPECTRO_ISTFT_MINB_2048_BNF 4
-#endif
-__host__ __device__ constexpr int inverse_min_blocks(int h, bool bnf) {
-  return h == 1024 && bnf ? SPECTRO_ISTFT_MINB_2048_BNF : 1024 / inverse_threads(h, bnf);
+__host__ __device__ constexpr int inverse_threads(int h, bool bnf, bool quarter) {
+  return reg_fft_size(h) ? inverse_frames_per_block(h, bnf, quarter) * (h / REG_P) : forward_threads(h);
 }
 // Blocks per multiprocessor the n_fft 400 (P10) iSTFT kernel's registers are capped for.
 #ifndef SPECTRO_P10_ISTFT_MIN_BLOCKS
@@ -404,7 +393,8 @@ template <int I, int N, class F> __device__ __forceinline__ void with_static_ind
 // Q0 >= 0: the thread's first hop q0 known at compile time (the caller
 // branches on it: whole warps share it), and FULL: a round of FPB frames
 // (cnt = FPB); the frame and hop bounds then fold away
-// (SPECTRO_ISTFT_OLA_STATIC: every round but a short last one).  Nsight
+// (SPECTRO_ISTFT_OLA_STATIC: every whole round whose pairs are all in the
+// envelope's periodic part, SPECTRO_ISTFT_FAST_ROUNDS below).  Nsight
 // had the stretch after the transform (overlap-add, stores, the next
 // round's loads) at 44% of the n_fft 2048 kernel's instructions, a sixth
 // of them compares; H100, graph replay, same call (variants-13c): B8 T480k
@@ -433,8 +423,10 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
 #pragma unroll
   for (int k = 0; k < 4; ++k) w[k] = __ldg(&iwin2[k * HP2 + r2]);
   const float2 ei = __ldg(&env_inv2[r2]); // (positions p0 + q hop + 2 r2: p0 is a multiple of hop)
-  // (the run-time version is not unrolled: it serves the few rounds at the
-  // ends, and its copies of the emit would crowd the instruction cache)
+  // (the run-time version is not unrolled: it serves short last rounds and
+  // the rounds that reach the output's ends, in the first and last blocks and
+  // in blocks past a shortened length; copies of its emit would crowd the
+  // instruction cache)
   [[maybe_unused]] constexpr int UNROLL = Q0 >= 0 || !SPECTRO_ISTFT_FAST_ROUNDS ? FPB + 3 : 1;
 #pragma unroll(UNROLL)
   for (int q = q0; q < FPB + 3; q += QS) {
@@ -537,7 +529,7 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 
 // TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
 template <int H, int FPB, bool BNF, bool Q, bool TILES = false>
-__global__ void __launch_bounds__(inverse_threads(H, BNF), reg_fft_size(H)   ? inverse_min_blocks(H, BNF)
+__global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   ? 1024 / inverse_threads(H, BNF, Q)
                                                       : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
                                                                         : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
@@ -547,8 +539,8 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF), reg_fft_size(H)   ? i
   static_assert(!TILES || (Q && !BNF), "tiles: the quarter-hop kernel, [bins][frames] spectra");
   constexpr bool layout_bnf = BNF;
   SPECTRO_DYNAMIC_SMEM(float2, smem);
-  static_assert(FPB == inverse_frames_per_block(H, BNF), "the launch's frames per round");
-  constexpr int BT = inverse_threads(H, BNF);
+  static_assert(FPB == inverse_frames_per_block(H, BNF, Q), "the launch's frames per round");
+  constexpr int BT = inverse_threads(H, BNF, Q);
   const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
             hp = padded_frame(h, fpb);
   float2 *a = smem, *b = smem + fpb * hp;
@@ -653,7 +645,8 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF), reg_fft_size(H)   ? i
       // the kernel's code is a third of what it was).  H100, graph replay,
       // same call (variants-14a, with the unpredicated loads of
       // paired_points::load): B8 T480k 46.7 -> 41.2 us, B4 T1.32M 61.4 ->
-      // 55.0, n_fft 2048 91.5 -> 89.5 (the loads alone: 45.4, 59.4, 88.0)
+      // 55.0, n_fft 2048 91.5 -> 89.5 (the loads alone: 45.4, 59.4, 88.0).
+      //
       // any pair: the fast ones as above, those at the first and last blocks' ends sample by sample
       auto full_emit = [&](int m, float2 s, float2 ei, bool edge) {
         if (m >= fast_lo && m < fast_hi) return fast_emit(m, s, ei, edge);
@@ -843,11 +836,13 @@ __global__ void istft_zero_edges(float *__restrict__ out, istft_geometry g) {
 #define SPECTRO_ISTFT_QUARTER 1
 #endif
 
-// Whether an iSTFT launch of geometry g writing to out takes the quarter-hop
-// overlap-add (istft_geometry.quarter).
-static inline int istft_quarter(const istft_geometry &g, const void *out) {
-  return SPECTRO_ISTFT_QUARTER && g.own && reg_fft_size(g.h) && 4 * g.hop == g.n && g.off % 2 == 0 &&
-         g.length % 2 == 0 && (uintptr_t)out % sizeof(float2) == 0;
+// Whether an iSTFT launch of geometry g (n, hop, off, length set) writing
+// to out takes the quarter-hop overlap-add (istft_geometry.quarter) when its
+// blocks own frames (register-FFT sizes, hop = n / 4, even offset and
+// length, 8-byte aligned output).
+static inline bool istft_quarter_shape(const istft_geometry &g, const void *out) {
+  return SPECTRO_ISTFT_QUARTER && reg_fft_size(g.h) && 4 * g.hop == g.n && g.off % 2 == 0 && g.length % 2 == 0 &&
+         (uintptr_t)out % sizeof(float2) == 0;
 }
 
 // Dynamic shared memory of an iSTFT launch of geometry g (quarter set): the
@@ -860,31 +855,30 @@ static inline size_t istft_smem_bytes(const istft_geometry &g) {
 }
 
 // Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round);
-// at n_fft 2048 with hop n_fft / 4 (the quarter-hop kernel) as many rounds as
-// make SPECTRO_ISTFT_FRAMES_2048 frames.  H100, graph replay, same call
+// at n_fft 2048 with hop n_fft / 4, as many rounds as make
+// SPECTRO_ISTFT_FRAMES_2048 frames.  H100, graph replay, same call
 // (bench/results/experiments, variants-12c): 3 rounds of 4 frames at n_fft
 // 2048 (B16 T441k) 105.7 -> 100.7 us; at n_fft 1024 within 1% on the large
-// rows, +8% at B8 T160k; 1 round slower everywhere.
+// rows, +8% at B8 T160k; 1 round slower everywhere.  (2 frames per round at
+// n_fft 2048: 8 frames a block -1%, 16 +1.5%, variants-14c.)
 #ifndef SPECTRO_ISTFT_ROUNDS
 #define SPECTRO_ISTFT_ROUNDS 2
 #endif
-// (2 frames per round at n_fft 2048: 8 frames a block -1%, 16 +1.5%,
-// variants-14c)
 #ifndef SPECTRO_ISTFT_FRAMES_2048
 #define SPECTRO_ISTFT_FRAMES_2048 12
 #endif
-#ifndef SPECTRO_ISTFT_FRAMES_1024
-#define SPECTRO_ISTFT_FRAMES_1024 8
-#endif
+static_assert(SPECTRO_ISTFT_FRAMES_2048 % 4 == 0 && SPECTRO_ISTFT_FRAMES_2048 % SPECTRO_ISTFT_FPB_2048_BNF == 0,
+              "whole rounds at n_fft 2048");
 
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
 // The iSTFT's launch geometry for n_fft n, hop, left padding off, n_frames
 // frames, length output samples per item, batch items, on a device of sms
 // multiprocessors (grid: (length + span - 1) / span by batch), for a
-// [frames][bins] (bnf) or [bins][frames] spectrum.
+// [frames][bins] (bnf) or [bins][frames] spectrum, writing to out (sets
+// quarter too).
 static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64_t n_frames, int64_t length,
-                                              int64_t batch, int sms, bool bnf) {
+                                              int64_t batch, int sms, bool bnf, const void *out) {
   istft_geometry g{};
   g.n = n;
   g.h = g.n / 2;
@@ -900,14 +894,13 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
   // would not give every multiprocessor two blocks.  Calls too small for
   // two blocks per multiprocessor even so take the output-run blocks below
   // (more, shorter blocks; no edge-clearing launch).
-  const int fpb_own = static_frames(g.h) ? inverse_frames_per_block(g.h, bnf) : 1;
+  const bool quarter = istft_quarter_shape(g, out); // (with own blocks: the quarter-hop kernel)
+  const int fpb_own = static_frames(g.h) ? inverse_frames_per_block(g.h, bnf, quarter) : 1;
   const int need = (g.n + g.hop - 1) / g.hop - 1;
   const int min_rounds = need <= fpb_own ? 1 : (need + fpb_own - 1) / fpb_own;
   auto own_blocks = [&](int r) { return batch * ((n_frames + (int64_t)r * fpb_own - 1) / ((int64_t)r * fpb_own)); };
   if (static_frames(g.h) && g.hop <= g.n && own_blocks(min_rounds) >= 2 * sms) {
-    const int want = g.h == 1024 && 4 * g.hop == g.n  ? SPECTRO_ISTFT_FRAMES_2048 / fpb_own
-                     : g.h == 512 && 4 * g.hop == g.n ? SPECTRO_ISTFT_FRAMES_1024 / fpb_own
-                                                       : SPECTRO_ISTFT_ROUNDS;
+    const int want = g.h == 1024 && 4 * g.hop == g.n ? SPECTRO_ISTFT_FRAMES_2048 / fpb_own : SPECTRO_ISTFT_ROUNDS;
     int rounds = want < min_rounds ? min_rounds : want;
     while (rounds > min_rounds && own_blocks(rounds) < 2 * sms) --rounds;
     g.own = 1;
@@ -915,6 +908,7 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
     g.kf = rounds * fpb_own;
     g.blocks = (n_frames + g.kf - 1) / g.kf;
     g.span = (g.kf - 1) * g.hop + g.n;
+    g.quarter = quarter;
     return g;
   }
   // Otherwise each block owns a run of samples: long enough that the frames
@@ -926,7 +920,7 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
     // hops or more (on an H200, 9-13 hops ran 10-25% faster than 5, 16, 29
     // or 61), fewer when the call would not give every multiprocessor two
     // blocks, and at most 6144 samples (shared memory).
-    const int fpb = inverse_frames_per_block(g.h, bnf);
+    const int fpb = inverse_frames_per_block(g.h, bnf, false);
     const int halo = (g.n + g.hop - 1) / g.hop - 1 + (g.off % g.hop != 0);
     const int min_rounds = (1 + halo + fpb - 1) / fpb;
     int rounds = (8 + halo + fpb - 1) / fpb;

@@ -18,7 +18,9 @@
 // tiles (the copy engine's path, emulated by tile_copy)
 template <int H, bool BNF>
 static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, int sms, bool tiles = false) {
-  constexpr int FPB = inverse_frames_per_block(H, BNF), BT = inverse_threads(H, BNF);
+  [[maybe_unused]] constexpr int FPB = inverse_frames_per_block(H, BNF, false),
+                                FPBQ = inverse_frames_per_block(H, BNF, true),
+                                FPBT = inverse_frames_per_block(H, false, true);
   const int n = 2 * H, F = H + 1, batch = 2;
   const int64_t off = center ? n / 2 : 0, full = n + (int64_t)hop * (n_frames - 1);
   const int64_t length = full - 2 * off + length_delta;
@@ -39,16 +41,15 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
     env_inv[r] = env_period[r] > 1e-11f ? (float)(1.0 / (double)env_period[r]) : 0.f;
   }
   std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H);
-  istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms, BNF);
-  g.quarter = istft_quarter(g, out.data());
+  istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms, BNF, out.data());
   spec_tiles t{};
   if (tiles && g.quarter && !BNF) { // (as describe_tiles, stft_cuda.cu, less the copy engine's map)
     t.base = spec.data();
     t.n_frames = n_frames;
     t.bins = F;
-    t.box_bins = spec_tile_box_bins(F, FPB);
+    t.box_bins = spec_tile_box_bins(F, FPBT);
     t.loads = spec_tile_loads(F, t.box_bins);
-    g.tile_bytes = spec_tile_bytes(FPB, t.box_bins, t.loads);
+    g.tile_bytes = spec_tile_bytes(FPBT, t.box_bins, t.loads);
   }
   if (tiles && !g.tile_bytes) {
     printf("FAIL n_fft %d hop %d: the case was meant for the tiles path\n", n, hop);
@@ -59,16 +60,17 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
   // as cuda_stft_inverse: the shared edges cleared first (own frames), then the kernel
   if (g.own && g.blocks > 1)
     launch((unsigned)(g.blocks - 1), batch, 256, 0, [&] { istft_zero_edges(out.data(), g); });
+  const int BT = inverse_threads(H, BNF, g.quarter);
   launch((unsigned)g.blocks, batch, BT, smem, [&] {
     if constexpr (reg_fft_size(H)) {
       if constexpr (!BNF)
         if (g.tile_bytes) {
-          istft_kernel<H, FPB, false, true, true>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(),
+          istft_kernel<H, FPBT, false, true, true>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(),
                                                   window.data(), env_period.data(), env_inv.data(), iwindow.data(), t);
           return;
         }
       if (g.quarter) {
-        istft_kernel<H, FPB, BNF, true>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data(),
+        istft_kernel<H, FPBQ, BNF, true>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data(),
                                         env_period.data(), env_inv.data(), iwindow.data(), t);
         return;
       }
@@ -146,6 +148,7 @@ int main() {
   bad += check<256, true>(128, true, 60 + d(rng), 0, 4);
   bad += check<1024, true>(512, true, 40 + d(rng), -(2 * d(rng) + 512), 2);
   bad += check<1024, true>(512, false, 9 * 8 + 1, 2 * d(rng), 2); // (a last block of one frame)
+  bad += check<1024, true>(512, true, 12 * 2 + 3, 0, 1);            // (a last block of a round of 2 and one of 1)
   bad += check<2048, true>(1024, true, 30 + d(rng), 0, 2);
   // the same reading its rounds as tiles ([bins][frames] spectra): frames
   // past the spectrum's end zero in the last tile, lengths past and short
