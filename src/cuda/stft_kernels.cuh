@@ -409,11 +409,14 @@ template <int I, int N, class F> __device__ __forceinline__ void with_static_ind
 #ifndef SPECTRO_ISTFT_FAST_ROUNDS
 #define SPECTRO_ISTFT_FAST_ROUNDS 1
 #endif
+// Hops a thread steps by in the quarter-hop overlap-add: the block's
+// threads (fpb frames of h / REG_P) over the h / 4 sample pairs of a hop.
+__host__ __device__ constexpr int quarter_hop_steps(int h, int fpb) { return fpb * (h / REG_P) / (h / 4); }
 template <int H, int FPB, int Q0 = -1, bool FULL = false, class Emit>
 __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last, float2 *carry,
                                                 const float2 *__restrict__ iwin2, const float2 *__restrict__ env_inv2,
                                                 Emit emit) {
-  constexpr int HP2 = H / 4, QS = FPB * (H / REG_P) / HP2; // sample pairs per hop, hops per thread step
+  constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB); // sample pairs per hop, hops per thread step
   static_assert(FPB % QS == 0, "the carried hops must stay with their thread");
   static_assert(reg_fft_size(H) && HP2 % 16 == 0, "zq's offsets assume PADH's one pad per 16 values");
   static_assert(Q0 < QS, "the first hop of a thread step");
@@ -623,7 +626,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
       if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
       const bool more = fb + FPB <= f_last;
-      constexpr int HP2 = H / 4, QS = BT / HP2;
+      constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB);
       auto ola = [&](auto q0c, auto fullc, auto emit) {
         quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value>(
             z, hp, cnt, rel, !more, reinterpret_cast<float2 *>(acc), reinterpret_cast<const float2 *>(iwindow),
