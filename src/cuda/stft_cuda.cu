@@ -182,10 +182,13 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   if (cudaDeviceGetAttribute(&d->sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess) d->sms = 132;
   if (cudaDeviceGetAttribute(&d->sm_smem, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device) != cudaSuccess)
     d->sm_smem = 0;
-  // The iSTFT's dependent launch where the kernels hold its wait: code from
-  // compute_90 PTX or newer (a build for older architectures only, run on
-  // this device, would not wait); SPECTRO_CUDA_PDL=0 turns it off (e.g. for
-  // graph capture on drivers without programmatic edges)
+  if (cudaDeviceGetAttribute(&d->l2_bytes, cudaDevAttrL2CacheSize, device) != cudaSuccess) d->l2_bytes = 0;
+  // The dependent launches (the STFT kernel after whatever precedes it, the
+  // iSTFT kernel after its edge clearing) where the kernels hold their
+  // waits: code from compute_90 PTX or newer (a build for older
+  // architectures only, run on this device, would not wait);
+  // SPECTRO_CUDA_PDL=0 turns them off (e.g. for graph capture on drivers
+  // without programmatic edges)
   {
     cudaFuncAttributes fa;
     const char *env = getenv("SPECTRO_CUDA_PDL");
@@ -246,6 +249,24 @@ extern "C" void cuda_release_plan(spectro_stft_plan *plan) {
 }
 
 
+// Launches kernel on s, as a programmatic dependent launch of the kernel
+// before it in the stream when pdl (the kernel must hold its wait).
+template <class... Params, class... Args>
+static cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, size_t smem, cudaStream_t s, bool pdl,
+                              Args... args) {
+  cudaLaunchConfig_t cfg = {};
+  cudaLaunchAttribute attr[1];
+  attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attr[0].val.programmaticStreamSerializationAllowed = 1;
+  cfg.gridDim = grid;
+  cfg.blockDim = block;
+  cfg.dynamicSmemBytes = smem;
+  cfg.stream = s;
+  cfg.attrs = attr;
+  cfg.numAttrs = pdl ? 1 : 0;
+  return cudaLaunchKernelEx(&cfg, kernel, (Params)args...);
+}
+
 extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
                                             int64_t batch,
                                             int64_t length, int64_t n_frames, void *out, spectro_layout layout,
@@ -273,8 +294,9 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
             kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, false, false>;
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
-          kernel<<<dim3(blocks, (unsigned)batch), forward_threads(H), smem, s>>>((const T *)signal, (float2 *)out, g,
-                                                                                d->pt, d->tw, d->rtw, d->window);
+          attr = launch_pdl(kernel, dim3(blocks, (unsigned)batch), dim3(forward_threads(H)), smem, s,
+                            SPECTRO_STFT_PDL && d->pdl, (const T *)signal, (float2 *)out, g, d->pt,
+                            (const float2 *)d->tw, (const float2 *)d->rtw, (const float *)d->window);
       });
     });
   });
@@ -352,6 +374,11 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT supports batch <= 65535 (got %lld)", (long long)batch);
   RETURN_IF(g.blocks > INT32_MAX, SPECTRO_ERR_UNSUPPORTED, "CUDA iSTFT: too many frames (%lld)", (long long)n_frames);
   if (batch == 0 || length == 0) return SPECTRO_OK;
+  // streaming spectrum loads where nothing of this call would stay in L2
+  // for the next (ldg_spec)
+  const double call_bytes = (double)batch * (double)n_frames * (double)plan->bins * sizeof(float2) +
+                            (double)batch * (double)length * sizeof(float);
+  g.stream_loads = SPECTRO_ISTFT_STREAM_LOADS && d->l2_bytes > 0 && call_bytes > (double)d->l2_bytes;
   spec_tiles tiles;
   describe_tiles(g, tiles, spec, layout == SPECTRO_LAYOUT_BNF, batch, d->sm_smem);
   cudaStream_t s = (cudaStream_t)stream;
@@ -369,25 +396,18 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
       auto kernel = istft_kernel<H, inverse_frames_per_block(H, BNF, false), BNF, false>;
       if constexpr (reg_fft_size(H)) {
         if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H, BNF, true), BNF, true>;
+        if constexpr (BNF)
+          if (g.quarter && g.stream_loads) kernel = istft_kernel<H, inverse_frames_per_block(H, true, true), true, true, false, true>;
         if constexpr (!BNF && H <= 1024) // (n_fft 4096's tile would cost a block per multiprocessor)
           if (g.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H, false, true), false, true, true>;
       }
       attr = cuda_allow_smem((const void *)kernel, smem);
       if (attr == cudaSuccess) {
         // after istft_zero_edges: a programmatic dependent launch (SPECTRO_ISTFT_PDL)
-        cudaLaunchConfig_t cfg = {};
-        cudaLaunchAttribute pdl[1];
-        pdl[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-        pdl[0].val.programmaticStreamSerializationAllowed = 1;
-        cfg.gridDim = grid;
-        cfg.blockDim = dim3((unsigned)inverse_threads(H, BNF, g.quarter));
-        cfg.dynamicSmemBytes = smem;
-        cfg.stream = s;
-        cfg.attrs = pdl;
-        cfg.numAttrs = d->pdl && g.own && g.blocks > 1 ? 1 : 0;
-        attr = cudaLaunchKernelEx(&cfg, kernel, (const float2 *)spec, out, g, d->pt, (const float2 *)d->tw,
-                                  (const float2 *)d->rtw, (const float *)d->window, (const float *)d->env_period,
-                                  (const float *)d->env_inv, (const float *)d->iwindow, tiles);
+        attr = launch_pdl(kernel, grid, dim3((unsigned)inverse_threads(H, BNF, g.quarter)), smem, s,
+                          d->pdl && g.own && g.blocks > 1, (const float2 *)spec, out, g, d->pt,
+                          (const float2 *)d->tw, (const float2 *)d->rtw, (const float *)d->window,
+                          (const float *)d->env_period, (const float *)d->env_inv, (const float *)d->iwindow, tiles);
       }
     });
   });

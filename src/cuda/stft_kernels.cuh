@@ -9,6 +9,25 @@
 #include <cuda.h> // CUtensorMap (the iSTFT's bulk tensor copies)
 #endif
 
+// The STFT kernel's [frames][bins] stores as streaming stores (st.global.cs,
+// evict first: the spectrum is not read again by this kernel, the signal's
+// overlapping frames are).  H100, graph replay, same call: variants-15b, B8
+// T480k 34.7 -> 33.8 us, n_fft 2048 66.6 -> 64.6, B8 T160k and B4 T1.32M
+// within 0.5%; variants-15c (with the dependent launch), 34.6 -> 33.8 and
+// 65.7 -> 65.0.
+#ifndef SPECTRO_STFT_STREAMING
+#define SPECTRO_STFT_STREAMING 1
+#endif
+// the same for [bins][frames] rows (store_bfn_rows): variants-15c, B8 T480k
+// 38.3 -> 37.3 us, B4 T1.32M 56.4 -> 55.9, n_fft 2048 within 0.5%
+#ifndef SPECTRO_STFT_STREAMING_BFN
+#define SPECTRO_STFT_STREAMING_BFN 1
+#endif
+template <class V> __device__ __forceinline__ void stcs_if(bool streaming, V *p, V v) {
+  if (streaming) __stcs(p, v);
+  else *p = v;
+}
+
 // The [bins][frames] store of the register-FFT sizes: thread (f, kk) =
 // (threadIdx.x mod FPB, threadIdx.x / FPB) takes bins kk + i h / REG_P (i <
 // REG_P) of frame f, and kk = 0 also bin h, so a warp's stores cover rows of
@@ -30,10 +49,11 @@ __device__ __forceinline__ void store_bfn_rows(float2 *__restrict__ o, const stf
   const int64_t row = (int64_t)TPF * g.n_frames;
   float2 *of = o + (int64_t)kk * g.n_frames + t0 + f;
 #pragma unroll
-  for (int i = 0; i < REG_P; ++i) of[i * row] = make_float2(X[i].x * g.scale, X[i].y * g.scale);
+  for (int i = 0; i < REG_P; ++i)
+    stcs_if(SPECTRO_STFT_STREAMING_BFN, &of[i * row], make_float2(X[i].x * g.scale, X[i].y * g.scale));
   if (kk == 0) {
     const float2 Xh = value(f, H, REG_P);
-    o[(int64_t)H * g.n_frames + t0 + f] = make_float2(Xh.x * g.scale, Xh.y * g.scale);
+    stcs_if(SPECTRO_STFT_STREAMING_BFN, &o[(int64_t)H * g.n_frames + t0 + f], make_float2(Xh.x * g.scale, Xh.y * g.scale));
   }
 }
 
@@ -66,6 +86,42 @@ __host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
                                           : 5;
 }
 
+// Programmatic dependent launch (sm_90): the own-frame iSTFT kernel is
+// launched while istft_zero_edges still runs (SPECTRO_ISTFT_PDL, launch
+// attribute programmaticStreamSerialization) and waits for it (the wait
+// returns once that grid has finished and its writes are visible) only
+// before its first output write, so its first round's loads and transform
+// overlap the clearing kernel and the launch gap between the two.  H100,
+// eager, same call (variants-14e): B8 T480k 44.1 -> 42.2 us, B4 T1.32M
+// 58.8 -> 57.2, n_fft 2048 86.4 -> 83.6; graph replay within 1% on the
+// large n_fft 1024 rows, -2.3% at 2048 (B4 T160k: +10% from torch's
+// layout, -5% from [frames][bins] memory, in the same call).
+#ifndef SPECTRO_ISTFT_PDL
+#define SPECTRO_ISTFT_PDL 1
+#endif
+// The STFT kernel launched as a programmatic dependent of whatever kernel
+// precedes it in the stream (cuda_stft_forward, where the plan's pdl is
+// set): each block lets the next such launch start at once
+// (launch_dependents) and waits for its predecessor (wait) before its first
+// read of the signal, so launch and block dispatch overlap the previous
+// kernel's last wave; without the launch attribute both are no-ops.  H100,
+// eager, same call (variants-15c): B8 T480k 34.0 -> 33.7 us, B4 T1.32M
+// 48.2 -> 46.3, n_fft 2048 66.2 -> 64.6 (eager now at or below graph
+// replay, where each replay is one launch); graph replay within 0.5%.
+#ifndef SPECTRO_STFT_PDL
+#define SPECTRO_STFT_PDL 1
+#endif
+__device__ __forceinline__ void pdl_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void pdl_launch_dependents() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
 // H > 0: h = H, a power of two, and FPB frames per block, known at compile
 // time (index arithmetic becomes shifts); H = 0: any h, g.fpb frames.
 // Register-FFT sizes: forward_threads(H) threads per block (else THREADS).
@@ -77,6 +133,10 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
                         const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                         const float *__restrict__ window) {
   SPECTRO_DYNAMIC_SMEM(float2, smem);
+  if constexpr (SPECTRO_STFT_PDL) {
+    pdl_launch_dependents();
+    pdl_wait(); // (the signal may come from the kernel before)
+  }
   constexpr int BT = forward_threads(H);
   const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
   float2 *a = smem, *b = smem + fpb * hp;
@@ -98,7 +158,7 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
       float2 *of = o + t * F;
       const bool live = t < g.n_frames;
       auto bin = [&](int k, float2 X) {
-        if (live) of[k] = make_float2(X.x * g.scale, X.y * g.scale);
+        if (live) stcs_if(SPECTRO_STFT_STREAMING, &of[k], make_float2(X.x * g.scale, X.y * g.scale));
       };
       reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
     } else {
@@ -171,6 +231,9 @@ struct istft_geometry {
   // tile_bytes > 0: the quarter-hop kernel reads its rounds as tiles of that
   // many bytes (spec_tiles), after the carried hops in shared memory
   int tile_bytes;
+  // stream_loads: the quarter-hop kernel on [frames][bins] spectra reads
+  // them with streaming loads (ldg_spec; the kernel instance SL)
+  int stream_loads;
   int64_t blocks;
   // span_hops = span / hop when hop divides span (else 0): then block x's
   // frames start at max(0, x span_hops + c_first) and end at
@@ -235,30 +298,6 @@ __device__ __forceinline__ void atomic_add_pair(float2 *p, float2 v) {
 #else
   atomicAdd(&p->x, v.x);
   atomicAdd(&p->y, v.y);
-#endif
-}
-
-// Programmatic dependent launch (sm_90): the own-frame iSTFT kernel is
-// launched while istft_zero_edges still runs (SPECTRO_ISTFT_PDL, launch
-// attribute programmaticStreamSerialization) and waits for it (the wait
-// returns once that grid has finished and its writes are visible) only
-// before its first output write, so its first round's loads and transform
-// overlap the clearing kernel and the launch gap between the two.  H100,
-// eager, same call (variants-14e): B8 T480k 44.1 -> 42.2 us, B4 T1.32M
-// 58.8 -> 57.2, n_fft 2048 86.4 -> 83.6; graph replay within 1% on the
-// large n_fft 1024 rows, -2.3% at 2048 (B4 T160k: +10% from torch's
-// layout, -5% from [frames][bins] memory, in the same call).
-#ifndef SPECTRO_ISTFT_PDL
-#define SPECTRO_ISTFT_PDL 1
-#endif
-__device__ __forceinline__ void pdl_wait() {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-  asm volatile("griddepcontrol.wait;" ::: "memory");
-#endif
-}
-__device__ __forceinline__ void pdl_launch_dependents() {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
 #endif
 }
 
@@ -453,6 +492,22 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
   }
 }
 
+// The quarter-hop iSTFT's loads of [frames][bins] spectra
+// (paired_points::load) as streaming loads (ld.global.cs: each value is
+// read once) where the call's spectrum and output together exceed the L2
+// cache (istft_geometry.stream_loads, cuda_stft_inverse; 0 turns them off):
+// H100, graph replay, same call (variants-15d, every call streaming): B8
+// T480k 41.9 -> 39.9 us, B4 T1.32M 56.3 -> 54.1, n_fft 2048 82.4 -> 80.9,
+// but B8 T160k (25 MB, kept in L2 from one call to the next) 17.3 -> 19.4.
+// (Streaming output stores: n_fft 2048 82.4 -> 85.2, the others within 1%;
+// not taken.)
+#ifndef SPECTRO_ISTFT_STREAM_LOADS
+#define SPECTRO_ISTFT_STREAM_LOADS 1
+#endif
+__device__ __forceinline__ float2 ldg_spec(const float2 *p, bool streaming) {
+  return streaming ? __ldcs(p) : __ldg(p);
+}
+
 // The register-FFT sizes' spectrum staging by bin pairs: thread (f, kk)
 // (f fastest for [bins][frames] spectra: rows of FPB frames; kk fastest for
 // [frames][bins]) reads bins kk + i TPF and their mirrors h - kk - i TPF =
@@ -470,27 +525,28 @@ template <int H, int FPB, bool BNF> struct paired_points {
   // again: its points are never overlap-added (only frames f < cnt are), and
   // the loads need no predicate (predicated, each load had its own 64-bit
   // address arithmetic: about 20 instructions a load at n_fft 1024).
-  __device__ __forceinline__ void load(const float2 *__restrict__ sb, int64_t n_frames, int64_t fb, int cnt) {
+  __device__ __forceinline__ void load(const float2 *__restrict__ sb, int64_t n_frames, int64_t fb, int cnt,
+                                       bool streaming) {
     const float2 *fr = BNF ? sb + (fb + min(f, cnt - 1)) * (H + 1) : sb + fb + min(f, cnt - 1);
     if constexpr (BNF) {
       const float2 *pa = fr + kk, *pb = fr + (8 * TPF - kk); // bins kk + i TPF, h - kk - i TPF
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
-        xa[i] = __ldg(pa + i * TPF);
-        xb[i] = __ldg(pb - i * TPF);
+        xa[i] = ldg_spec(pa + i * TPF, streaming);
+        xb[i] = ldg_spec(pb - i * TPF, streaming);
       }
-      xm = kk == 0 ? __ldg(fr + 4 * TPF) : make_float2(0.f, 0.f);
+      xm = kk == 0 ? ldg_spec(fr + 4 * TPF, streaming) : make_float2(0.f, 0.f);
     } else {
       const int64_t row = (int64_t)TPF * n_frames;
       const float2 *pa = fr + kk * n_frames, *pb = fr + (8 * TPF - kk) * n_frames;
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
-        xa[i] = __ldg(pa);
-        xb[i] = __ldg(pb);
+        xa[i] = ldg_spec(pa, streaming);
+        xb[i] = ldg_spec(pb, streaming);
         pa += row;
         pb -= row;
       }
-      xm = kk == 0 ? __ldg(fr + 4 * TPF * n_frames) : make_float2(0.f, 0.f);
+      xm = kk == 0 ? ldg_spec(fr + 4 * TPF * n_frames, streaming) : make_float2(0.f, 0.f);
     }
   }
   // the same from a round's tile in shared memory (tile_copy: raw[k FPB +
@@ -531,7 +587,8 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 }
 
 // TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
-template <int H, int FPB, bool BNF, bool Q, bool TILES = false>
+// SL: the spectrum read with streaming loads (ldg_spec; istft_geometry.stream_loads).
+template <int H, int FPB, bool BNF, bool Q, bool TILES = false, bool SL = false>
 __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   ? 1024 / inverse_threads(H, BNF, Q)
                                                       : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
                                                                         : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
@@ -540,6 +597,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
                              const float *__restrict__ env_inv, const float *__restrict__ iwindow,
                              const __grid_constant__ spec_tiles tiles) {
   static_assert(!TILES || (Q && !BNF), "tiles: the quarter-hop kernel, [bins][frames] spectra");
+  static_assert(!SL || (Q && BNF && !TILES), "streaming loads: the quarter-hop kernel on [frames][bins] spectra");
   constexpr bool layout_bnf = BNF;
   SPECTRO_DYNAMIC_SMEM(float2, smem);
   static_assert(FPB == inverse_frames_per_block(H, BNF, Q), "the launch's frames per round");
@@ -608,7 +666,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       phase ^= 1;
       pp.load_tile(raw, (int)min((int64_t)FPB, f_last - f_first + 1));
     } else {
-      pp.load(sb, g.n_frames, f_first, (int)min((int64_t)FPB, f_last - f_first + 1));
+      pp.load(sb, g.n_frames, f_first, (int)min((int64_t)FPB, f_last - f_first + 1), SL);
     }
     float2 *in = a;
     pp.store(in, hp, rtw);
@@ -674,7 +732,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
           phase ^= 1;
           pp.load_tile(raw, next);
         } else {
-          pp.load(sb, g.n_frames, fb + FPB, next);
+          pp.load(sb, g.n_frames, fb + FPB, next, SL);
         }
         in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z)
         pp.store(in, hp, rtw);
@@ -695,7 +753,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
     // other sizes' bins 0..h into b (free until the FFT's first pass)
     if constexpr (reg_fft_size(H)) { // (into a: the half-length transform's points, paired_points)
       paired_points<H, FPB, BNF> pp;
-      pp.load(sb, g.n_frames, fb, cnt);
+      pp.load(sb, g.n_frames, fb, cnt, SL);
       pp.store(a, hp, rtw);
     } else for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
       int f, k;

@@ -44,6 +44,8 @@ inline int __syncthreads_or(int p) {
   return emu_or_flag.load();
 }
 template <class T> inline T __ldg(const T *p) { return *p; }
+template <class T> inline void __stcs(T *p, T v) { *p = v; }
+template <class T> inline T __ldcs(const T *p) { return *p; }
 // rounding-explicit arithmetic (never contracted): a fused multiply-add, a product
 inline float __fmaf_rn(float a, float b, float c) { return std::fma(a, b, c); }
 inline float __fmul_rn(float a, float b) { return a * b; }
