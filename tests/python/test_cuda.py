@@ -108,6 +108,28 @@ def test_istft_own_frame_blocks_match_cpu(rng, n_fft, hop, rule, layout, length_
     assert torch.equal(got, t.istft(zt, length=length, input_layout=layout))
 
 
+@pytest.mark.parametrize("b,T,n_fft", [(8, 480000, 1024), (16, 441000, 2048), (2, 2_000_000, 512)])
+def test_istft_beyond_l2_matches_cpu(rng, b, T, n_fft):
+    """Calls whose spectrum and output together exceed the L2 cache (the
+    quarter-hop kernel on [frames][bins] spectra then reads them with
+    streaming loads): against the float64 CPU backend and torch.istft, and
+    the [bins][frames] kernels on the same spectrum."""
+    hop = n_fft // 4
+    t = spectro.SpectralTransform(n_fft, hop)
+    x = rng.standard_normal((b, T))
+    z = t.stft(x, output_layout="bnf")  # float64 CPU: [B, N, F]
+    zt = torch.from_numpy(z.astype(np.complex64)).to(DEV)
+    l2 = getattr(torch.cuda.get_device_properties(DEV), "L2_cache_size", 50 << 20)
+    assert zt.numel() * 8 + x.size * 4 > l2
+    got = t.istft(zt, length=T, input_layout="bnf")
+    assert rel_l2(got.cpu().numpy(), t.istft(z, length=T, input_layout="bnf")) <= 1e-6
+    w = torch.hann_window(n_fft, device=DEV)
+    ref = torch.istft(zt.transpose(1, 2), n_fft, hop, window=w, length=T)
+    assert rel_l2(got.cpu().numpy(), ref.cpu().numpy()) <= 1e-5
+    bfn = t.istft(zt.transpose(1, 2).contiguous(), length=T)
+    assert rel_l2(got.cpu().numpy(), bfn.cpu().numpy()) <= 1e-6
+
+
 def test_minimal_tail_and_coverage_checks(rng):
     t = spectro.SpectralTransform(2048, 441, center_pad_mode="constant", center_tail_pad="minimal")
     x = torch.randn(2, 30000, device=DEV)
