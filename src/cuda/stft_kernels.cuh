@@ -587,9 +587,29 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 }
 
 // TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
+// The quarter-hop kernel on [frames][bins] spectra loads a round's spectrum
+// into registers before the round before it transforms (EARLY), not after
+// its overlap-add, with registers for 3 blocks per multiprocessor instead of
+// 4 (80 registers): SPECTRO_ISTFT_EARLY_LOADS 1 at n_fft 2048, 2 at n_fft
+// 1024 and 2048.  H100, same call (variants-15f): n_fft 2048 graph replay
+// 80.8 -> 78.1 us, eager 83.7 -> 80.6; at n_fft 1024 (2) B8 T480k 40.2 ->
+// 41.1, B4 T1.32M 54.7 -> 55.2, hence 1.  (At 64 registers, loading before
+// the overlap-add spilled and cost 9%; 3 blocks without the early loads
+// were within 0.5%, variants-14d.)
+#ifndef SPECTRO_ISTFT_EARLY_LOADS
+#define SPECTRO_ISTFT_EARLY_LOADS 1
+#endif
+__host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quarter, bool tiles) {
+  return bnf && quarter && !tiles &&
+         ((SPECTRO_ISTFT_EARLY_LOADS >= 1 && h == 1024) || (SPECTRO_ISTFT_EARLY_LOADS >= 2 && h == 512));
+}
+// Blocks per multiprocessor the register-FFT sizes' iSTFT kernel's registers are capped for.
+__host__ __device__ constexpr int istft_min_blocks(int h, bool bnf, bool quarter, bool tiles) {
+  return istft_early_loads(h, bnf, quarter, tiles) ? 3 : 1024 / inverse_threads(h, bnf, quarter);
+}
 // SL: the spectrum read with streaming loads (ldg_spec; istft_geometry.stream_loads).
 template <int H, int FPB, bool BNF, bool Q, bool TILES = false, bool SL = false>
-__global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   ? 1024 / inverse_threads(H, BNF, Q)
+__global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   ? istft_min_blocks(H, BNF, Q, TILES)
                                                       : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
                                                                         : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
@@ -598,6 +618,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
                              const __grid_constant__ spec_tiles tiles) {
   static_assert(!TILES || (Q && !BNF), "tiles: the quarter-hop kernel, [bins][frames] spectra");
   static_assert(!SL || (Q && BNF && !TILES), "streaming loads: the quarter-hop kernel on [frames][bins] spectra");
+  constexpr bool EARLY = istft_early_loads(H, BNF, Q, TILES);
   constexpr bool layout_bnf = BNF;
   SPECTRO_DYNAMIC_SMEM(float2, smem);
   static_assert(FPB == inverse_frames_per_block(H, BNF, Q), "the launch's frames per round");
@@ -681,9 +702,11 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       float2 v[REG_P];
 #pragma unroll
       for (int i = 0; i < REG_P; ++i) v[i] = in[f * hp + PADH<H>(j + i * TPF)];
+      const bool more = fb + FPB <= f_last;
+      if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
+        if (more) pp.load(sb, g.n_frames, fb + FPB, (int)min((int64_t)FPB, f_last - fb - FPB + 1), SL);
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
       if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
-      const bool more = fb + FPB <= f_last;
       constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB);
       auto ola = [&](auto q0c, auto fullc, auto emit) {
         quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value>(
@@ -725,13 +748,13 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       } else {
         ola(std::integral_constant<int, -1>{}, std::false_type{}, full_emit);
       }
-      if (more) { // the next round's points (loading them before the overlap-add: spills, +9%)
+      if (more) { // the next round's points (loaded here unless EARLY)
         const int next = (int)min((int64_t)FPB, f_last - fb - FPB + 1);
         if constexpr (TILES) {
           tile_wait(bar, phase);
           phase ^= 1;
           pp.load_tile(raw, next);
-        } else {
+        } else if constexpr (!EARLY) {
           pp.load(sb, g.n_frames, fb + FPB, next, SL);
         }
         in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z)
