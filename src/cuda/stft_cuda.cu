@@ -397,7 +397,8 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
       if constexpr (reg_fft_size(H)) {
         if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H, BNF, true), BNF, true>;
         if constexpr (BNF)
-          if (g.quarter && g.stream_loads) kernel = istft_kernel<H, inverse_frames_per_block(H, true, true), true, true, false, true>;
+          if (g.quarter && g.stream_loads)
+            kernel = istft_kernel<H, inverse_frames_per_block(H, true, true), true, true, false, true>;
         if constexpr (!BNF && H <= 1024) // (n_fft 4096's tile would cost a block per multiprocessor)
           if (g.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H, false, true), false, true, true>;
       }

@@ -53,7 +53,8 @@ __device__ __forceinline__ void store_bfn_rows(float2 *__restrict__ o, const stf
     stcs_if(SPECTRO_STFT_STREAMING_BFN, &of[i * row], make_float2(X[i].x * g.scale, X[i].y * g.scale));
   if (kk == 0) {
     const float2 Xh = value(f, H, REG_P);
-    stcs_if(SPECTRO_STFT_STREAMING_BFN, &o[(int64_t)H * g.n_frames + t0 + f], make_float2(Xh.x * g.scale, Xh.y * g.scale));
+    stcs_if(SPECTRO_STFT_STREAMING_BFN, &o[(int64_t)H * g.n_frames + t0 + f],
+            make_float2(Xh.x * g.scale, Xh.y * g.scale));
   }
 }
 
@@ -586,7 +587,6 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
   return ((int)sizeof(float2) * 2 * fpb * padded_frame(h, fpb) + (int)sizeof(float) * 3 * (h / 2) + 127) / 128 * 128;
 }
 
-// TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
 // The quarter-hop kernel on [frames][bins] spectra loads a round's spectrum
 // into registers before the round before it transforms (EARLY), not after
 // its overlap-add, with registers for 3 blocks per multiprocessor instead of
@@ -607,6 +607,7 @@ __host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quart
 __host__ __device__ constexpr int istft_min_blocks(int h, bool bnf, bool quarter, bool tiles) {
   return istft_early_loads(h, bnf, quarter, tiles) ? 3 : 1024 / inverse_threads(h, bnf, quarter);
 }
+// TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
 // SL: the spectrum read with streaming loads (ldg_spec; istft_geometry.stream_loads).
 template <int H, int FPB, bool BNF, bool Q, bool TILES = false, bool SL = false>
 __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   ? istft_min_blocks(H, BNF, Q, TILES)
