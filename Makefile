@@ -55,6 +55,7 @@ test-cuda-host:
 	@for t in $(CUDA_HOST_TESTS); do \
 	  $(CXX) $(CUDA_HOST_FLAGS) tests/cuda_host/$$t.cpp -o $(BUILD)/cuda_host_$$t && $(BUILD)/cuda_host_$$t || exit 1; \
 	done
+	@python3 tests/cuda_host/check_pdl_order.py $(BUILD)/libspectro_cuda.a
 
 # The installed package: pkg-config and find_package consumers, shared and static.
 test-install: build
@@ -93,6 +94,7 @@ gpu-check:
 	env $(GPU_ENV) cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null
 	env $(GPU_ENV) cmake --build build-gpu -j $(JOBS)
 	cd build-gpu && ctest --output-on-failure
+	$(GPU_PY) tests/cuda_host/check_pdl_order.py build-gpu/libspectro_cuda.a
 	SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh $(GPU_PY)
 	@site=; if ! $(GPU_PY) -c "import pytest" 2>/dev/null; then \
 	  ls .whl/*.whl > /dev/null 2>&1 || { echo "gpu-check: $(GPU_PY) has no pytest and .whl/ holds no wheels: run 'make gpu-wheels' where there is network and bring .whl/ along"; exit 1; }; \

@@ -184,15 +184,18 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     d->sm_smem = 0;
   if (cudaDeviceGetAttribute(&d->l2_bytes, cudaDevAttrL2CacheSize, device) != cudaSuccess) d->l2_bytes = 0;
   // The dependent launches (the STFT kernel after whatever precedes it, the
-  // iSTFT kernel after its edge clearing) where the kernels hold their
+  // iSTFT kernel after its edge clearing; SPECTRO_STFT_PDL and
+  // SPECTRO_ISTFT_PDL pick them at build time) where the kernels hold their
   // waits: code from compute_90 PTX or newer (a build for older
-  // architectures only, run on this device, would not wait);
+  // architectures only, run on this device, would not wait), and a driver
+  // of CUDA 12.3 or newer (programmatic edges in captured graphs);
   // SPECTRO_CUDA_PDL=0 turns them off (e.g. for graph capture on drivers
-  // without programmatic edges)
+  // that still refuse such launches)
   {
     cudaFuncAttributes fa;
+    int driver = 0;
     const char *env = getenv("SPECTRO_CUDA_PDL");
-    d->pdl = SPECTRO_ISTFT_PDL && !(env && strcmp(env, "0") == 0) &&
+    d->pdl = !(env && strcmp(env, "0") == 0) && cudaDriverGetVersion(&driver) == cudaSuccess && driver >= 12030 &&
              cudaFuncGetAttributes(&fa, (const void *)istft_zero_edges) == cudaSuccess && fa.ptxVersion >= 90;
   }
   (void)cudaGetLastError();
@@ -255,7 +258,7 @@ template <class... Params, class... Args>
 static cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, size_t smem, cudaStream_t s, bool pdl,
                               Args... args) {
   cudaLaunchConfig_t cfg = {};
-  cudaLaunchAttribute attr[1];
+  cudaLaunchAttribute attr[1] = {};
   attr[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
   attr[0].val.programmaticStreamSerializationAllowed = 1;
   cfg.gridDim = grid;
@@ -264,7 +267,7 @@ static cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, 
   cfg.stream = s;
   cfg.attrs = attr;
   cfg.numAttrs = pdl ? 1 : 0;
-  return cudaLaunchKernelEx(&cfg, kernel, (Params)args...);
+  return cudaLaunchKernelEx(&cfg, kernel, static_cast<Params>(args)...);
 }
 
 extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
@@ -300,7 +303,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
       });
     });
   });
-  CUDA_TRY(attr, "raising the STFT kernel's shared memory");
+  CUDA_TRY(attr, "the STFT kernel launch (shared memory opt-in, launch)");
   CUDA_TRY(cudaGetLastError(), "the STFT kernel launch");
   return SPECTRO_OK;
 }
@@ -384,7 +387,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   cudaStream_t s = (cudaStream_t)stream;
   dim3 grid((unsigned)g.blocks, (unsigned)batch);
   const size_t smem = istft_smem_bytes(g);
-  if (g.own && g.blocks > 1) {
+  if (g.own && g.blocks > 1) { // (an ordinary launch: the iSTFT kernel reads the spectrum before its wait)
     istft_zero_edges<<<dim3((unsigned)(g.blocks - 1), (unsigned)batch), 256, 0, s>>>(out, g);
     CUDA_TRY(cudaGetLastError(), "the iSTFT edge-clearing launch");
   }
@@ -406,7 +409,7 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
       if (attr == cudaSuccess) {
         // after istft_zero_edges: a programmatic dependent launch (SPECTRO_ISTFT_PDL)
         attr = launch_pdl(kernel, grid, dim3((unsigned)inverse_threads(H, BNF, g.quarter)), smem, s,
-                          d->pdl && g.own && g.blocks > 1, (const float2 *)spec, out, g, d->pt,
+                          SPECTRO_ISTFT_PDL && d->pdl && g.own && g.blocks > 1, (const float2 *)spec, out, g, d->pt,
                           (const float2 *)d->tw, (const float2 *)d->rtw, (const float *)d->window,
                           (const float *)d->env_period, (const float *)d->env_inv, (const float *)d->iwindow, tiles);
       }

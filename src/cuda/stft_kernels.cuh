@@ -102,11 +102,11 @@ __host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
 #endif
 // The STFT kernel launched as a programmatic dependent of whatever kernel
 // precedes it in the stream (cuda_stft_forward, where the plan's pdl is
-// set): each block lets the next such launch start at once
-// (launch_dependents) and waits for its predecessor (wait) before its first
-// read of the signal, so launch and block dispatch overlap the previous
-// kernel's last wave; without the launch attribute both are no-ops.  H100,
-// eager, same call (variants-15c): B8 T480k 34.0 -> 33.7 us, B4 T1.32M
+// set): each block waits for its predecessor (wait) before anything else
+// and then lets the next such launch start (launch_dependents), so launch
+// and block dispatch overlap the previous kernel's last wave; without the
+// launch attribute both are no-ops.  H100, eager, same call (variants-15c,
+// with launch_dependents before the wait): B8 T480k 34.0 -> 33.7 us, B4 T1.32M
 // 48.2 -> 46.3, n_fft 2048 66.2 -> 64.6 (eager now at or below graph
 // replay, where each replay is one launch); graph replay within 0.5%.
 #ifndef SPECTRO_STFT_PDL
@@ -135,8 +135,11 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
                         const float *__restrict__ window) {
   SPECTRO_DYNAMIC_SMEM(float2, smem);
   if constexpr (SPECTRO_STFT_PDL) {
-    pdl_launch_dependents();
-    pdl_wait(); // (the signal may come from the kernel before)
+    // (the signal may come from the kernel before; its loads, through a
+    // restrict pointer, follow the wait in the SASS: checked by
+    // tests/cuda_host/check_pdl_order.sh)
+    pdl_wait();
+    pdl_launch_dependents(); // (after the wait: a dependent that reads before its own wait sees our predecessor done)
   }
   constexpr int BT = forward_threads(H);
   const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
