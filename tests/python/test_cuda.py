@@ -174,6 +174,81 @@ def test_output_fully_overwritten_and_streams():
     assert rel_l2(y.cpu().numpy(), x.cpu().numpy()) <= 1e-6
 
 
+def test_dependent_launch_chains(rng):
+    """The STFT kernel is a programmatic dependent launch: it waits for the
+    kernel before it inside the kernel, not in the stream.  Chains with no
+    host sync between the kernels, against the float64 CPU backend: an STFT
+    reading what the STFT right before it wrote (the spectrum's float32 view
+    as its signal), torch kernels writing the signal right before each STFT,
+    STFT -> iSTFT -> STFT, two STFTs taking turns writing one buffer, and the
+    first two chains captured in a CUDA graph."""
+    t = spectro.SpectralTransform(1024, 256)
+    B, T, F = 4, 96000, 513
+    n = t.num_frames(T)
+    T2 = n * F * 2
+    n2 = t.num_frames(T2)
+    x0 = torch.from_numpy(rng.standard_normal((B, T)).astype(np.float32)).to(DEV)
+
+    def cpu(a):
+        return a.cpu().numpy().astype(np.float64)
+
+    def stft_of_stft(x, z1, z2, stream):
+        t._plan.stft_cuda(x.data_ptr(), z1.data_ptr(), B, T, "bnf", stream)
+        t._plan.stft_cuda(z1.data_ptr(), z2.data_ptr(), B, T2, "bnf", stream)
+
+    def check_stft_of_stft(x, z1, z2):
+        assert rel_l2(z1.cpu().numpy(), t.stft(cpu(x), output_layout="bnf")) <= 1e-6
+        sig = torch.view_as_real(z1).reshape(B, T2)
+        assert rel_l2(z2.cpu().numpy(), t.stft(cpu(sig), output_layout="bnf")) <= 1e-6
+
+    stream = torch.cuda.current_stream().cuda_stream
+    x = x0.clone()
+    z1 = torch.empty((B, n, F), dtype=torch.complex64, device=DEV)
+    z2 = torch.empty((B, n2, F), dtype=torch.complex64, device=DEV)
+    stft_of_stft(x, z1, z2, stream)
+    torch.cuda.synchronize()
+    check_stft_of_stft(x, z1, z2)
+
+    zs, snaps = [], []
+    for k in range(4):  # torch kernels writing the signal right before each STFT
+        x.mul_(0.5).add_(k)
+        zs.append(t.stft(x))
+        snaps.append(x.clone())
+    torch.cuda.synchronize()
+    for z, snap in zip(zs, snaps):
+        assert rel_l2(z.cpu().numpy(), t.stft(cpu(snap))) <= 1e-6
+
+    z3 = t.stft(t.istft(t.stft(x), length=T))
+    torch.cuda.synchronize()
+    assert rel_l2(z3.cpu().numpy(), t.stft(t.istft(t.stft(cpu(x)), length=T))) <= 1e-6
+
+    other = torch.from_numpy(rng.standard_normal((B, T)).astype(np.float32)).to(DEV)
+    out = torch.empty((B, n, F), dtype=torch.complex64, device=DEV)
+    for _ in range(3):  # the last writer's values, whole
+        t._plan.stft_cuda(x.data_ptr(), out.data_ptr(), B, T, "bnf", stream)
+        t._plan.stft_cuda(other.data_ptr(), out.data_ptr(), B, T, "bnf", stream)
+    torch.cuda.synchronize()
+    assert rel_l2(out.cpu().numpy(), t.stft(cpu(other), output_layout="bnf")) <= 1e-6
+
+    gx = x0.clone()
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):  # warm-up on the capture stream
+        stft_of_stft(gx, z1, z2, side.cuda_stream)
+    torch.cuda.current_stream().wait_stream(side)
+    torch.cuda.synchronize()
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        gx.mul_(2.0)  # a torch kernel node, then the two STFT nodes
+        stft_of_stft(gx, z1, z2, torch.cuda.current_stream().cuda_stream)
+    gx.copy_(x0)
+    for _ in range(3):
+        graph.replay()
+    torch.cuda.synchronize()
+    assert torch.equal(gx, x0 * 8)
+    check_stft_of_stft(gx, z1, z2)
+
+
 def test_graph_replay_equals_eager():
     t = spectro.SpectralTransform(512, 128)
     x = torch.randn(2, 16000, device=DEV)
