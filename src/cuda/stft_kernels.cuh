@@ -137,7 +137,7 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
   if constexpr (SPECTRO_STFT_PDL) {
     // (the signal may come from the kernel before; its loads, through a
     // restrict pointer, follow the wait in the SASS: checked by
-    // tests/cuda_host/check_pdl_order.sh)
+    // tests/cuda_host/check_pdl_order.py)
     pdl_wait();
     pdl_launch_dependents(); // (after the wait: a dependent that reads before its own wait sees our predecessor done)
   }
