@@ -115,6 +115,7 @@ extern "C" int spectro_cuda_supported_size(const spectro_stft_plan *plan) {
 static void free_plan_data(cuda_plan_data *d) {
   cudaFree(d->tw);
   cudaFree(d->rtw);
+  cudaFree(d->tw32);
   cudaFree(d->window);
   cudaFree(d->iwindow);
   cudaFree(d->env_period);
@@ -220,6 +221,13 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   }
   e = upload(e, &d->rtw, host_rtw, sizeof(float2) * (size_t)(h + 1));
   spectro_free(host_rtw);
+  if (h == 1024) { // the radix-32 kernels' twiddles (fft_r32.cuh)
+    float2 *host_tw32 = (float2 *)spectro_alloc_array(1024, sizeof(float2));
+    if (host_tw32 == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
+    if (host_tw32) r32_fill_twiddles(host_tw32);
+    e = upload(e, &d->tw32, host_tw32, sizeof(float2) * 1024);
+    spectro_free(host_tw32);
+  }
   e = upload(e, &d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft);
   // the iSTFT's overlap-add window: the window times 1 / (n_fft forward_scale)
   float *iwin = (float *)spectro_alloc_array((size_t)plan->n_fft, sizeof(float));
@@ -291,6 +299,18 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
       constexpr int H = decltype(size)::value;
       launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
         constexpr bool BNF = decltype(bnf)::value;
+        if constexpr (H == 1024 && BNF && SPECTRO_STFT_R32) { // (a warp per frame: stft_forward_r32_kernel)
+          if (d->tw32 != NULL) {
+            auto kernel = stft_forward_r32_kernel<T>;
+            attr = cuda_allow_smem((const void *)kernel, r32_smem_bytes());
+            if (attr == cudaSuccess)
+              attr = launch_pdl(kernel, dim3((unsigned)((n_frames + R32_WARPS - 1) / R32_WARPS), (unsigned)batch),
+                                dim3(32 * R32_WARPS), r32_smem_bytes(), s, SPECTRO_STFT_PDL && d->pdl,
+                                (const T *)signal, (float2 *)out, g, (const float2 *)d->tw32, (const float2 *)d->rtw,
+                                (const float *)d->window);
+            return;
+          }
+        }
         auto kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, BNF>;
         if constexpr (H == 1024 && !BNF) // (n_fft 2048: the shared-memory untangle where rows are aligned)
           if (bfn_rows_aligned(n_frames, out))

@@ -4,6 +4,7 @@
 #define SPECTRO_CUDA_STFT_KERNELS_CUH
 
 #include "fft_smem.cuh"
+#include "fft_r32.cuh"
 
 #if defined(__CUDACC__)
 #include <cuda.h> // CUtensorMap (the iSTFT's bulk tensor copies)
@@ -212,6 +213,74 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
       }
     }
   }
+}
+
+// The n_fft 2048 STFT on [frames][bins] output as a warp per frame
+// (fft_r32.cuh; SPECTRO_STFT_R32, cuda_stft_forward): lane l loads the
+// frame's points l + 32 i (padding by index, window on load), transforms,
+// and untangles bins l + 32 b with the mirror bins' points from lane 32 - l
+// by shuffles (lane 0: its own), writing rows of 32 consecutive bins.
+// Waits and triggers like stft_forward_kernel (programmatic launch).
+#ifndef SPECTRO_STFT_R32
+#define SPECTRO_STFT_R32 1
+#endif
+template <class T>
+__global__ void __launch_bounds__(32 * R32_WARPS, R32_MIN_BLOCKS)
+    stft_forward_r32_kernel(const T *__restrict__ signal, float2 *__restrict__ out, stft_geometry g,
+                            const float2 *__restrict__ tw32, const float2 *__restrict__ rtw,
+                            const float *__restrict__ window) {
+  SPECTRO_DYNAMIC_SMEM(float2, smem);
+  if constexpr (SPECTRO_STFT_PDL) {
+    pdl_wait();
+    pdl_launch_dependents();
+  }
+  constexpr int H = 1024;
+  const int lane = (int)threadIdx.x & 31, warp = (int)threadIdx.x >> 5;
+  const int64_t t = (int64_t)blockIdx.x * R32_WARPS + warp, item = blockIdx.y;
+  if (t >= g.n_frames) return; // (the warp's frame; no block barrier below)
+  const T *x = signal + item * g.length;
+  const float2 *w2 = reinterpret_cast<const float2 *>(window);
+  const int64_t start = t * g.hop - g.pad_left;
+  float2 v[32];
+  if (start >= 0 && start + 2 * H <= g.length) { // inside the signal: plain loads
+    const T *p = x + start;
+    if (g.pairs) {
+      using pair = typename sample_traits<T>::pair;
+#pragma unroll
+      for (int i = 0; i < 32; ++i) v[i] = sample_traits<T>::f2(*reinterpret_cast<const pair *>(p + 2 * (lane + 32 * i)));
+    } else {
+#pragma unroll
+      for (int i = 0; i < 32; ++i) {
+        const int k = lane + 32 * i;
+        v[i] = make_float2(sample_traits<T>::f(p[2 * k]), sample_traits<T>::f(p[2 * k + 1]));
+      }
+    }
+#pragma unroll
+    for (int i = 0; i < 32; ++i) {
+      const float2 w = __ldg(&w2[lane + 32 * i]);
+      v[i] = make_float2(v[i].x * w.x, v[i].y * w.y);
+    }
+  } else {
+#pragma unroll
+    for (int i = 0; i < 32; ++i) v[i] = frame_point(x, g, t, lane + 32 * i, H, __ldg(&w2[lane + 32 * i]));
+  }
+  r32_transform(v, smem + warp * R32_REGION, lane, tw32, -1.f); // v[b] = Z[lane + 32 b]
+  float2 *of = out + (item * g.n_frames + t) * (H + 1);
+  const int src = (32 - lane) & 31;
+  const float hs = 0.5f * g.scale;
+#pragma unroll
+  for (int b = 0; b < 32; ++b) {
+    // Z[H - k], k = lane + 32 b: lane 32 - lane's v[31 - b]; lane 0's own v[32 - b] (b = 0: Z[0])
+    float2 zb = make_float2(__shfl_sync(0xffffffffu, v[31 - b].x, src), __shfl_sync(0xffffffffu, v[31 - b].y, src));
+    if (lane == 0) zb = v[(32 - b) & 31];
+    const int k = lane + 32 * b;
+    const float2 za = v[b], w = __ldg(&rtw[k]);
+    // untangle_pair with its halves folded into the scale
+    const float er = za.x + zb.x, ei = za.y - zb.y, dr = za.x - zb.x, di = za.y + zb.y;
+    const float xr = __fmaf_rn(w.y, dr, __fmaf_rn(w.x, di, er)), xi = __fmaf_rn(-w.x, dr, __fmaf_rn(w.y, di, ei));
+    stcs_if(SPECTRO_STFT_STREAMING, &of[k], make_float2(xr * hs, xi * hs));
+  }
+  if (lane == 0) stcs_if(SPECTRO_STFT_STREAMING, &of[H], make_float2((v[0].x - v[0].y) * g.scale, 0.f));
 }
 
 // ---------------------------------------------------------------- inverse
@@ -707,8 +776,9 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
 #pragma unroll
       for (int i = 0; i < REG_P; ++i) v[i] = in[f * hp + PADH<H>(j + i * TPF)];
       const bool more = fb + FPB <= f_last;
+      const int next = more ? (int)min((int64_t)FPB, f_last - fb - FPB + 1) : 0; // the next round's frames
       if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
-        if (more) pp.load(sb, g.n_frames, fb + FPB, (int)min((int64_t)FPB, f_last - fb - FPB + 1), SL);
+        if (more) pp.load(sb, g.n_frames, fb + FPB, next, SL);
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
       if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
       constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB);
@@ -753,7 +823,6 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
         ola(std::integral_constant<int, -1>{}, std::false_type{}, full_emit);
       }
       if (more) { // the next round's points (loaded here unless EARLY)
-        const int next = (int)min((int64_t)FPB, f_last - fb - FPB + 1);
         if constexpr (TILES) {
           tile_wait(bar, phase);
           phase ^= 1;

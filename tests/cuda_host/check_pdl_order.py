@@ -3,7 +3,7 @@
 programmatic dependent launches rely on (stft_kernels.cuh, cuda_stft_forward /
 cuda_stft_inverse):
 
-- every STFT kernel (stft_forward_kernel) waits for the kernel before it
+- every STFT kernel (stft_forward_kernel, stft_forward_r32_kernel) waits for the kernel before it
   (griddepcontrol.wait, SASS ACQBULK) before any global load or store: its
   signal pointer is const __restrict__, so nothing in the source pins its
   loads behind the wait but the compiler's treatment of the asm;
@@ -67,7 +67,7 @@ def main():
     bad, stft, istft = [], 0, 0
     for name, ops in functions(sass):
         wait = first(ops, lambda o: o.startswith("ACQBULK"))
-        if "stft_forward_kernel" in name and "istft" not in name:
+        if re.search(r"stft_forward(_r32)?_kernel", name) and "istft" not in name:
             stft += 1
             ld = first(ops, lambda o: bool(GLOBAL_LOAD.match(o) or GLOBAL_STORE.match(o)))
             trig = first(ops, lambda o: o.startswith("PREEXIT"))

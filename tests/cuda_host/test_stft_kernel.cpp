@@ -19,7 +19,8 @@
 // constant (both symmetric: frames = 1 + T / hop).  RU: the kernel's
 // untangle in registers (false: through shared memory, the launch's choice
 // for n_fft 2048 bfn with sector-aligned rows).
-template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF)>
+// R32: n_fft 2048 [frames][bins] by the warp-per-frame kernel (stft_forward_r32_kernel).
+template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false>
 static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T, int center, int64_t &N) {
   constexpr int FPB = forward_frames_per_block(H), BT = forward_threads(H);
   const int n = 2 * H, hop = n / 4, F = H + 1;
@@ -32,20 +33,30 @@ static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T
   g.pairs = hop % 2 == 0 && g.pad_left % 2 == 0 && T % 2 == 0;
   const size_t smem = sizeof(float2) * 2 * FPB * padded_frame(H, FPB);
   pass_table pt{};
-  launch((unsigned)((N + FPB - 1) / FPB), batch, BT, smem, [&] {
-    stft_forward_kernel<H, FPB, float, BNF, RU>(x.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data());
-  });
+  if constexpr (R32) {
+    static_assert(H == 1024 && BNF, "the radix-32 kernel: n_fft 2048, [frames][bins]");
+    std::vector<float2> tw32(1024);
+    r32_fill_twiddles(tw32.data());
+    launch((unsigned)((N + R32_WARPS - 1) / R32_WARPS), batch, 32 * R32_WARPS, r32_smem_bytes(), [&] {
+      stft_forward_r32_kernel<float>(x.data(), out.data(), g, tw32.data(), rtw.data(), window.data());
+    });
+  } else {
+    launch((unsigned)((N + FPB - 1) / FPB), batch, BT, smem, [&] {
+      stft_forward_kernel<H, FPB, float, BNF, RU>(x.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data());
+    });
+  }
   return out;
 }
 
-template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF)> static int check(int center, int64_t T) {
+template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false>
+static int check(int center, int64_t T) {
   const int n = 2 * H, hop = n / 4, F = H + 1, batch = 2;
   std::normal_distribution<double> nd;
   std::vector<float> x((size_t)batch * T);
   for (auto &v : x) v = (float)nd(rng);
   const std::vector<float> window = hann_window(n);
   int64_t N;
-  const std::vector<float2> out = run<H, BNF, RU>(x, batch, T, center, N);
+  const std::vector<float2> out = run<H, BNF, RU, R32>(x, batch, T, center, N);
   const int pad_left = center ? n / 2 : 0;
   double err = 0, norm = 0;
   for (int b = 0; b < batch; ++b)
@@ -71,7 +82,7 @@ template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF)> static int c
   const bool ok = e <= 1e-6;
   printf("%s n_fft %d %s center=%s T=%lld (%lld frames%s): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n,
          BNF ? "bnf" : "bfn", center == 0 ? "none" : center == 1 ? "reflect" : "constant", (long long)T, (long long)N,
-         RU == untangle_in_registers(H, BNF) ? "" : ", untangle in shared memory", e);
+         R32 ? ", warp per frame" : RU == untangle_in_registers(H, BNF) ? "" : ", untangle in shared memory", e);
   return ok ? 0 : 1;
 }
 
@@ -114,6 +125,9 @@ int main() {
     bad += check<1024, false>(c, 4 * 2048 + 2 * odd(rng) + 1);
     bad += check<1024, true>(c, 3 * 2048 + 2 * odd(rng));
     bad += check<1024, false, false>(c, 4 * 2048 + 2 * odd(rng)); // (n_fft 2048 bfn, aligned rows' choice)
+    // n_fft 2048 bnf, a warp per frame: even lengths (sample-pair loads), odd ones, frames past a block's 4
+    bad += check<1024, true, true, true>(c, 3 * 2048 + 2 * odd(rng));
+    bad += check<1024, true, true, true>(c, 5 * 2048 + 2 * odd(rng) + 1);
   }
   // n_fft 400: the P10 register FFT (radix 10 10 2), 12 frames per block
   for (int c = 0; c < 3; ++c) {
