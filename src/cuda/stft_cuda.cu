@@ -300,7 +300,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
       launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
         constexpr bool BNF = decltype(bnf)::value;
         if constexpr (H == 1024 && BNF && SPECTRO_STFT_R32) { // (a warp per frame: stft_forward_r32_kernel)
-          if (d->tw32 != NULL) {
+          if (d->tw32 != NULL && g.pairs) { // (unaligned sample pairs: the register-FFT kernel below)
             auto kernel = stft_forward_r32_kernel<T>;
             attr = cuda_allow_smem((const void *)kernel, r32_smem_bytes());
             if (attr == cudaSuccess)

@@ -215,8 +215,10 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
   }
 }
 
-// The n_fft 2048 STFT on [frames][bins] output as a warp per frame
-// (fft_r32.cuh; SPECTRO_STFT_R32, cuda_stft_forward): lane l loads the
+// The n_fft 2048 STFT on [frames][bins] output as a warp per frame, for
+// calls whose interior frames' sample pairs are aligned (g.pairs; others
+// take stft_forward_kernel) (fft_r32.cuh; SPECTRO_STFT_R32,
+// cuda_stft_forward): lane l loads the
 // frame's points l + 32 i (padding by index, window on load), transforms,
 // and untangles bins l + 32 b with the mirror bins' points from lane 32 - l
 // by shuffles (lane 0: its own), writing rows of 32 consecutive bins.
@@ -239,32 +241,34 @@ __global__ void __launch_bounds__(32 * R32_WARPS, R32_MIN_BLOCKS)
   const int64_t t = (int64_t)blockIdx.x * R32_WARPS + warp, item = blockIdx.y;
   if (t >= g.n_frames) return; // (the warp's frame; no block barrier below)
   const T *x = signal + item * g.length;
-  const float2 *w2 = reinterpret_cast<const float2 *>(window);
   const int64_t start = t * g.hop - g.pad_left;
+  float2 *region = smem + warp * R32_REGION;
+  const float2 *w2 = reinterpret_cast<const float2 *>(window);
   float2 v[32];
-  if (start >= 0 && start + 2 * H <= g.length) { // inside the signal: plain loads
-    const T *p = x + start;
-    if (g.pairs) {
-      using pair = typename sample_traits<T>::pair;
+  if (start >= 0 && start + 2 * H <= g.length) { // inside (sample pairs aligned: g.pairs, cuda_stft_forward)
+    using pair = typename sample_traits<T>::pair;
+    const pair *p = reinterpret_cast<const pair *>(x + start);
 #pragma unroll
-      for (int i = 0; i < 32; ++i) v[i] = sample_traits<T>::f2(*reinterpret_cast<const pair *>(p + 2 * (lane + 32 * i)));
-    } else {
-#pragma unroll
-      for (int i = 0; i < 32; ++i) {
-        const int k = lane + 32 * i;
-        v[i] = make_float2(sample_traits<T>::f(p[2 * k]), sample_traits<T>::f(p[2 * k + 1]));
-      }
-    }
+    for (int i = 0; i < 32; ++i) v[i] = sample_traits<T>::f2(p[lane + 32 * i]);
 #pragma unroll
     for (int i = 0; i < 32; ++i) {
       const float2 w = __ldg(&w2[lane + 32 * i]);
       v[i] = make_float2(v[i].x * w.x, v[i].y * w.y);
     }
   } else {
+    // a frame reaching past the signal's ends (padding by index): its points
+    // staged in the warp's region first, a loop apart from the loads above
+    // (with both paths unrolled, the compiler branched per point and the
+    // loads went out one at a time: no faster than the register FFT, H200,
+    // make gpu-check at bfa8c2f)
+#pragma unroll 1
+    for (int i = 0; i < 32; ++i) region[lane + 32 * i] = frame_point(x, g, t, lane + 32 * i, H, __ldg(&w2[lane + 32 * i]));
+    warp_sync();
 #pragma unroll
-    for (int i = 0; i < 32; ++i) v[i] = frame_point(x, g, t, lane + 32 * i, H, __ldg(&w2[lane + 32 * i]));
+    for (int i = 0; i < 32; ++i) v[i] = region[lane + 32 * i];
+    warp_sync(); // (the transform writes the region next)
   }
-  r32_transform(v, smem + warp * R32_REGION, lane, tw32, -1.f); // v[b] = Z[lane + 32 b]
+  r32_transform(v, region, lane, tw32, -1.f); // v[b] = Z[lane + 32 b]
   float2 *of = out + (item * g.n_frames + t) * (H + 1);
   const int src = (32 - lane) & 31;
   const float hs = 0.5f * g.scale;
