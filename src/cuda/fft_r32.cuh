@@ -4,9 +4,13 @@
 // memory (the only exchange: no block barrier), a second DFT-32.  Against
 // the register FFT of fft_smem.cuh (8 points per thread, 128 threads a
 // frame, three exchanges) it executes about a third fewer instructions
-// (2112 against 3113 warp instructions a frame for the STFT, SASS); H200,
-// same call, B16 T441k (bench/results/experiments, sixteenth session):
-// prototype 55.6 us against the register-FFT kernel's 63.6 (graph).
+// (2112 against 3113 warp instructions a frame for the STFT, SASS).  Not
+// yet shown faster, so off by default (SPECTRO_STFT_R32, stft_kernels.cuh):
+// H200, B16 T441k, a standalone prototype timed as a graph of 20 launches
+// took 55 us a launch, but in the library (make gpu-check, one launch per
+// graph replay, as the register-FFT kernel's 63.6 us) it read 65-66 us
+// (bench/results/experiments, sixteenth session).  Its first same-call
+// comparison is variants.sh R32:SPECTRO_STFT_R32=1.
 // Included by stft_kernels.cuh; device code only.
 #pragma once
 #include "fft_smem.cuh"

@@ -221,7 +221,7 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   }
   e = upload(e, &d->rtw, host_rtw, sizeof(float2) * (size_t)(h + 1));
   spectro_free(host_rtw);
-  if (h == 1024) { // the radix-32 kernels' twiddles (fft_r32.cuh)
+  if (SPECTRO_STFT_R32 && h == 1024) { // the radix-32 kernels' twiddles (fft_r32.cuh)
     float2 *host_tw32 = (float2 *)spectro_alloc_array(1024, sizeof(float2));
     if (host_tw32 == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
     if (host_tw32) r32_fill_twiddles(host_tw32);

@@ -224,7 +224,7 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
 // by shuffles (lane 0: its own), writing rows of 32 consecutive bins.
 // Waits and triggers like stft_forward_kernel (programmatic launch).
 #ifndef SPECTRO_STFT_R32
-#define SPECTRO_STFT_R32 1
+#define SPECTRO_STFT_R32 0 // (1: in use; fft_r32.cuh says why not yet)
 #endif
 template <class T>
 __global__ void __launch_bounds__(32 * R32_WARPS, R32_MIN_BLOCKS)

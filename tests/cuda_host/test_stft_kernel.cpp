@@ -125,7 +125,7 @@ int main() {
     bad += check<1024, false>(c, 4 * 2048 + 2 * odd(rng) + 1);
     bad += check<1024, true>(c, 3 * 2048 + 2 * odd(rng));
     bad += check<1024, false, false>(c, 4 * 2048 + 2 * odd(rng)); // (n_fft 2048 bfn, aligned rows' choice)
-    // n_fft 2048 bnf, a warp per frame (the launch's choice where sample pairs are aligned; here
+    // n_fft 2048 bnf, a warp per frame (SPECTRO_STFT_R32, off by default; where sample pairs are aligned; here
     // the pair loads read the same values either way): frames past a block's 4, edge frames staged
     bad += check<1024, true, true, true>(c, 3 * 2048 + 2 * odd(rng));
     bad += check<1024, true, true, true>(c, 5 * 2048 + 2 * odd(rng) + 1);
