@@ -926,7 +926,7 @@ struct cuda_plan_data {
   int pdl;          // programmatic dependent launches on (STFT, iSTFT; cuda_plan_tables)
   int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
-  float2 *tw32; // n_fft 2048: the radix-32 kernels' twiddles (fft_r32.cuh); else NULL
+  float2 *tw32; // n_fft 2048 with SPECTRO_STFT_R32: the radix-32 kernels' twiddles (fft_r32.cuh); else NULL
   float *window;
   float *iwindow;    // iSTFT: window / (n_fft forward_scale), the overlap-add's scaled window
   float *env_period; // iSTFT: the plan's window_sq_period_f (sum of w^2 over j = r mod hop), min(hop, n_fft) values
