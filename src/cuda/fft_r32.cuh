@@ -8,8 +8,9 @@
 // yet shown faster, so off by default (SPECTRO_STFT_R32, stft_kernels.cuh):
 // H200, B16 T441k, a standalone prototype timed as a graph of 20 launches
 // took 55 us a launch, but in the library (make gpu-check, one launch per
-// graph replay, as the register-FFT kernel's 63.6 us) it read 65-66 us
-// (bench/results/experiments, sixteenth session).  Its first same-call
+// graph replay) it read 63.6-66.0 us against the register-FFT kernel's
+// 63.1-64.3 in other calls (bench/results/experiments, sixteenth
+// session).  Its first same-call
 // comparison is variants.sh R32:SPECTRO_STFT_R32=1.
 // Included by stft_kernels.cuh; device code only.
 #pragma once
