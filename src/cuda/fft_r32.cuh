@@ -43,8 +43,7 @@ __device__ __forceinline__ void dft32(float2 (&x)[32], float s) {
         y[j][m] = make_float2(-s * v.y, s * v.x);
         continue;
       }
-      const float2 cs = w32_root(e), w = make_float2(cs.x, s * cs.y);
-      y[j][m] = make_float2(v.x * w.x - v.y * w.y, v.x * w.y + v.y * w.x);
+      y[j][m] = twiddle_mul(v, w32_root(e), s);
     }
 #pragma unroll
   for (int m = 0; m < 8; ++m) {
@@ -85,9 +84,7 @@ __device__ __forceinline__ void r32_transform(float2 (&v)[32], float2 *region, i
   dft32(v, s);
 #pragma unroll
   for (int a = 1; a < 32; ++a) {
-    const float2 w = __ldg(&tw32[a * 32 + lane]), x = v[a];
-    v[a] = s < 0 ? make_float2(x.x * w.x - x.y * w.y, x.x * w.y + x.y * w.x)
-                 : make_float2(x.x * w.x + x.y * w.y, x.y * w.x - x.x * w.y);
+    v[a] = twiddle_mul(v[a], __ldg(&tw32[a * 32 + lane]), -s); // (the table holds the forward roots)
   }
 #pragma unroll
   for (int a = 0; a < 32; ++a) region[lane * 33 + a] = v[a];
