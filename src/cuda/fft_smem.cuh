@@ -119,10 +119,19 @@ __host__ __device__ constexpr int forward_frames_per_block(int h) {
          : 512 / (h / REG_P) < 4                   ? 512 / (h / REG_P)
                                                    : 4;
 }
-__host__ __device__ constexpr int forward_threads(int h) {
-  return reg_fft_size(h) ? forward_frames_per_block(h) * (h / REG_P)
-         : p10_fft_size(h) ? forward_frames_per_block(h) * (h / P10)
-                           : THREADS;
+// Threads of a forward block of fpb frames (the register-FFT sizes: h /
+// REG_P per frame); forward_threads: at forward_frames_per_block(h).
+__host__ __device__ constexpr int forward_block_threads(int h, int fpb) {
+  return reg_fft_size(h) ? fpb * (h / REG_P) : p10_fft_size(h) ? fpb * (h / P10) : THREADS;
+}
+__host__ __device__ constexpr int forward_threads(int h) { return forward_block_threads(h, forward_frames_per_block(h)); }
+// The STFT's second frames-per-block choice for the autotune (tune_cuda.cuh):
+// half the frames of forward_frames_per_block(h), where the kernel
+// untangles in registers to [frames][bins] rows (no row-width constraint);
+// 0 where there is none.  (H200, n_fft 2048 [frames][bins]: 2 frames were
+// 2.4% faster than 4 with plain stores, variants-15b.)
+__host__ __device__ constexpr int forward_half_frames(int h) {
+  return reg_fft_size(h) && forward_frames_per_block(h) >= 2 ? forward_frames_per_block(h) / 2 : 0;
 }
 
 
@@ -819,7 +828,10 @@ __device__ __forceinline__ float2 frame_point(const T *__restrict__ x, const stf
 // register-FFT block (P points per thread): points j + i H / P of frame
 // t0 + f (padding by index, window on load), straight into the first pass's
 // registers.
-template <int H, class T, int P = REG_P>
+// PAIRS: the launch knows g.pairs is set (a kernel instance without the
+// unpaired loads, which the compiler otherwise issues predicated off next
+// to the paired ones: 16 of a thread's 33 loads at n_fft 2048).
+template <int H, class T, int P = REG_P, bool PAIRS = false>
 __device__ __forceinline__ void reg_load_frame(const T *__restrict__ x, const stft_geometry &g, int64_t t0,
                                                const float *__restrict__ window, float2 (&v)[P]) {
   constexpr int TPF = H / P;
@@ -828,7 +840,7 @@ __device__ __forceinline__ void reg_load_frame(const T *__restrict__ x, const st
   const float2 *w2 = reinterpret_cast<const float2 *>(window);
   if (t < g.n_frames && start >= 0 && start + 2 * H <= g.length) { // inside the signal: plain loads
     const T *p = x + start;
-    if (g.pairs) {
+    if (PAIRS || g.pairs) {
       using pair = typename sample_traits<T>::pair;
 #pragma unroll
       for (int i = 0; i < P; ++i) v[i] = sample_traits<T>::f2(*reinterpret_cast<const pair *>(p + 2 * (j + i * TPF)));
@@ -919,6 +931,7 @@ __device__ __forceinline__ float envelope(const float *__restrict__ env_period, 
 // A plan's tables on one device.
 #define FFT_SLOTS 24 // cuFFT plans per direction: batches 1, 2, 4, ... 2^23 frames
 
+#define TUNE_MEMO 32 // (configurations remembered per plan; more go to the autotune cache each call)
 struct cuda_plan_data {
   int device;
   int sms, sm_smem; // the device's multiprocessors and shared memory per multiprocessor (bytes; 0: unknown)
@@ -936,6 +949,12 @@ struct cuda_plan_data {
   int fft_made[2][FFT_SLOTS];
   int fft_handle[2][FFT_SLOTS]; // cufftHandle
   size_t fft_ws[2][FFT_SLOTS];
+  // the autotune's choices for this plan's calls (tune_cuda.cuh)
+  char gpu_id[64];
+  pthread_mutex_t tune_lock;
+  int tune_count;
+  uint64_t tune_sig[TUNE_MEMO];
+  int tune_choice[TUNE_MEMO];
 };
 
 // Whether the own-FFT kernels cover plan's n_fft (else the cuFFT fallback).

@@ -44,6 +44,7 @@ extern "C" {
 #include <string.h>
 
 #include "stft_kernels.cuh"
+#include "tune_cuda.cuh"
 
 // ---------------------------------------------------------------- host side
 
@@ -122,6 +123,7 @@ static void free_plan_data(cuda_plan_data *d) {
   cudaFree(d->env_inv);
   cuda_fft_release(d);
   pthread_mutex_destroy(&d->fft_lock);
+  pthread_mutex_destroy(&d->tune_lock);
   spectro_free(d);
 }
 
@@ -207,6 +209,13 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     spectro_free(d);
     return spectro_error(SPECTRO_ERR_INTERNAL, "could not create the CUDA plan's lock");
   }
+  if (pthread_mutex_init(&d->tune_lock, NULL) != 0) {
+    pthread_mutex_destroy(&d->fft_lock);
+    spectro_free(host_tw);
+    spectro_free(d);
+    return spectro_error(SPECTRO_ERR_INTERNAL, "could not create the CUDA plan's autotune lock");
+  }
+  cuda_gpu_id(device, d->gpu_id, sizeof d->gpu_id);
   host_tw[ntw] = make_float2(0.f, 0.f); // (the table's spare slot: a table of none still gets one)
   cudaError_t e = upload(cudaSuccess, &d->tw, host_tw, sizeof(float2) * (ntw + 1));
   spectro_free(host_tw);
@@ -221,7 +230,7 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
   }
   e = upload(e, &d->rtw, host_rtw, sizeof(float2) * (size_t)(h + 1));
   spectro_free(host_rtw);
-  if (SPECTRO_STFT_R32 && h == 1024) { // the radix-32 kernels' twiddles (fft_r32.cuh)
+  if (SPECTRO_STFT_R32 && h == 1024) { // the radix-32 kernel's twiddles (fft_r32.cuh; an autotune candidate)
     float2 *host_tw32 = (float2 *)spectro_alloc_array(1024, sizeof(float2));
     if (host_tw32 == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
     if (host_tw32) r32_fill_twiddles(host_tw32);
@@ -278,6 +287,36 @@ static cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, 
   return cudaLaunchKernelEx(&cfg, kernel, static_cast<Params>(args)...);
 }
 
+// The STFT's launch variants (the autotune's candidates, tune_cuda.cuh).
+enum {
+  FWD_BASE,  // stft_forward_kernel at forward_frames_per_block(h), the untangle untangle_in_registers names
+             // (n_fft 2048 [bins][frames] with sector-aligned rows: through shared memory, bfn_rows_aligned)
+  FWD_HALF,  // [frames][bins], register sizes, aligned sample pairs: forward_half_frames(h) frames a block
+  FWD_R32,   // n_fft 2048 [frames][bins], aligned sample pairs: a warp per frame (stft_forward_r32_kernel)
+  FWD_RU     // n_fft 2048 [bins][frames], aligned rows: the register untangle after all
+};
+
+// The candidates of a forward call (variant 0 the heuristics' choice).
+static tune_candidates forward_candidates(const cuda_plan_data *d, const stft_geometry &g, bool bnf, bool aligned) {
+  tune_candidates c = {};
+  c.add(g.h == 1024 && !bnf && aligned ? "smem_untangle" : "base", FWD_BASE);
+  if (bnf && forward_half_frames(g.h) && g.pairs) c.add("half_frames", FWD_HALF);
+  if (SPECTRO_STFT_R32 && g.h == 1024 && bnf && g.pairs && d->tw32 != NULL) c.add("r32", FWD_R32);
+  if (g.h == 1024 && !bnf && aligned) c.add("reg_untangle", FWD_RU);
+  return c;
+}
+
+static const char *dtype_tag(spectro_dtype dtype) {
+  return dtype == SPECTRO_FLOAT16 ? "f16" : dtype == SPECTRO_BFLOAT16 ? "bf16" : dtype == SPECTRO_INT16 ? "i16" : "f32";
+}
+
+// floor(log2(x)) for x >= 1 (0 for less): the autotune's size class of a call.
+static int size_class(double x) {
+  int k = 0;
+  while (x >= 2.0 && k < 62) x *= 0.5, ++k;
+  return k;
+}
+
 extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
                                             int64_t batch,
                                             int64_t length, int64_t n_frames, void *out, spectro_layout layout,
@@ -287,43 +326,69 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
   if (!d->fused) return cuda_fft_stft(plan, d, signal, dtype, batch, length, n_frames, out, layout, (cudaStream_t)stream);
-  stft_geometry g = forward_geometry(plan, signal, sample_bytes(dtype), length, n_frames);
+  const stft_geometry g0 = forward_geometry(plan, signal, sample_bytes(dtype), length, n_frames);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
-  const unsigned blocks = (unsigned)((n_frames + g.fpb - 1) / g.fpb);
-  size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
+  const bool bnf_out = layout == SPECTRO_LAYOUT_BNF, aligned = bfn_rows_aligned(n_frames, out);
   cudaStream_t s = (cudaStream_t)stream;
-  cudaError_t attr = cudaSuccess;
-  launch_by_dtype(dtype, [&](auto sample) {
-    using T = decltype(sample);
-    launch_by_size(g.h, [&](auto size) {
-      constexpr int H = decltype(size)::value;
-      launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
-        constexpr bool BNF = decltype(bnf)::value;
-        if constexpr (H == 1024 && BNF && SPECTRO_STFT_R32) { // (a warp per frame: stft_forward_r32_kernel)
-          if (d->tw32 != NULL && g.pairs) { // (unaligned sample pairs: the register-FFT kernel below)
-            auto kernel = stft_forward_r32_kernel<T>;
-            attr = cuda_allow_smem((const void *)kernel, r32_smem_bytes());
-            if (attr == cudaSuccess)
-              attr = launch_pdl(kernel, dim3((unsigned)((n_frames + R32_WARPS - 1) / R32_WARPS), (unsigned)batch),
-                                dim3(32 * R32_WARPS), r32_smem_bytes(), s, SPECTRO_STFT_PDL && d->pdl,
-                                (const T *)signal, (float2 *)out, g, (const float2 *)d->tw32, (const float2 *)d->rtw,
-                                (const float *)d->window);
-            return;
-          }
-        }
-        auto kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, BNF>;
-        if constexpr (H == 1024 && !BNF) // (n_fft 2048: the shared-memory untangle where rows are aligned)
-          if (bfn_rows_aligned(n_frames, out))
-            kernel = stft_forward_kernel<H, forward_frames_per_block(H), T, false, false>;
-        attr = cuda_allow_smem((const void *)kernel, smem);
-        if (attr == cudaSuccess)
-          attr = launch_pdl(kernel, dim3(blocks, (unsigned)batch), dim3(forward_threads(H)), smem, s,
-                            SPECTRO_STFT_PDL && d->pdl, (const T *)signal, (float2 *)out, g, d->pt,
-                            (const float2 *)d->tw, (const float2 *)d->rtw, (const float *)d->window);
+  const bool pdl = SPECTRO_STFT_PDL && d->pdl;
+  // enqueues the call as variant v
+  auto run = [&](int v) -> cudaError_t {
+    stft_geometry g = g0;
+    if (v == FWD_HALF) g.fpb = forward_half_frames(g.h);
+    const unsigned blocks = (unsigned)((n_frames + g.fpb - 1) / g.fpb);
+    const size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
+    cudaError_t e = cudaSuccess;
+    launch_by_dtype(dtype, [&](auto sample) {
+      using T = decltype(sample);
+      launch_by_size(g.h, [&](auto size) {
+        constexpr int H = decltype(size)::value;
+        launch_by_layout(bnf_out, [&](auto bnf) {
+          constexpr bool BNF = decltype(bnf)::value;
+          constexpr int FPB = forward_frames_per_block(H);
+          constexpr bool RU = untangle_in_registers(H, BNF);
+          auto kernel = stft_forward_kernel<H, FPB, T, BNF>;
+          if constexpr (SPECTRO_STFT_PAIRS_SPLIT && RU) // (g.pairs known: no unpaired loads)
+            if (g.pairs) kernel = stft_forward_kernel<H, FPB, T, BNF, true, true>;
+          int threads = forward_threads(H);
+          if constexpr (H == 1024 && BNF && SPECTRO_STFT_R32)
+            if (v == FWD_R32) { // (a warp per frame)
+              auto k32 = stft_forward_r32_kernel<T>;
+              e = cuda_allow_smem((const void *)k32, r32_smem_bytes());
+              if (e == cudaSuccess)
+                e = launch_pdl(k32, dim3((unsigned)((n_frames + R32_WARPS - 1) / R32_WARPS), (unsigned)batch),
+                               dim3(32 * R32_WARPS), r32_smem_bytes(), s, pdl, (const T *)signal, (float2 *)out, g,
+                               (const float2 *)d->tw32, (const float2 *)d->rtw, (const float *)d->window);
+              return;
+            }
+          if constexpr (BNF && forward_half_frames(H) > 0)
+            if (v == FWD_HALF) { // (g.pairs: forward_candidates)
+              kernel = stft_forward_kernel<H, forward_half_frames(H), T, true, true, true>;
+              threads = forward_block_threads(H, forward_half_frames(H));
+            }
+          if constexpr (H == 1024 && !BNF) // (n_fft 2048: the shared-memory untangle where rows are aligned)
+            if (aligned && v != FWD_RU) kernel = stft_forward_kernel<H, FPB, T, false, false>;
+          e = cuda_allow_smem((const void *)kernel, smem);
+          if (e == cudaSuccess)
+            e = launch_pdl(kernel, dim3(blocks, (unsigned)batch), dim3(threads), smem, s, pdl, (const T *)signal,
+                           (float2 *)out, g, d->pt, (const float2 *)d->tw, (const float2 *)d->rtw,
+                           (const float *)d->window);
+        });
       });
     });
-  });
-  CUDA_TRY(attr, "the STFT kernel launch (shared memory opt-in, launch)");
+    return e;
+  };
+  const tune_candidates c = forward_candidates(d, g0, bnf_out, aligned);
+  int v = 0;
+  if (c.n > 1) {
+    const int work = size_class((double)batch * (double)n_frames);
+    char what[96];
+    snprintf(what, sizeof what, "stft|n_fft=%d|hop=%d|%s|%s|w%d", g0.n, g0.hop, bnf_out ? "bnf" : "bfn",
+             dtype_tag(dtype), work);
+    const uint64_t sig = 1 | (uint64_t)bnf_out << 2 | (uint64_t)dtype << 3 | (uint64_t)work << 8;
+    v = c.v[cuda_tune_choose(d, sig, what, c, s, [&](int i) { return run(c.v[i].id); })].id;
+  }
+  const cudaError_t e = run(v);
+  CUDA_TRY(e, "the STFT kernel launch (shared memory opt-in, launch)");
   CUDA_TRY(cudaGetLastError(), "the STFT kernel launch");
   return SPECTRO_OK;
 }
@@ -383,6 +448,14 @@ static int describe_tiles(istft_geometry &g, spec_tiles &t, const void *spec, bo
   return 1;
 }
 
+// The iSTFT's launch variants (the autotune's candidates, tune_cuda.cuh).
+enum {
+  INV_BASE,   // the launch heuristics' kernel (streaming loads by the call's size against L2; tiles where describable)
+  INV_SL,     // the quarter-hop kernel on [frames][bins] with streaming spectrum loads
+  INV_CACHED, // ... without
+  INV_PLAIN   // the quarter-hop kernel on [bins][frames] without tiles
+};
+
 extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const void *spec, int64_t batch,
                                             int64_t n_frames, spectro_layout layout, int64_t length, float *out,
                                             void *stream) {
@@ -403,38 +476,65 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
                             (double)batch * (double)length * sizeof(float);
   g.stream_loads = SPECTRO_ISTFT_STREAM_LOADS && d->l2_bytes > 0 && call_bytes > (double)d->l2_bytes;
   spec_tiles tiles;
-  describe_tiles(g, tiles, spec, layout == SPECTRO_LAYOUT_BNF, batch, d->sm_smem);
+  const bool bnf_in = layout == SPECTRO_LAYOUT_BNF;
+  describe_tiles(g, tiles, spec, bnf_in, batch, d->sm_smem);
   cudaStream_t s = (cudaStream_t)stream;
   dim3 grid((unsigned)g.blocks, (unsigned)batch);
-  const size_t smem = istft_smem_bytes(g);
-  if (g.own && g.blocks > 1) { // (an ordinary launch: the iSTFT kernel reads the spectrum before its wait)
-    istft_zero_edges<<<dim3((unsigned)(g.blocks - 1), (unsigned)batch), 256, 0, s>>>(out, g);
-    CUDA_TRY(cudaGetLastError(), "the iSTFT edge-clearing launch");
-  }
-  cudaError_t attr = cudaSuccess;
-  launch_by_size(g.h, [&](auto size) {
-    constexpr int H = decltype(size)::value;
-    launch_by_layout(layout == SPECTRO_LAYOUT_BNF, [&](auto bnf) {
-      constexpr bool BNF = decltype(bnf)::value;
-      auto kernel = istft_kernel<H, inverse_frames_per_block(H, BNF, false), BNF, false>;
-      if constexpr (reg_fft_size(H)) {
-        if (g.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H, BNF, true), BNF, true>;
-        if constexpr (BNF)
-          if (g.quarter && g.stream_loads)
-            kernel = istft_kernel<H, inverse_frames_per_block(H, true, true), true, true, false, true>;
-        if constexpr (!BNF && H <= 1024) // (n_fft 4096's tile would cost a block per multiprocessor)
-          if (g.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H, false, true), false, true, true>;
-      }
-      attr = cuda_allow_smem((const void *)kernel, smem);
-      if (attr == cudaSuccess) {
-        // after istft_zero_edges: a programmatic dependent launch (SPECTRO_ISTFT_PDL)
-        attr = launch_pdl(kernel, grid, dim3((unsigned)inverse_threads(H, BNF, g.quarter)), smem, s,
-                          SPECTRO_ISTFT_PDL && d->pdl && g.own && g.blocks > 1, (const float2 *)spec, out, g, d->pt,
-                          (const float2 *)d->tw, (const float2 *)d->rtw, (const float *)d->window,
-                          (const float *)d->env_period, (const float *)d->env_inv, (const float *)d->iwindow, tiles);
-      }
+  // enqueues the call as variant v (INV_*): the edge clearing and the kernel
+  auto run = [&](int v) -> cudaError_t {
+    istft_geometry gv = g;
+    if (v == INV_SL || v == INV_CACHED) gv.stream_loads = v == INV_SL;
+    if (v == INV_PLAIN) gv.tile_bytes = 0;
+    const size_t smem = istft_smem_bytes(gv);
+    if (gv.own && gv.blocks > 1) { // (an ordinary launch: the iSTFT kernel reads the spectrum before its wait)
+      istft_zero_edges<<<dim3((unsigned)(gv.blocks - 1), (unsigned)batch), 256, 0, s>>>(out, gv);
+      const cudaError_t ez = cudaGetLastError();
+      if (ez != cudaSuccess) return ez;
+    }
+    cudaError_t attr = cudaSuccess;
+    launch_by_size(gv.h, [&](auto size) {
+      constexpr int H = decltype(size)::value;
+      launch_by_layout(bnf_in, [&](auto bnf) {
+        constexpr bool BNF = decltype(bnf)::value;
+        auto kernel = istft_kernel<H, inverse_frames_per_block(H, BNF, false), BNF, false>;
+        if constexpr (reg_fft_size(H)) {
+          if (gv.quarter) kernel = istft_kernel<H, inverse_frames_per_block(H, BNF, true), BNF, true>;
+          if constexpr (BNF)
+            if (gv.quarter && gv.stream_loads)
+              kernel = istft_kernel<H, inverse_frames_per_block(H, true, true), true, true, false, true>;
+          if constexpr (!BNF && H <= 1024) // (n_fft 4096's tile would cost a block per multiprocessor)
+            if (gv.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H, false, true), false, true, true>;
+        }
+        attr = cuda_allow_smem((const void *)kernel, smem);
+        if (attr == cudaSuccess) {
+          // after istft_zero_edges: a programmatic dependent launch (SPECTRO_ISTFT_PDL)
+          attr = launch_pdl(kernel, grid, dim3((unsigned)inverse_threads(H, BNF, gv.quarter)), smem, s,
+                            SPECTRO_ISTFT_PDL && d->pdl && gv.own && gv.blocks > 1, (const float2 *)spec, out, gv,
+                            d->pt, (const float2 *)d->tw, (const float2 *)d->rtw, (const float *)d->window,
+                            (const float *)d->env_period, (const float *)d->env_inv, (const float *)d->iwindow, tiles);
+        }
+      });
     });
-  });
+    return attr;
+  };
+  // the candidates (variant 0 the heuristics' choice): the quarter-hop
+  // kernel's spectrum reads, streaming or cached ([frames][bins]), by tiles
+  // or plain loads ([bins][frames] where tiles can be described)
+  tune_candidates c = {};
+  c.add("base", INV_BASE);
+  if (reg_fft_size(g.h) && g.quarter && bnf_in) c.add(g.stream_loads ? "cached_loads" : "stream_loads",
+                                                      g.stream_loads ? INV_CACHED : INV_SL);
+  if (g.tile_bytes) c.add("plain_loads", INV_PLAIN);
+  int v = INV_BASE;
+  if (c.n > 1) {
+    const int work = size_class((double)batch * (double)n_frames);
+    char what[96];
+    snprintf(what, sizeof what, "istft|n_fft=%d|hop=%d|%s|w%d|%s", g.n, g.hop, bnf_in ? "bnf" : "bfn", work,
+             g.stream_loads ? "sl" : g.tile_bytes ? "tiles" : "");
+    const uint64_t sig = 2 | (uint64_t)bnf_in << 2 | (uint64_t)work << 8;
+    v = c.v[cuda_tune_choose(d, sig, what, c, s, [&](int i) { return run(c.v[i].id); })].id;
+  }
+  const cudaError_t attr = run(v);
   CUDA_TRY(attr, "the iSTFT kernel launch (shared memory opt-in, launch)");
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
   return SPECTRO_OK;

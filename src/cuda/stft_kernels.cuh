@@ -87,6 +87,11 @@ __host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
          : h == 512                       ? 4 // (at 48 registers, for 5 blocks, it spilled)
                                           : 5;
 }
+// The same register budget a thread for blocks of fpb frames (the autotune's
+// forward_half_frames: twice the blocks of half the threads).
+__host__ __device__ constexpr int forward_min_blocks(int h, bool bnf, int fpb) {
+  return forward_min_blocks(h, bnf) * forward_threads(h) / forward_block_threads(h, fpb);
+}
 
 // Programmatic dependent launch (sm_90): the own-frame iSTFT kernel is
 // launched while istft_zero_edges still runs (SPECTRO_ISTFT_PDL, launch
@@ -113,6 +118,13 @@ __host__ __device__ constexpr int forward_min_blocks(int h, bool bnf) {
 #ifndef SPECTRO_STFT_PDL
 #define SPECTRO_STFT_PDL 1
 #endif
+// 1: where g.pairs holds, the register-untangle STFT kernels take an
+// instance without the unpaired loads (PAIRS).  H200, same call
+// (variants-17a): B16 T441k n_fft 2048 63.4 -> 60.5 us graph, B8 T480k
+// 31.5 -> 30.7, B4 T1.32M 44.6 -> 43.8.
+#ifndef SPECTRO_STFT_PAIRS_SPLIT
+#define SPECTRO_STFT_PAIRS_SPLIT 1
+#endif
 __device__ __forceinline__ void pdl_wait() {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
   asm volatile("griddepcontrol.wait;" ::: "memory");
@@ -126,11 +138,12 @@ __device__ __forceinline__ void pdl_launch_dependents() {
 
 // H > 0: h = H, a power of two, and FPB frames per block, known at compile
 // time (index arithmetic becomes shifts); H = 0: any h, g.fpb frames.
-// Register-FFT sizes: forward_threads(H) threads per block (else THREADS).
+// Register-FFT sizes: forward_block_threads(H, FPB) threads per block (else THREADS).
 // BNF: [frames][bins] output, else [bins][frames].  RU: untangle in
 // registers (default untangle_in_registers; false: through shared memory).
-template <int H, int FPB, class T, bool BNF, bool RU = untangle_in_registers(H, BNF)>
-__global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF))
+// PAIRS: the launch knows g.pairs holds (reg_load_frame's PAIRS; RU only).
+template <int H, int FPB, class T, bool BNF, bool RU = untangle_in_registers(H, BNF), bool PAIRS = false>
+__global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blocks(H, BNF, FPB))
     stft_forward_kernel(const T *__restrict__ signal, float2 *__restrict__ out, stft_geometry g, pass_table pt,
                         const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                         const float *__restrict__ window) {
@@ -142,7 +155,7 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
     pdl_wait();
     pdl_launch_dependents(); // (after the wait: a dependent that reads before its own wait sees our predecessor done)
   }
-  constexpr int BT = forward_threads(H);
+  constexpr int BT = forward_block_threads(H, FPB);
   const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t batch_item = blockIdx.y;
@@ -158,7 +171,7 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
     const int f = reg_frame<H>(), j = reg_lane<H>();
     const int64_t t = t0 + f;
     float2 v[REG_P];
-    reg_load_frame<H, T>(signal + batch_item * g.length, g, t0, window, v);
+    reg_load_frame<H, T, REG_P, PAIRS>(signal + batch_item * g.length, g, t0, window, v);
     if constexpr (BNF) {
       float2 *of = o + t * F;
       const bool live = t < g.n_frames;
@@ -224,7 +237,7 @@ __global__ void __launch_bounds__(forward_threads(H), forward_min_blocks(H, BNF)
 // by shuffles (lane 0: its own), writing rows of 32 consecutive bins.
 // Waits and triggers like stft_forward_kernel (programmatic launch).
 #ifndef SPECTRO_STFT_R32
-#define SPECTRO_STFT_R32 0 // (1: in use; fft_r32.cuh says why not yet)
+#define SPECTRO_STFT_R32 1 // (1: compiled, an autotune candidate, tune_cuda.cuh; 0: not compiled)
 #endif
 template <class T>
 __global__ void __launch_bounds__(32 * R32_WARPS, R32_MIN_BLOCKS)

@@ -20,9 +20,11 @@
 // untangle in registers (false: through shared memory, the launch's choice
 // for n_fft 2048 bfn with sector-aligned rows).
 // R32: n_fft 2048 [frames][bins] by the warp-per-frame kernel (stft_forward_r32_kernel).
-template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false>
+// HALF: forward_half_frames(H) frames a block (the autotune's half_frames).
+template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false, bool HALF = false>
 static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T, int center, int64_t &N) {
-  constexpr int FPB = forward_frames_per_block(H), BT = forward_threads(H);
+  constexpr int FPB = HALF ? forward_half_frames(H) : forward_frames_per_block(H), BT = forward_block_threads(H, FPB);
+  static_assert(FPB > 0, "a frames-per-block choice of this size");
   const int n = 2 * H, hop = n / 4, F = H + 1;
   N = center ? 1 + T / hop : 1 + (T - n) / hop;
   const std::vector<float> window = hann_window(n);
@@ -42,13 +44,17 @@ static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T
     });
   } else {
     launch((unsigned)((N + FPB - 1) / FPB), batch, BT, smem, [&] {
+      if constexpr (RU) // (the instance without unpaired loads where the launch knows g.pairs, as cuda_stft_forward)
+        if (SPECTRO_STFT_PAIRS_SPLIT && g.pairs)
+          return stft_forward_kernel<H, FPB, float, BNF, RU, true>(x.data(), out.data(), g, pt, tw.data(), rtw.data(),
+                                                                   window.data());
       stft_forward_kernel<H, FPB, float, BNF, RU>(x.data(), out.data(), g, pt, tw.data(), rtw.data(), window.data());
     });
   }
   return out;
 }
 
-template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false>
+template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false, bool HALF = false>
 static int check(int center, int64_t T) {
   const int n = 2 * H, hop = n / 4, F = H + 1, batch = 2;
   std::normal_distribution<double> nd;
@@ -56,7 +62,7 @@ static int check(int center, int64_t T) {
   for (auto &v : x) v = (float)nd(rng);
   const std::vector<float> window = hann_window(n);
   int64_t N;
-  const std::vector<float2> out = run<H, BNF, RU, R32>(x, batch, T, center, N);
+  const std::vector<float2> out = run<H, BNF, RU, R32, HALF>(x, batch, T, center, N);
   const int pad_left = center ? n / 2 : 0;
   double err = 0, norm = 0;
   for (int b = 0; b < batch; ++b)
@@ -80,9 +86,10 @@ static int check(int center, int64_t T) {
     }
   const double e = std::sqrt(err / norm);
   const bool ok = e <= 1e-6;
-  printf("%s n_fft %d %s center=%s T=%lld (%lld frames%s): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n,
+  printf("%s n_fft %d %s center=%s T=%lld (%lld frames%s%s): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n,
          BNF ? "bnf" : "bfn", center == 0 ? "none" : center == 1 ? "reflect" : "constant", (long long)T, (long long)N,
-         R32 ? ", warp per frame" : RU == untangle_in_registers(H, BNF) ? "" : ", untangle in shared memory", e);
+         R32 ? ", warp per frame" : RU == untangle_in_registers(H, BNF) ? "" : ", untangle in shared memory",
+         HALF ? ", half the frames a block" : "", e);
   return ok ? 0 : 1;
 }
 
@@ -125,11 +132,18 @@ int main() {
     bad += check<1024, false>(c, 4 * 2048 + 2 * odd(rng) + 1);
     bad += check<1024, true>(c, 3 * 2048 + 2 * odd(rng));
     bad += check<1024, false, false>(c, 4 * 2048 + 2 * odd(rng)); // (n_fft 2048 bfn, aligned rows' choice)
-    // n_fft 2048 bnf, a warp per frame (SPECTRO_STFT_R32, off by default; where sample pairs are aligned; here
+    // n_fft 2048 bnf, a warp per frame (SPECTRO_STFT_R32, an autotune candidate; where sample pairs are aligned; here
     // the pair loads read the same values either way): frames past a block's 4, edge frames staged
     bad += check<1024, true, true, true>(c, 3 * 2048 + 2 * odd(rng));
     bad += check<1024, true, true, true>(c, 5 * 2048 + 2 * odd(rng) + 1);
+    // [frames][bins] at half the frames a block (the autotune's half_frames; the
+    // library takes it where sample pairs are aligned, even T here)
+    bad += check<256, true, true, false, true>(c, 3 * 512 + 2 * odd(rng));
+    bad += check<512, true, true, false, true>(c, 5 * 1024 + 2 * odd(rng));
+    bad += check<1024, true, true, false, true>(c, 3 * 2048 + 2 * odd(rng));
+    bad += check<2048, true, true, false, true>(c, 3 * 4096 + 2 * odd(rng));
   }
+  bad += check<1024, true, true, false, true>(1, 3 * 2048 + 2 * odd(rng) + 1); // (odd T: the unpaired loads)
   // n_fft 400: the P10 register FFT (radix 10 10 2), 12 frames per block
   for (int c = 0; c < 3; ++c) {
     bad += check<200, false>(c, 7 * 400 + 2 * odd(rng) + 1);

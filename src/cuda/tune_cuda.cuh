@@ -1,0 +1,165 @@
+// CUDA autotune: picks, for one call, among the launch variants compiled
+// for it (the STFT's frames per block, the n_fft 2048 radix-32 kernel and
+// untangle forms; the iSTFT's spectrum reads), by timing each once per
+// device and configuration on the call's own buffers and stream, and keeps
+// the choice in the plan (memo) and in the autotune JSON cache
+// (src/core/autotune.h: SPECTRO_AUTOTUNE=0 turns measuring off,
+// SPECTRO_AUTOTUNE_PERSIST, SPECTRO_AUTOTUNE_CACHE_PATH).  Never measures
+// while the stream is being captured into a graph: a capture without a
+// choice on record takes variant 0, the one the launch heuristics name
+// (and measures at the next eager call).  SPECTRO_CUDA_VARIANT=name forces
+// the variant of that name wherever it is a candidate (tests, triage).
+#ifndef SPECTRO_TUNE_CUDA_CUH
+#define SPECTRO_TUNE_CUDA_CUH
+
+#include "fft_smem.cuh"
+
+extern "C" {
+#include "../core/autotune.h"
+}
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// A launch variant: its name in the cache and its identity bit for the memo.
+struct tune_variant {
+  const char *name;
+  int id; // (< 16)
+};
+
+// Candidates of one call: variant 0 is the heuristics' choice.
+struct tune_candidates {
+  tune_variant v[4];
+  int n;
+  void add(const char *name, int id) {
+    if (n < 4) v[n++] = tune_variant{name, id};
+  }
+};
+
+// Timing runs per candidate: enough that the shortest calls (a few
+// microseconds) are not judged on one launch, bounded for long ones.
+static inline int tune_reps(float first_ms) {
+  if (!(first_ms > 0.f)) return 3;
+  const int r = (int)(2.0f / first_ms);
+  return r < 3 ? 3 : r > 20 ? 20 : r;
+}
+
+// Index into c of the variant for this call; launch(i) enqueues candidate i
+// on s (the whole call: every kernel of it, so runs can repeat) and returns
+// its launch error.  sig: the call's configuration within the plan (the
+// memo's key, under 2^48; it must fix c); what: the configuration for the cache key.
+template <class Launch>
+static int cuda_tune_choose(cuda_plan_data *d, uint64_t sig, const char *what, const tune_candidates &c,
+                            cudaStream_t s, Launch launch) {
+  if (c.n <= 1) return 0;
+  const char *force = getenv("SPECTRO_CUDA_VARIANT");
+  if (force && *force)
+    for (int i = 0; i < c.n; ++i)
+      if (strcmp(force, c.v[i].name) == 0) return i;
+  if (!autotune_enabled()) return 0;
+  uint64_t key_sig = sig << 16; // (sig < 2^48)
+  for (int i = 0; i < c.n; ++i) key_sig |= (uint64_t)(c.v[i].id & 15) << (4 * i);
+  pthread_mutex_lock(&d->tune_lock);
+  for (int i = 0; i < d->tune_count; ++i)
+    if (d->tune_sig[i] == key_sig) {
+      const int choice = d->tune_choice[i];
+      pthread_mutex_unlock(&d->tune_lock);
+      return choice;
+    }
+  pthread_mutex_unlock(&d->tune_lock);
+  char key[160], names[64] = "", value[64];
+  for (int i = 0; i < c.n; ++i)
+    snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? "+" : "", c.v[i].name);
+  snprintf(key, sizeof key, "gpu=%s|%s|%s", d->gpu_id, what, names);
+  int choice = -1;
+  if (autotune_lookup(key, value, sizeof value))
+    for (int i = 0; i < c.n; ++i)
+      if (strcmp(value, c.v[i].name) == 0) choice = i;
+  if (choice < 0) {
+    cudaStreamCaptureStatus cs = cudaStreamCaptureStatusNone;
+    if (cudaStreamIsCapturing(s, &cs) != cudaSuccess || cs != cudaStreamCaptureStatusNone) {
+      (void)cudaGetLastError();
+      return 0; // (capturing: no timing, nothing on record; the next eager call measures)
+    }
+    // this thread's calls must not invalidate another thread's capture
+    cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
+    (void)cudaThreadExchangeStreamCaptureMode(&mode);
+    enum { MAX_REPS = 20 };
+    cudaEvent_t ev[4][2 * MAX_REPS] = {}, w0 = NULL, w1 = NULL; // (start, stop of each run)
+    float best[4];
+    int ok = cudaEventCreate(&w0) == cudaSuccess && cudaEventCreate(&w1) == cudaSuccess, reps = 3;
+    for (int i = 0; i < c.n; ++i) {
+      best[i] = INFINITY;
+      for (int r = 0; r < 2 * MAX_REPS && ok; ++r) ok = cudaEventCreate(&ev[i][r]) == cudaSuccess;
+    }
+    // a first run of each (caches, opt-ins, lazy loading), the first
+    // candidate's timed to size the repetitions
+    for (int i = 0; i < c.n && ok; ++i) {
+      if (i == 0) ok = cudaEventRecord(w0, s) == cudaSuccess;
+      if (ok && launch(i) != cudaSuccess) {
+        (void)cudaGetLastError();
+        best[i] = -1.f; // (a variant that does not launch here is not a candidate)
+      }
+      if (i == 0 && ok) {
+        float ms = 0.f;
+        ok = cudaEventRecord(w1, s) == cudaSuccess && cudaEventSynchronize(w1) == cudaSuccess &&
+             cudaEventElapsedTime(&ms, w0, w1) == cudaSuccess;
+        reps = tune_reps(ms);
+      }
+    }
+    // the timed runs, candidates interleaved (drift falls on all alike)
+    for (int r = 0; r < reps && ok; ++r)
+      for (int i = 0; i < c.n && ok; ++i)
+        if (best[i] >= 0.f)
+          ok = cudaEventRecord(ev[i][2 * r], s) == cudaSuccess && launch(i) == cudaSuccess &&
+               cudaEventRecord(ev[i][2 * r + 1], s) == cudaSuccess;
+    if (ok) ok = cudaStreamSynchronize(s) == cudaSuccess;
+    for (int i = 0; i < c.n && ok; ++i)
+      for (int r = 0; r < reps && best[i] >= 0.f; ++r) {
+        float ms = 0.f;
+        if (cudaEventElapsedTime(&ms, ev[i][2 * r], ev[i][2 * r + 1]) == cudaSuccess && ms < best[i]) best[i] = ms;
+      }
+    for (int i = 0; i < c.n; ++i)
+      for (int r = 0; r < 2 * MAX_REPS; ++r)
+        if (ev[i][r]) cudaEventDestroy(ev[i][r]);
+    if (w0) cudaEventDestroy(w0);
+    if (w1) cudaEventDestroy(w1);
+    (void)cudaThreadExchangeStreamCaptureMode(&mode);
+    (void)cudaGetLastError();
+    if (!ok) return 0; // (the call's own launch reports what failed)
+    for (int i = 0; i < c.n; ++i)
+      if (best[i] >= 0.f && best[i] < INFINITY && (choice < 0 || best[i] < best[choice])) choice = i;
+    if (choice < 0) return 0;
+    autotune_count_measurement();
+    autotune_store(key, c.v[choice].name);
+  }
+  pthread_mutex_lock(&d->tune_lock);
+  if (d->tune_count < TUNE_MEMO) {
+    d->tune_sig[d->tune_count] = key_sig;
+    d->tune_choice[d->tune_count++] = choice;
+  }
+  pthread_mutex_unlock(&d->tune_lock);
+  return choice;
+}
+
+// A cache-key-safe identifier of device's GPU: its name and compute
+// capability ("NVIDIA_H200_sm90"), into out.
+static inline void cuda_gpu_id(int device, char *out, size_t cap) {
+  cudaDeviceProp p;
+  if (cudaGetDeviceProperties(&p, device) != cudaSuccess) {
+    (void)cudaGetLastError();
+    snprintf(out, cap, "gpu%d", device);
+    return;
+  }
+  size_t o = 0;
+  for (const char *q = p.name; *q && o + 1 < cap; ++q)
+    out[o++] = ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-') ? *q
+                                                                                                               : '_';
+  out[o] = '\0';
+  snprintf(out + o, cap - o, "_sm%d%d", p.major, p.minor);
+}
+
+#endif
