@@ -239,7 +239,12 @@ SPECTRO_API int spectro_cuda_available(void);
  * take cuFFT in chunks of frames (buffers from cudaMallocAsync on the stream;
  * the iSTFT's overlap-add then uses float atomics, so its last bit may vary
  * between runs).  The window-coverage verdict comes from the plan's host-side
- * cache: no device-to-host synchronisation.  Safe to call while capturing a
+ * cache: no device-to-host synchronisation, except once per configuration
+ * (n_fft, hop, layout, dtype, size class) and GPU: there the call first times
+ * the launch variants compiled for it (frames per block, kernel forms) on its
+ * own buffers and stream, waits for them, and keeps the fastest in the
+ * autotune cache (SPECTRO_AUTOTUNE=0: no timing, the built-in choice); never
+ * while the stream is being captured.  Safe to call while capturing a
  * CUDA graph once the plan has run on that device (on the cuFFT path: with a
  * batch x frames of the same power-of-two class, whose cuFFT plan is made on
  * first use; during capture a missing plan returns SPECTRO_ERR_UNSUPPORTED). */
@@ -250,6 +255,14 @@ SPECTRO_API spectro_status spectro_istft_execute_cuda(const spectro_stft_plan *p
                                                       spectro_dtype dtype, int64_t batch, int64_t n_bins,
                                                       int64_t n_frames, spectro_layout layout, int64_t length,
                                                       unsigned flags, void *out, void *cuda_stream);
+
+/* The launch variant the calling thread's last CUDA STFT or iSTFT call took
+ * ("base", "half_frames", "r32", "smem_untangle", "reg_untangle",
+ * "stream_loads", "cached_loads", "tiles", "plain_loads"; "cufft" for sizes outside
+ * the fused kernels; "" before any, or without CUDA): for diagnostics and
+ * tests.  SPECTRO_CUDA_VARIANT=name makes calls take that variant wherever
+ * it is one of theirs. */
+SPECTRO_API const char *spectro_cuda_last_variant(void);
 
 /* The plan's analysis window as n_fft doubles (zero-padded, centred). */
 SPECTRO_API spectro_status spectro_stft_window(const spectro_stft_plan *plan, double *out,

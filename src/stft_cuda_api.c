@@ -13,6 +13,14 @@ int spectro_cuda_available(void) {
 #endif
 }
 
+const char *spectro_cuda_last_variant(void) {
+#if defined(SPECTRO_HAVE_CUDA)
+  return cuda_last_variant();
+#else
+  return "";
+#endif
+}
+
 spectro_status spectro_stft_execute_cuda(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
                                          int64_t batch, int64_t length, void *out, spectro_layout layout,
                                          void *stream) {

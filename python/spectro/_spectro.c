@@ -787,9 +787,17 @@ static PyObject *mod_cuda_available(PyObject *self, PyObject *unused) {
   return PyBool_FromLong(spectro_cuda_available());
 }
 
+static PyObject *mod_cuda_last_variant(PyObject *self, PyObject *unused) {
+  (void)self;
+  (void)unused;
+  return PyUnicode_FromString(spectro_cuda_last_variant());
+}
+
 static PyMethodDef module_methods[] = {
     {"version", mod_version, METH_NOARGS, "library version"},
     {"cuda_available", mod_cuda_available, METH_NOARGS, "whether the CUDA backend was built"},
+    {"cuda_last_variant", mod_cuda_last_variant, METH_NOARGS,
+     "the launch variant this thread's last CUDA STFT/iSTFT call took (autotune diagnostics)"},
     {"set_num_threads", mod_set_num_threads, METH_O, "set_num_threads(n): threads per call (0: default)"},
     {"get_num_threads", mod_get_num_threads, METH_NOARGS, "threads the library uses per call"},
     {"cache_stats", mod_cache_stats, METH_VARARGS, "cache_stats(reset=False) -> autotune counters"},

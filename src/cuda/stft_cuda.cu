@@ -287,6 +287,10 @@ static cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, 
   return cudaLaunchKernelEx(&cfg, kernel, static_cast<Params>(args)...);
 }
 
+// The variant of this thread's last call (spectro_cuda_last_variant).
+static __thread const char *last_variant = "";
+extern "C" const char *cuda_last_variant(void) { return last_variant; }
+
 // The STFT's launch variants (the autotune's candidates, tune_cuda.cuh).
 enum {
   FWD_BASE,  // stft_forward_kernel at forward_frames_per_block(h), the untangle untangle_in_registers names
@@ -325,7 +329,10 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   cuda_plan_data *d;
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
-  if (!d->fused) return cuda_fft_stft(plan, d, signal, dtype, batch, length, n_frames, out, layout, (cudaStream_t)stream);
+  if (!d->fused) {
+    last_variant = "cufft";
+    return cuda_fft_stft(plan, d, signal, dtype, batch, length, n_frames, out, layout, (cudaStream_t)stream);
+  }
   const stft_geometry g0 = forward_geometry(plan, signal, sample_bytes(dtype), length, n_frames);
   RETURN_IF(batch > 65535, SPECTRO_ERR_UNSUPPORTED, "CUDA STFT supports batch <= 65535 (got %lld)", (long long)batch);
   const bool bnf_out = layout == SPECTRO_LAYOUT_BNF, aligned = bfn_rows_aligned(n_frames, out);
@@ -385,7 +392,11 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
     snprintf(what, sizeof what, "stft|n_fft=%d|hop=%d|%s|%s|w%d", g0.n, g0.hop, bnf_out ? "bnf" : "bfn",
              dtype_tag(dtype), work);
     const uint64_t sig = 1 | (uint64_t)bnf_out << 2 | (uint64_t)dtype << 3 | (uint64_t)work << 8;
-    v = c.v[cuda_tune_choose(d, sig, what, c, s, [&](int i) { return run(c.v[i].id); })].id;
+    const int i = cuda_tune_choose(d, sig, what, c, s, [&](int k) { return run(c.v[k].id); });
+    v = c.v[i].id;
+    last_variant = c.v[i].name;
+  } else {
+    last_variant = c.v[0].name;
   }
   const cudaError_t e = run(v);
   CUDA_TRY(e, "the STFT kernel launch (shared memory opt-in, launch)");
@@ -463,7 +474,10 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   cuda_plan_data *d;
   spectro_status st = cuda_plan_tables(plan, &d);
   if (st != SPECTRO_OK) return st;
-  if (!d->fused) return cuda_fft_istft(plan, d, spec, batch, n_frames, layout, length, out, (cudaStream_t)stream);
+  if (!d->fused) {
+    last_variant = "cufft";
+    return cuda_fft_istft(plan, d, spec, batch, n_frames, layout, length, out, (cudaStream_t)stream);
+  }
   istft_geometry g =
       inverse_geometry((int)plan->n_fft, (int)plan->hop, plan->fr.pad_left, n_frames, length, batch, d->sms,
                        layout == SPECTRO_LAYOUT_BNF, out);
@@ -520,19 +534,23 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   // the candidates (variant 0 the heuristics' choice): the quarter-hop
   // kernel's spectrum reads, streaming or cached ([frames][bins]), by tiles
   // or plain loads ([bins][frames] where tiles can be described)
+  // (variant 0 named for what it is where there is a choice)
   tune_candidates c = {};
-  c.add("base", INV_BASE);
-  if (reg_fft_size(g.h) && g.quarter && bnf_in) c.add(g.stream_loads ? "cached_loads" : "stream_loads",
-                                                      g.stream_loads ? INV_CACHED : INV_SL);
+  const bool sl_choice = reg_fft_size(g.h) && g.own && g.quarter && bnf_in;
+  c.add(sl_choice ? (g.stream_loads ? "stream_loads" : "cached_loads") : g.tile_bytes ? "tiles" : "base", INV_BASE);
+  if (sl_choice) c.add(g.stream_loads ? "cached_loads" : "stream_loads", g.stream_loads ? INV_CACHED : INV_SL);
   if (g.tile_bytes) c.add("plain_loads", INV_PLAIN);
   int v = INV_BASE;
   if (c.n > 1) {
     const int work = size_class((double)batch * (double)n_frames);
     char what[96];
-    snprintf(what, sizeof what, "istft|n_fft=%d|hop=%d|%s|w%d|%s", g.n, g.hop, bnf_in ? "bnf" : "bfn", work,
-             g.stream_loads ? "sl" : g.tile_bytes ? "tiles" : "");
+    snprintf(what, sizeof what, "istft|n_fft=%d|hop=%d|%s|w%d", g.n, g.hop, bnf_in ? "bnf" : "bfn", work);
     const uint64_t sig = 2 | (uint64_t)bnf_in << 2 | (uint64_t)work << 8;
-    v = c.v[cuda_tune_choose(d, sig, what, c, s, [&](int i) { return run(c.v[i].id); })].id;
+    const int i = cuda_tune_choose(d, sig, what, c, s, [&](int k) { return run(c.v[k].id); });
+    v = c.v[i].id;
+    last_variant = c.v[i].name;
+  } else {
+    last_variant = c.v[0].name;
   }
   const cudaError_t attr = run(v);
   CUDA_TRY(attr, "the iSTFT kernel launch (shared memory opt-in, launch)");

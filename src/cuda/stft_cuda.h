@@ -14,5 +14,7 @@ spectro_status cuda_stft_forward(const struct spectro_stft_plan *plan, const voi
 spectro_status cuda_stft_inverse(const struct spectro_stft_plan *plan, const void *spec, int64_t batch,
                                  int64_t n_frames, spectro_layout layout, int64_t length, float *out, void *stream);
 void cuda_release_plan(struct spectro_stft_plan *plan);
+/* The name of the launch variant the calling thread's last STFT / iSTFT call took. */
+const char *cuda_last_variant(void);
 
 #endif
