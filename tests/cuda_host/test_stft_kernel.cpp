@@ -20,10 +20,12 @@
 // untangle in registers (false: through shared memory, the launch's choice
 // for n_fft 2048 bfn with sector-aligned rows).
 // R32: n_fft 2048 [frames][bins] by the warp-per-frame kernel (stft_forward_r32_kernel).
-// HALF: forward_half_frames(H) frames a block (the autotune's half_frames).
-template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false, bool HALF = false>
+// DIV: forward_frames_per_block(H) / DIV frames a block (the autotune's
+// half_frames, DIV = 2, and quarter_frames, DIV = 4).
+template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false, int DIV = 1>
 static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T, int center, int64_t &N) {
-  constexpr int FPB = HALF ? forward_half_frames(H) : forward_frames_per_block(H), BT = forward_block_threads(H, FPB);
+  constexpr int FPB = DIV == 2 ? forward_half_frames(H) : DIV == 4 ? forward_quarter_frames(H) : forward_frames_per_block(H),
+                BT = forward_block_threads(H, FPB);
   static_assert(FPB > 0, "a frames-per-block choice of this size");
   const int n = 2 * H, hop = n / 4, F = H + 1;
   N = center ? 1 + T / hop : 1 + (T - n) / hop;
@@ -54,7 +56,7 @@ static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T
   return out;
 }
 
-template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false, bool HALF = false>
+template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false, int DIV = 1>
 static int check(int center, int64_t T) {
   const int n = 2 * H, hop = n / 4, F = H + 1, batch = 2;
   std::normal_distribution<double> nd;
@@ -62,7 +64,7 @@ static int check(int center, int64_t T) {
   for (auto &v : x) v = (float)nd(rng);
   const std::vector<float> window = hann_window(n);
   int64_t N;
-  const std::vector<float2> out = run<H, BNF, RU, R32, HALF>(x, batch, T, center, N);
+  const std::vector<float2> out = run<H, BNF, RU, R32, DIV>(x, batch, T, center, N);
   const int pad_left = center ? n / 2 : 0;
   double err = 0, norm = 0;
   for (int b = 0; b < batch; ++b)
@@ -89,7 +91,7 @@ static int check(int center, int64_t T) {
   printf("%s n_fft %d %s center=%s T=%lld (%lld frames%s%s): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n,
          BNF ? "bnf" : "bfn", center == 0 ? "none" : center == 1 ? "reflect" : "constant", (long long)T, (long long)N,
          R32 ? ", warp per frame" : RU == untangle_in_registers(H, BNF) ? "" : ", untangle in shared memory",
-         HALF ? ", half the frames a block" : "", e);
+         DIV == 2 ? ", half the frames a block" : DIV == 4 ? ", a quarter of the frames a block" : "", e);
   return ok ? 0 : 1;
 }
 
@@ -138,12 +140,14 @@ int main() {
     bad += check<1024, true, true, true>(c, 5 * 2048 + 2 * odd(rng) + 1);
     // [frames][bins] at half the frames a block (the autotune's half_frames; the
     // library takes it where sample pairs are aligned, even T here)
-    bad += check<256, true, true, false, true>(c, 3 * 512 + 2 * odd(rng));
-    bad += check<512, true, true, false, true>(c, 5 * 1024 + 2 * odd(rng));
-    bad += check<1024, true, true, false, true>(c, 3 * 2048 + 2 * odd(rng));
-    bad += check<2048, true, true, false, true>(c, 3 * 4096 + 2 * odd(rng));
+    bad += check<256, true, true, false, 2>(c, 3 * 512 + 2 * odd(rng));
+    bad += check<512, true, true, false, 2>(c, 5 * 1024 + 2 * odd(rng));
+    bad += check<1024, true, true, false, 2>(c, 3 * 2048 + 2 * odd(rng));
+    bad += check<2048, true, true, false, 2>(c, 3 * 4096 + 2 * odd(rng));
+    bad += check<1024, true, true, false, 4>(c, 3 * 2048 + 2 * odd(rng));
   }
-  bad += check<1024, true, true, false, true>(1, 3 * 2048 + 2 * odd(rng) + 1); // (odd T: the unpaired loads)
+  bad += check<1024, true, true, false, 2>(1, 3 * 2048 + 2 * odd(rng) + 1); // (odd T: the unpaired loads)
+  bad += check<1024, true, true, false, 4>(1, 3 * 2048 + 2 * odd(rng) + 1);
   // n_fft 400: the P10 register FFT (radix 10 10 2), 12 frames per block
   for (int c = 0; c < 3; ++c) {
     bad += check<200, false>(c, 7 * 400 + 2 * odd(rng) + 1);
