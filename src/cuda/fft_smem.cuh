@@ -124,7 +124,9 @@ __host__ __device__ constexpr int forward_frames_per_block(int h) {
 __host__ __device__ constexpr int forward_block_threads(int h, int fpb) {
   return reg_fft_size(h) ? fpb * (h / REG_P) : p10_fft_size(h) ? fpb * (h / P10) : THREADS;
 }
-__host__ __device__ constexpr int forward_threads(int h) { return forward_block_threads(h, forward_frames_per_block(h)); }
+__host__ __device__ constexpr int forward_threads(int h) {
+  return forward_block_threads(h, forward_frames_per_block(h));
+}
 // The STFT's second frames-per-block choice for the autotune (tune_cuda.cuh):
 // half the frames of forward_frames_per_block(h), where the kernel
 // untangles in registers to [frames][bins] rows (no row-width constraint);
@@ -135,7 +137,9 @@ __host__ __device__ constexpr int forward_half_frames(int h) {
 }
 // A third choice, a quarter of the frames, at n_fft 2048 only (where half
 // the frames won on the H200, variants-17b; one frame, 128 threads a block).
-__host__ __device__ constexpr int forward_quarter_frames(int h) { return h == 1024 ? forward_frames_per_block(h) / 4 : 0; }
+__host__ __device__ constexpr int forward_quarter_frames(int h) {
+  return h == 1024 ? forward_frames_per_block(h) / 4 : 0;
+}
 
 
 // One Stockham pass of radix ip over FPB frames of h points in shared memory

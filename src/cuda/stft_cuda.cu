@@ -291,6 +291,37 @@ static cudaError_t launch_pdl(void (*kernel)(Params...), dim3 grid, dim3 block, 
 static __thread const char *last_variant = "";
 extern "C" const char *cuda_last_variant(void) { return last_variant; }
 
+// floor(log2(x)) for x >= 1 (0 for less): the autotune's size class of a call.
+static int size_class(double x) {
+  int k = 0;
+  while (x >= 2.0 && k < 62) x *= 0.5, ++k;
+  return k;
+}
+
+static const char *dtype_tag(spectro_dtype dtype) {
+  return dtype == SPECTRO_FLOAT16 ? "f16" : dtype == SPECTRO_BFLOAT16 ? "bf16" : dtype == SPECTRO_INT16 ? "i16" : "f32";
+}
+
+// The id of the variant a call takes among c: the autotune's choice where
+// there is one (run(id) enqueues the call as that variant), noted for
+// spectro_cuda_last_variant.  op: 1 STFT, 2 iSTFT; work: frames of the call
+// (batch x frames; its power-of-two class is part of the configuration).
+template <class Run>
+static int take_variant(cuda_plan_data *d, const tune_candidates &c, cudaStream_t s, Run &run, int op, int n, int hop,
+                        bool bnf, spectro_dtype dtype, double work) {
+  int i = 0;
+  if (c.n > 1) {
+    const int w = size_class(work);
+    char what[96];
+    snprintf(what, sizeof what, "%s|n_fft=%d|hop=%d|%s|%s%sw%d", op == 1 ? "stft" : "istft", n, hop,
+             bnf ? "bnf" : "bfn", op == 1 ? dtype_tag(dtype) : "", op == 1 ? "|" : "", w);
+    const uint64_t sig = (uint64_t)op | (uint64_t)bnf << 2 | (uint64_t)dtype << 3 | (uint64_t)w << 8;
+    i = cuda_tune_choose(d, sig, what, c, s, [&](int k) { return run(c.v[k].id); });
+  }
+  last_variant = c.v[i].name;
+  return c.v[i].id;
+}
+
 // The STFT's launch variants (the autotune's candidates, tune_cuda.cuh).
 enum {
   FWD_BASE,  // stft_forward_kernel at forward_frames_per_block(h), the untangle untangle_in_registers names
@@ -312,16 +343,6 @@ static tune_candidates forward_candidates(const cuda_plan_data *d, const stft_ge
   return c;
 }
 
-static const char *dtype_tag(spectro_dtype dtype) {
-  return dtype == SPECTRO_FLOAT16 ? "f16" : dtype == SPECTRO_BFLOAT16 ? "bf16" : dtype == SPECTRO_INT16 ? "i16" : "f32";
-}
-
-// floor(log2(x)) for x >= 1 (0 for less): the autotune's size class of a call.
-static int size_class(double x) {
-  int k = 0;
-  while (x >= 2.0 && k < 62) x *= 0.5, ++k;
-  return k;
-}
 
 extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const void *signal, spectro_dtype dtype,
                                             int64_t batch,
@@ -393,20 +414,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
     return e;
   };
   const tune_candidates c = forward_candidates(d, g0, bnf_out, aligned);
-  int v = 0;
-  if (c.n > 1) {
-    const int work = size_class((double)batch * (double)n_frames);
-    char what[96];
-    snprintf(what, sizeof what, "stft|n_fft=%d|hop=%d|%s|%s|w%d", g0.n, g0.hop, bnf_out ? "bnf" : "bfn",
-             dtype_tag(dtype), work);
-    const uint64_t sig = 1 | (uint64_t)bnf_out << 2 | (uint64_t)dtype << 3 | (uint64_t)work << 8;
-    const int i = cuda_tune_choose(d, sig, what, c, s, [&](int k) { return run(c.v[k].id); });
-    v = c.v[i].id;
-    last_variant = c.v[i].name;
-  } else {
-    last_variant = c.v[0].name;
-  }
-  const cudaError_t e = run(v);
+  const cudaError_t e = run(take_variant(d, c, s, run, 1, g0.n, g0.hop, bnf_out, dtype, (double)batch * n_frames));
   CUDA_TRY(e, "the STFT kernel launch (shared memory opt-in, launch)");
   CUDA_TRY(cudaGetLastError(), "the STFT kernel launch");
   return SPECTRO_OK;
@@ -548,19 +556,8 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
   c.add(sl_choice ? (g.stream_loads ? "stream_loads" : "cached_loads") : g.tile_bytes ? "tiles" : "base", INV_BASE);
   if (sl_choice) c.add(g.stream_loads ? "cached_loads" : "stream_loads", g.stream_loads ? INV_CACHED : INV_SL);
   if (g.tile_bytes) c.add("plain_loads", INV_PLAIN);
-  int v = INV_BASE;
-  if (c.n > 1) {
-    const int work = size_class((double)batch * (double)n_frames);
-    char what[96];
-    snprintf(what, sizeof what, "istft|n_fft=%d|hop=%d|%s|w%d", g.n, g.hop, bnf_in ? "bnf" : "bfn", work);
-    const uint64_t sig = 2 | (uint64_t)bnf_in << 2 | (uint64_t)work << 8;
-    const int i = cuda_tune_choose(d, sig, what, c, s, [&](int k) { return run(c.v[k].id); });
-    v = c.v[i].id;
-    last_variant = c.v[i].name;
-  } else {
-    last_variant = c.v[0].name;
-  }
-  const cudaError_t attr = run(v);
+  const cudaError_t attr =
+      run(take_variant(d, c, s, run, 2, g.n, g.hop, bnf_in, SPECTRO_FLOAT32, (double)batch * n_frames));
   CUDA_TRY(attr, "the iSTFT kernel launch (shared memory opt-in, launch)");
   CUDA_TRY(cudaGetLastError(), "the iSTFT kernel launch");
   return SPECTRO_OK;
