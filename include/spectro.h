@@ -257,7 +257,7 @@ SPECTRO_API spectro_status spectro_istft_execute_cuda(const spectro_stft_plan *p
                                                       unsigned flags, void *out, void *cuda_stream);
 
 /* The launch variant the calling thread's last CUDA STFT or iSTFT call took
- * ("base", "half_frames", "quarter_frames", "r32", "smem_untangle", "reg_untangle",
+ * ("base", "half_frames", "r32", "smem_untangle", "reg_untangle",
  * "stream_loads", "cached_loads", "tiles", "plain_loads"; "cufft" for sizes outside
  * the fused kernels; "" before any, or without CUDA): for diagnostics and
  * tests.  SPECTRO_CUDA_VARIANT=name makes calls take that variant wherever

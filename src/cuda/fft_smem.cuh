@@ -135,11 +135,6 @@ __host__ __device__ constexpr int forward_threads(int h) {
 __host__ __device__ constexpr int forward_half_frames(int h) {
   return reg_fft_size(h) && forward_frames_per_block(h) >= 2 ? forward_frames_per_block(h) / 2 : 0;
 }
-// A third choice, a quarter of the frames, at n_fft 2048 only (where half
-// the frames won on the H200, variants-17b; one frame, 128 threads a block).
-__host__ __device__ constexpr int forward_quarter_frames(int h) {
-  return h == 1024 ? forward_frames_per_block(h) / 4 : 0;
-}
 
 
 // One Stockham pass of radix ip over FPB frames of h points in shared memory

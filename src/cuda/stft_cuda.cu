@@ -327,7 +327,6 @@ enum {
   FWD_BASE,  // stft_forward_kernel at forward_frames_per_block(h), the untangle untangle_in_registers names
              // (n_fft 2048 [bins][frames] with sector-aligned rows: through shared memory, bfn_rows_aligned)
   FWD_HALF,  // [frames][bins], register sizes, aligned sample pairs: forward_half_frames(h) frames a block
-  FWD_QUARTER, // n_fft 2048 [frames][bins], aligned sample pairs: forward_quarter_frames(h) frames a block
   FWD_R32,   // n_fft 2048 [frames][bins], aligned sample pairs: a warp per frame (stft_forward_r32_kernel)
   FWD_RU     // n_fft 2048 [bins][frames], aligned rows: the register untangle after all
 };
@@ -337,7 +336,6 @@ static tune_candidates forward_candidates(const cuda_plan_data *d, const stft_ge
   tune_candidates c = {};
   c.add(g.h == 1024 && !bnf && aligned ? "smem_untangle" : "base", FWD_BASE);
   if (bnf && forward_half_frames(g.h) && g.pairs) c.add("half_frames", FWD_HALF);
-  if (bnf && forward_quarter_frames(g.h) && g.pairs) c.add("quarter_frames", FWD_QUARTER);
   if (SPECTRO_STFT_R32 && g.h == 1024 && bnf && g.pairs && d->tw32 != NULL) c.add("r32", FWD_R32);
   if (g.h == 1024 && !bnf && aligned) c.add("reg_untangle", FWD_RU);
   return c;
@@ -365,7 +363,6 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
   auto run = [&](int v) -> cudaError_t {
     stft_geometry g = g0;
     if (v == FWD_HALF) g.fpb = forward_half_frames(g.h);
-    if (v == FWD_QUARTER) g.fpb = forward_quarter_frames(g.h);
     const unsigned blocks = (unsigned)((n_frames + g.fpb - 1) / g.fpb);
     const size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
     cudaError_t e = cudaSuccess;
@@ -395,11 +392,6 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
             if (v == FWD_HALF) { // (g.pairs: forward_candidates)
               kernel = stft_forward_kernel<H, forward_half_frames(H), T, true, true, true>;
               threads = forward_block_threads(H, forward_half_frames(H));
-            }
-          if constexpr (BNF && forward_quarter_frames(H) > 0)
-            if (v == FWD_QUARTER) {
-              kernel = stft_forward_kernel<H, forward_quarter_frames(H), T, true, true, true>;
-              threads = forward_block_threads(H, forward_quarter_frames(H));
             }
           if constexpr (H == 1024 && !BNF) // (n_fft 2048: the shared-memory untangle where rows are aligned)
             if (aligned && v != FWD_RU) kernel = stft_forward_kernel<H, FPB, T, false, false>;

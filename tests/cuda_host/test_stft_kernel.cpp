@@ -20,12 +20,10 @@
 // untangle in registers (false: through shared memory, the launch's choice
 // for n_fft 2048 bfn with sector-aligned rows).
 // R32: n_fft 2048 [frames][bins] by the warp-per-frame kernel (stft_forward_r32_kernel).
-// DIV: forward_frames_per_block(H) / DIV frames a block (the autotune's
-// half_frames, DIV = 2, and quarter_frames, DIV = 4).
+// DIV = 2: forward_half_frames(H) frames a block (the autotune's half_frames).
 template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false, int DIV = 1>
 static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T, int center, int64_t &N) {
-  constexpr int FPB = DIV == 2 ? forward_half_frames(H) : DIV == 4 ? forward_quarter_frames(H) : forward_frames_per_block(H),
-                BT = forward_block_threads(H, FPB);
+  constexpr int FPB = DIV == 2 ? forward_half_frames(H) : forward_frames_per_block(H), BT = forward_block_threads(H, FPB);
   static_assert(FPB > 0, "a frames-per-block choice of this size");
   const int n = 2 * H, hop = n / 4, F = H + 1;
   N = center ? 1 + T / hop : 1 + (T - n) / hop;
@@ -91,7 +89,7 @@ static int check(int center, int64_t T) {
   printf("%s n_fft %d %s center=%s T=%lld (%lld frames%s%s): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n,
          BNF ? "bnf" : "bfn", center == 0 ? "none" : center == 1 ? "reflect" : "constant", (long long)T, (long long)N,
          R32 ? ", warp per frame" : RU == untangle_in_registers(H, BNF) ? "" : ", untangle in shared memory",
-         DIV == 2 ? ", half the frames a block" : DIV == 4 ? ", a quarter of the frames a block" : "", e);
+         DIV == 2 ? ", half the frames a block" : "", e);
   return ok ? 0 : 1;
 }
 
@@ -144,10 +142,8 @@ int main() {
     bad += check<512, true, true, false, 2>(c, 5 * 1024 + 2 * odd(rng));
     bad += check<1024, true, true, false, 2>(c, 3 * 2048 + 2 * odd(rng));
     bad += check<2048, true, true, false, 2>(c, 3 * 4096 + 2 * odd(rng));
-    bad += check<1024, true, true, false, 4>(c, 3 * 2048 + 2 * odd(rng));
   }
   bad += check<1024, true, true, false, 2>(1, 3 * 2048 + 2 * odd(rng) + 1); // (odd T: the unpaired loads)
-  bad += check<1024, true, true, false, 4>(1, 3 * 2048 + 2 * odd(rng) + 1);
   // n_fft 400: the P10 register FFT (radix 10 10 2), 12 frames per block
   for (int c = 0; c < 3; ++c) {
     bad += check<200, false>(c, 7 * 400 + 2 * odd(rng) + 1);

@@ -33,8 +33,6 @@ def _signal(rng, batch, T, dtype):
 # (variant, n_fft, hop, kwargs of stft, frames a multiple of 4): configurations where variant is a candidate
 STFT_CASES = [("half_frames", n, n // 4, dict(output_layout="bnf"), False) for n in (512, 1024, 2048, 4096)] + [
     ("half_frames", 2048, 480, dict(), False),  # (the bfn view of [frames][bins] memory: the same kernels)
-    ("quarter_frames", 2048, 512, dict(output_layout="bnf"), False),
-    ("quarter_frames", 2048, 456, dict(), False),
     ("r32", 2048, 512, dict(output_layout="bnf"), False),
     ("r32", 2048, 440, dict(), False),
     ("smem_untangle", 2048, 512, dict(contiguous=True), True),
