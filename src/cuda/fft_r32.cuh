@@ -4,14 +4,13 @@
 // memory (the only exchange: no block barrier), a second DFT-32.  Against
 // the register FFT of fft_smem.cuh (8 points per thread, 128 threads a
 // frame, three exchanges) it executes about a third fewer instructions
-// (2112 against 3113 warp instructions a frame for the STFT, SASS).  Not
-// yet shown faster, so off by default (SPECTRO_STFT_R32, stft_kernels.cuh):
-// H200, B16 T441k, a standalone prototype timed as a graph of 20 launches
-// took 55 us a launch, but in the library (make gpu-check, one launch per
-// graph replay) it read 63.6-66.0 us against the register-FFT kernel's
-// 63.1-64.3 in other calls (bench/results/experiments, sixteenth
-// session).  Its first same-call
-// comparison is variants.sh R32:SPECTRO_STFT_R32=1.
+// (2112 against 3113 warp instructions a frame for the STFT, SASS), but
+// needs 168 registers a thread: 3 blocks of 4 warps per multiprocessor.
+// So it is one of the autotune's candidates at n_fft 2048 [frames][bins]
+// (SPECTRO_STFT_R32 compiles it; tune_cuda.cuh) rather than the default:
+// on an H200, same call, B16 T441k, it took 65.9 us against the register
+// FFT's 62.9, at 17.5% of peak warps active against 67.5 (Nsight Compute;
+// bench/results/experiments, seventeenth session).
 // Included by stft_kernels.cuh; device code only.
 #pragma once
 #include "fft_smem.cuh"
