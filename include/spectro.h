@@ -244,7 +244,9 @@ SPECTRO_API int spectro_cuda_available(void);
  * the launch variants compiled for it (frames per block, kernel forms) on its
  * own buffers and stream, waits for them, and keeps the fastest in the
  * autotune cache (SPECTRO_AUTOTUNE=0: no timing, the built-in choice); never
- * while the stream is being captured.  Safe to call while capturing a
+ * while the stream is being captured (a capture without a choice on record
+ * takes the built-in one).  Variants agree to float32 rounding, not always
+ * bit for bit.  Safe to call while capturing a
  * CUDA graph once the plan has run on that device (on the cuFFT path: with a
  * batch x frames of the same power-of-two class, whose cuFFT plan is made on
  * first use; during capture a missing plan returns SPECTRO_ERR_UNSUPPORTED). */

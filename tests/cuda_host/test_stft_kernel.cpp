@@ -143,7 +143,6 @@ int main() {
     bad += check<1024, true, true, false, 2>(c, 3 * 2048 + 2 * odd(rng));
     bad += check<2048, true, true, false, 2>(c, 3 * 4096 + 2 * odd(rng));
   }
-  bad += check<1024, true, true, false, 2>(1, 3 * 2048 + 2 * odd(rng) + 1); // (odd T: the unpaired loads)
   // n_fft 400: the P10 register FFT (radix 10 10 2), 12 frames per block
   for (int c = 0; c < 3; ++c) {
     bad += check<200, false>(c, 7 * 400 + 2 * odd(rng) + 1);

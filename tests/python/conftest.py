@@ -1,12 +1,18 @@
 """Shared fixtures: fresh random inputs each run (seed printed, replay with
 SPECTRO_TEST_SEED), real audio, and the reference libraries."""
 import os
+import tempfile
 import wave
 
 import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# The tests' autotune choices (CPU kernels, CUDA launch variants) go to a file of
+# their own, never to the user's cache: a test that needs a configuration timed
+# afresh must not find it there from an earlier run.
+os.environ["SPECTRO_AUTOTUNE_CACHE_PATH"] = os.path.join(tempfile.mkdtemp(prefix="spectro-tests-"), "autotune.json")
 
 # `make test` sets this: a missing reference library is then an error, not a skip.
 REQUIRE_REFERENCES = os.environ.get("SPECTRO_REQUIRE_REFERENCES", "0") == "1"

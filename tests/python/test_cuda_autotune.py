@@ -24,6 +24,11 @@ def _stats():
     return _spectro.cache_stats(False)
 
 
+def _frames(n_fft, hop, T, rule):
+    """Frames of a signal of T samples (SPEC.md: centred 1 + T // hop)."""
+    return 1 + (T - n_fft) // hop if rule.get("center") is False else 1 + T // hop
+
+
 def _signal(rng, batch, T, dtype):
     """A device signal of dtype and its float64 values (after rounding to dtype)."""
     x = torch.from_numpy(rng.standard_normal((batch, T)).astype(np.float32)).to(DEV).to(DTYPES[dtype])
@@ -49,7 +54,7 @@ def test_stft_variant_matches_cpu(rng, monkeypatch, variant, n_fft, hop, kw, fra
     # an even length (aligned sample pairs: where these variants are candidates)
     T = 2 * int(rng.integers(5 * n_fft, 9 * n_fft) // 2)
     if frames4:  # [bins][frames] rows on 32-byte sectors: 4 | frames
-        while t.stft(np.zeros((1, T), np.float32)).shape[-1] % 4:
+        while _frames(n_fft, hop, T, rule) % 4:
             T += 2
     x, x64 = _signal(rng, 3, T, dtype)
     got = t.stft(x, **kw)
@@ -65,14 +70,16 @@ def test_stft_variant_matches_cpu(rng, monkeypatch, variant, n_fft, hop, kw, fra
 def test_istft_variant_matches_cpu(rng, monkeypatch, n_fft, variant, layout, contiguous):
     # the quarter-hop kernel's spectrum reads: streaming or cached ([frames][bins]),
     # plain loads or tiles ([bins][frames] memory, an even frame count)
-    # (8 x 300..500 frames: own-frame blocks, two per multiprocessor of an H100 / H200,
-    # as the quarter-hop kernel needs)
+    # (300..500 frames, a batch giving own-frame blocks, two per multiprocessor at least
+    # (up to 8 frames a block), as the quarter-hop kernel needs)
     hop = n_fft // 4
     t = spectro.SpectralTransform(n_fft, hop)
     T = 2 * int(rng.integers(300 * hop, 500 * hop) // 2)
-    while t.stft(np.zeros((1, T), np.float32)).shape[-1] % 2:
+    while _frames(n_fft, hop, T, {}) % 2:
         T += 2
-    x = torch.randn(8, T, device=DEV)
+    sms = torch.cuda.get_device_properties(DEV).multi_processor_count
+    batch = max(8, -(-16 * sms // _frames(n_fft, hop, T, {})) + 1)
+    x = torch.randn(batch, T, device=DEV)
     z = t.stft(x, output_layout=layout, contiguous=contiguous)
     ref = t.istft(z.cpu().numpy().astype(np.complex128), length=T, input_layout=layout)
     monkeypatch.setenv("SPECTRO_CUDA_VARIANT", variant)
@@ -177,10 +184,34 @@ def test_autotune_off_takes_builtin_choice(rng, monkeypatch):
 
 
 def test_unknown_forced_variant_is_ignored(rng, monkeypatch):
-    # a name that is no candidate of the call: the autotune's own choice
-    monkeypatch.setenv("SPECTRO_CUDA_VARIANT", "no_such_variant")
-    t = spectro.SpectralTransform(1024, 256)
+    # a name that is no candidate of the call: the autotune's own choice, as without it
+    monkeypatch.delenv("SPECTRO_AUTOTUNE", raising=False)
+    monkeypatch.delenv("SPECTRO_CUDA_VARIANT", raising=False)
+    n_fft = 2048
+    t = spectro.SpectralTransform(n_fft, _fresh_hop(rng, n_fft))
     x = torch.randn(2, 30000, device=DEV)
+    t.stft(x)
+    chosen = _spectro.cuda_last_variant()
+    assert chosen in ("base", "half_frames", "r32")
+    monkeypatch.setenv("SPECTRO_CUDA_VARIANT", "no_such_variant")
     z = t.stft(x)
-    assert _spectro.cuda_last_variant() in ("base", "half_frames")
+    assert _spectro.cuda_last_variant() == chosen
     assert rel_l2(z.cpu().numpy(), t.stft(x.double().cpu().numpy())) <= 1e-6
+
+
+@pytest.mark.parametrize("variant", ["half_frames", "r32"])
+@pytest.mark.parametrize("case", ["odd_length", "odd_hop", "unaligned"])
+def test_forced_variant_outside_its_calls(rng, monkeypatch, variant, case):
+    # half_frames and r32 are candidates only where sample pairs are aligned (even hop
+    # and length, the signal on a pair boundary): elsewhere a forced name is no
+    # candidate, and the call takes the built-in kernel
+    monkeypatch.setenv("SPECTRO_CUDA_VARIANT", variant)
+    hop = 511 if case == "odd_hop" else 512
+    t = spectro.SpectralTransform(2048, hop)
+    T = 20001 if case == "odd_length" else 20000
+    base = torch.randn(T + 1, device=DEV)
+    x = base[1:] if case == "unaligned" else base[:T]  # (contiguous either way; base[1:] 4 bytes off a pair)
+    z = t.stft(x, output_layout="bnf")
+    assert _spectro.cuda_last_variant() == "base"
+    ref = t.stft(x.double().cpu().numpy(), output_layout="bnf")
+    assert rel_l2(z.cpu().numpy(), ref) <= 1e-6
