@@ -73,9 +73,12 @@ static inline void tune_memo_set(cuda_plan_data *d, uint64_t key_sig, int choice
 
 // Times each candidate of c on s (launch(i) enqueues candidate i) into
 // best[i] (ms, the fastest of its runs; -1 for one that did not launch):
-// a first run of each (caches, shared-memory opt-ins, lazy module loading),
-// a second of the first candidate, timed, to size the repetitions, then the
-// timed runs with the candidates interleaved (drift falls on all alike).
+// a first run of each (shared-memory opt-ins, lazy module loading), a
+// second of the first candidate, timed, to size the repetitions, then each
+// candidate's timed runs back to back after an untimed one of its own, so
+// that each meets the cache state its own repeated calls leave (not
+// interleaved: a run after another variant's streaming loads, or before
+// them, would be judged on that variant's cache footprint).
 // Returns 0 where the CUDA calls failed.  The thread's capture mode is
 // relaxed meanwhile, so that the synchronisation does not invalidate
 // another thread's capture.
@@ -101,11 +104,13 @@ static int tune_time(const tune_candidates &c, cudaStream_t s, Launch &launch, f
          cudaEventSynchronize(w1) == cudaSuccess && cudaEventElapsedTime(&ms, w0, w1) == cudaSuccess;
     reps = tune_reps(ms);
   }
-  for (int r = 0; r < reps && ok; ++r)
-    for (int i = 0; i < c.n && ok; ++i)
-      if (best[i] >= 0.f)
-        ok = cudaEventRecord(ev[i][2 * r], s) == cudaSuccess && launch(i) == cudaSuccess &&
-             cudaEventRecord(ev[i][2 * r + 1], s) == cudaSuccess;
+  for (int i = 0; i < c.n && ok; ++i) {
+    if (best[i] < 0.f) continue;
+    ok = launch(i) == cudaSuccess;
+    for (int r = 0; r < reps && ok; ++r)
+      ok = cudaEventRecord(ev[i][2 * r], s) == cudaSuccess && launch(i) == cudaSuccess &&
+           cudaEventRecord(ev[i][2 * r + 1], s) == cudaSuccess;
+  }
   if (ok) ok = cudaStreamSynchronize(s) == cudaSuccess;
   for (int i = 0; i < c.n && ok; ++i)
     for (int r = 0; r < reps && best[i] >= 0.f; ++r) {
