@@ -71,6 +71,17 @@ static inline void tune_memo_set(cuda_plan_data *d, uint64_t key_sig, int choice
   pthread_mutex_unlock(&d->tune_lock);
 }
 
+// Holds its stream for ns nanoseconds (one thread spinning on the global
+// timer): the timed runs below are queued behind it, so that short calls
+// are timed on the device, not on how fast the host enqueues them.
+__global__ void tune_hold_kernel(unsigned long long ns) {
+  unsigned long long t0, t;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t0));
+  do {
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+  } while (t - t0 < ns);
+}
+
 // Times each candidate of c on s (launch(i) enqueues candidate i) into
 // best[i] (ms, the fastest of its runs; -1 for one that did not launch):
 // a first run of each (shared-memory opt-ins, lazy module loading), a
@@ -78,7 +89,8 @@ static inline void tune_memo_set(cuda_plan_data *d, uint64_t key_sig, int choice
 // candidate's timed runs back to back after an untimed one of its own, so
 // that each meets the cache state its own repeated calls leave (not
 // interleaved: a run after another variant's streaming loads, or before
-// them, would be judged on that variant's cache footprint).
+// them, would be judged on that variant's cache footprint), all queued
+// behind tune_hold_kernel.
 // Returns 0 where the CUDA calls failed.  The thread's capture mode is
 // relaxed meanwhile, so that the synchronisation does not invalidate
 // another thread's capture.
@@ -103,6 +115,10 @@ static int tune_time(const tune_candidates &c, cudaStream_t s, Launch &launch, f
     ok = cudaEventRecord(w0, s) == cudaSuccess && launch(0) == cudaSuccess && cudaEventRecord(w1, s) == cudaSuccess &&
          cudaEventSynchronize(w1) == cudaSuccess && cudaEventElapsedTime(&ms, w0, w1) == cudaSuccess;
     reps = tune_reps(ms);
+  }
+  if (ok) { // (2 ms: longer than the host takes to queue 4 x 21 runs)
+    tune_hold_kernel<<<1, 1, 0, s>>>(2000000ull);
+    ok = cudaGetLastError() == cudaSuccess;
   }
   for (int i = 0; i < c.n && ok; ++i) {
     if (best[i] < 0.f) continue;
