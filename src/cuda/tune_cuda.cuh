@@ -167,11 +167,12 @@ static int cuda_tune_choose(cuda_plan_data *d, uint64_t sig, const char *what, c
   const int memo = m >= 0 ? d->tune_choice[m] : -2;
   pthread_mutex_unlock(&d->tune_lock);
   if (memo != -2) return memo < 0 ? 0 : memo; // (-1: being timed by another thread: the built-in choice meanwhile)
-  char key[160], names[64] = "", value[64];
+  char key[256], names[64] = "", value[64];
   for (int i = 0; i < c.n; ++i)
     snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? "+" : "", c.v[i].name);
-  snprintf(key, sizeof key, "gpu=%s|%s|%s", d->gpu_id, what, names);
-  if (autotune_lookup(key, value, sizeof value))
+  const int key_len = snprintf(key, sizeof key, "gpu=%s|%s|%s", d->gpu_id, what, names);
+  const bool cached = key_len > 0 && key_len < 160; // (the cache's key limit, autotune.c; longer: the memo only)
+  if (cached && autotune_lookup(key, value, sizeof value))
     for (int i = 0; i < c.n; ++i)
       if (strcmp(value, c.v[i].name) == 0) {
         tune_memo_set(d, key_sig, i);
@@ -207,7 +208,7 @@ static int cuda_tune_choose(cuda_plan_data *d, uint64_t sig, const char *what, c
                    ? 0
                    : fastest;
       autotune_count_measurement();
-      autotune_store(key, c.v[choice].name);
+      if (cached) autotune_store(key, c.v[choice].name);
     }
   }
   tune_memo_set(d, key_sig, choice); // (after a failed timing too: the built-in choice, not timed again)
