@@ -952,7 +952,7 @@ struct cuda_plan_data {
   int fft_handle[2][FFT_SLOTS]; // cufftHandle
   size_t fft_ws[2][FFT_SLOTS];
   // the autotune's choices for this plan's calls (tune_cuda.cuh)
-  char gpu_id[64];
+  char gpu_id[64]; // (cuda_gpu_id, made on the first choice; "" before)
   pthread_mutex_t tune_lock;
   int tune_count;
   uint64_t tune_sig[TUNE_MEMO];

@@ -215,7 +215,6 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     spectro_free(d);
     return spectro_error(SPECTRO_ERR_INTERNAL, "could not create the CUDA plan's autotune lock");
   }
-  cuda_gpu_id(device, d->gpu_id, sizeof d->gpu_id);
   host_tw[ntw] = make_float2(0.f, 0.f); // (the table's spare slot: a table of none still gets one)
   cudaError_t e = upload(cudaSuccess, &d->tw, host_tw, sizeof(float2) * (ntw + 1));
   spectro_free(host_tw);
@@ -539,10 +538,10 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
     });
     return attr;
   };
-  // the candidates (variant 0 the heuristics' choice): the quarter-hop
-  // kernel's spectrum reads, streaming or cached ([frames][bins]), by tiles
-  // or plain loads ([bins][frames] where tiles can be described)
-  // (variant 0 named for what it is where there is a choice)
+  // the candidates (variant 0 the heuristics' choice, named for what it is
+  // where there is a choice): the quarter-hop kernel's spectrum reads,
+  // streaming or cached ([frames][bins]), by tiles or plain loads ([bins][frames]
+  // where tiles can be described)
   tune_candidates c = {};
   const bool sl_choice = reg_fft_size(g.h) && g.own && g.quarter && bnf_in;
   c.add(sl_choice ? (g.stream_loads ? "stream_loads" : "cached_loads") : g.tile_bytes ? "tiles" : "base", INV_BASE);

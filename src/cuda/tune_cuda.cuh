@@ -143,6 +143,23 @@ static int tune_time(const tune_candidates &c, cudaStream_t s, Launch &launch, f
   return ok;
 }
 
+// A cache-key-safe identifier of device's GPU: its name and compute
+// capability ("NVIDIA_H200_sm90"), into out.
+static inline void cuda_gpu_id(int device, char *out, size_t cap) {
+  cudaDeviceProp p;
+  if (cudaGetDeviceProperties(&p, device) != cudaSuccess) {
+    (void)cudaGetLastError();
+    snprintf(out, cap, "gpu%d", device);
+    return;
+  }
+  size_t o = 0;
+  for (const char *q = p.name; *q && o + 12 < cap; ++q) // (room for the "_smXY" suffix)
+    out[o++] = ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-') ? *q
+                                                                                                               : '_';
+  out[o] = '\0';
+  snprintf(out + o, cap - o, "_sm%d%d", p.major, p.minor);
+}
+
 // A variant other than the built-in one (0) is taken only when it times
 // this much faster: within timing noise the heuristics' choice stays.
 #define TUNE_MARGIN 0.98f
@@ -167,6 +184,11 @@ static int cuda_tune_choose(cuda_plan_data *d, uint64_t sig, const char *what, c
   const int memo = m >= 0 ? d->tune_choice[m] : -2;
   pthread_mutex_unlock(&d->tune_lock);
   if (memo != -2) return memo < 0 ? 0 : memo; // (-1: being timed by another thread: the built-in choice meanwhile)
+  // the GPU's name here, not with the plan's tables: cudaGetDeviceProperties
+  // is slow, and only calls with a choice to make need it
+  pthread_mutex_lock(&d->tune_lock);
+  if (d->gpu_id[0] == '\0') cuda_gpu_id(d->device, d->gpu_id, sizeof d->gpu_id);
+  pthread_mutex_unlock(&d->tune_lock);
   char key[256], names[64] = "", value[64];
   for (int i = 0; i < c.n; ++i)
     snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? "+" : "", c.v[i].name);
@@ -213,23 +235,6 @@ static int cuda_tune_choose(cuda_plan_data *d, uint64_t sig, const char *what, c
   }
   tune_memo_set(d, key_sig, choice); // (after a failed timing too: the built-in choice, not timed again)
   return choice;
-}
-
-// A cache-key-safe identifier of device's GPU: its name and compute
-// capability ("NVIDIA_H200_sm90"), into out.
-static inline void cuda_gpu_id(int device, char *out, size_t cap) {
-  cudaDeviceProp p;
-  if (cudaGetDeviceProperties(&p, device) != cudaSuccess) {
-    (void)cudaGetLastError();
-    snprintf(out, cap, "gpu%d", device);
-    return;
-  }
-  size_t o = 0;
-  for (const char *q = p.name; *q && o + 12 < cap; ++q) // (room for the "_smXY" suffix)
-    out[o++] = ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-') ? *q
-                                                                                                               : '_';
-  out[o] = '\0';
-  snprintf(out + o, cap - o, "_sm%d%d", p.major, p.minor);
 }
 
 #endif
