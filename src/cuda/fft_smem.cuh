@@ -99,6 +99,13 @@ template <int H> __device__ __forceinline__ int PADH(int a) {
   if constexpr (reg_fft_size(H)) return a + (a >> 4);
   else return a + (a >> 3);
 }
+// PADH<H>(a + c) = PADH<H>(a) + PADH<H>(c) at the register-FFT sizes where
+// a mod 16 + c mod 16 < 16: c a multiple of 16, or a pass's output rows r NS
+// from its base (reg_pass: base mod 16 = m < NS for NS < 16, NS R >= 16, or
+// 0 / 8 for NS = 1, R = 8).  The kernels then address a thread's points as
+// one pointer and constant offsets (immediates): written as PADH(a + c),
+// each took four or five integer instructions (n_fft 2048 iSTFT, SASS).
+template <int H> __host__ __device__ constexpr bool padh_split() { return reg_fft_size(H); }
 // Frame stride in the shared buffers of a block of fpb frames, padded.
 // Register-FFT sizes: congruent to 16 / fpb mod 16, so the loops that take
 // the same bin of consecutive frames hit distinct banks.
@@ -476,8 +483,14 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
     if constexpr (NS > 1) reg_twiddle<H, NS, R, P>(x, m, tw, s);
     butterfly<R>(x, s);
     const int base = ((NS & (NS - 1)) == 0 ? bf & ~(NS - 1) : bf - m) * R + m;
+    if constexpr (padh_split<H>()) { // one address and constant offsets
+      float2 *db = d + PADH<H>(base);
 #pragma unroll
-    for (int r = 0; r < R; ++r) d[PADH<H>(base + r * NS)] = x[r];
+        for (int r = 0; r < R; ++r) db[PADH<H>(r * NS)] = x[r];
+    } else {
+#pragma unroll
+      for (int r = 0; r < R; ++r) d[PADH<H>(base + r * NS)] = x[r];
+    }
   }
 }
 
@@ -519,8 +532,14 @@ __device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *
   const int m = warp_frames ? (j & 15) + 16 * (j >> 5) : j >> 1; // butterfly m + hi NS, m < NS
   constexpr int lane_xor = warp_frames ? 16 : 1;
   float2 x[P];
+  if constexpr (padh_split<H>()) { // (m + hi NS < TPF, a multiple of 16)
+    const float2 *sp = src + PADH<H>(m + hi * NS);
 #pragma unroll
-  for (int r = 0; r < P; ++r) x[r] = src[PADH<H>(m + hi * NS + r * TPF)];
+    for (int r = 0; r < P; ++r) x[r] = sp[PADH<H>(r * TPF)];
+  } else {
+#pragma unroll
+    for (int r = 0; r < P; ++r) x[r] = src[PADH<H>(m + hi * NS + r * TPF)];
+  }
   reg_twiddle<H, NS, P, P>(x, m, tw, s);
   butterfly<P>(x, s);
   // x[r] is position hi h/2 + m + r NS; the lower lane keeps rows r < P/2,
@@ -530,17 +549,25 @@ __device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *
     const int lanes = min(32, (int)(blockDim.x - (threadIdx.x & ~31u)));
     if (lanes < 32) mask = (1u << lanes) - 1u;
   }
-  const float2 *t = tw + points_tw_offset<P>(H, NS * P);
+  // radix-2 butterfly b = b0 + i NS, b0 = m + hi (P/2) NS: positions b, b + h/2
+  const int b0 = m + hi * HALF * NS;
+  const float2 *t = tw + points_tw_offset<P>(H, NS * P) + b0 * tw_row(2);
+  float2 *db = d + (padh_split<H>() ? PADH<H>(b0) : 0);
 #pragma unroll
   for (int i = 0; i < HALF; ++i) {
     const float2 send = hi ? x[i] : x[HALF + i];
     const float2 got = make_float2(__shfl_xor_sync(mask, send.x, lane_xor), __shfl_xor_sync(mask, send.y, lane_xor));
-    const int r = i + hi * HALF, b = m + r * NS; // radix-2 butterfly b: positions b, b + h/2
     float2 y[2] = {hi ? got : x[i], hi ? x[HALF + i] : got};
-    twiddle_row<2>(y, t + b * tw_row(2), s);
+    twiddle_row<2>(y, t + i * NS * tw_row(2), s);
     butterfly<2>(y, s);
-    d[PADH<H>(b)] = y[0];
-    d[PADH<H>(b + H / 2)] = y[1];
+    if constexpr (padh_split<H>()) { // (NS a multiple of 16)
+      db[PADH<H>(i * NS)] = y[0];
+      db[PADH<H>(i * NS + H / 2)] = y[1];
+    } else {
+      const int b = b0 + i * NS;
+      d[PADH<H>(b)] = y[0];
+      d[PADH<H>(b + H / 2)] = y[1];
+    }
   }
 }
 
@@ -564,8 +591,14 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
       __syncthreads(); // the caller reads across frames
       return other;
     } else {
+      if constexpr (padh_split<H>()) { // (TPF a multiple of 16)
+        const float2 *dj = d + PADH<H>(j);
 #pragma unroll
-      for (int i = 0; i < P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
+        for (int i = 0; i < P; ++i) v[i] = dj[PADH<H>(i * TPF)];
+      } else {
+#pragma unroll
+        for (int i = 0; i < P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
+      }
       return reg_passes<H, NS2>(v, other, dst, fo, j, tw, s, last);
     }
   }
@@ -625,7 +658,7 @@ __device__ __forceinline__ void reg_last_pass_real_shfl(const float2 *src, int j
   }
   float2 P[R], Pn[R];
 #pragma unroll
-  for (int r = 0; r < R; ++r) P[r] = src[PADH<H>(b + r * NS)];
+  for (int r = 0; r < R; ++r) P[r] = src[PADH<H>(b) + PADH<H>(r * NS)]; // (padh_split: NS = 64)
   reg_twiddle<H, NS, R>(P, b, tw, -1.f);
   butterfly<R>(P, -1.f);
 #pragma unroll
@@ -656,6 +689,7 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
                                                    const float2 *__restrict__ rtw, Bin &bin) {
   constexpr int R = H / NS, Q = REG_P / R, G = Q < 2 ? 2 : Q, A = NS / G;
   static_assert(R >= 2 && R * NS == H && (G == 2 || G == 4), "last-pass grouping");
+  static_assert(padh_split<H>() && NS % 16 == 0, "the points as one address and constant offsets");
   if constexpr (SPECTRO_LAST_PASS_SHFL && Q == 1 && NS == 64 && H / REG_P == NS) {
     reg_last_pass_real_shfl<H, NS>(src, j, tw, rtw, bin);
     return;
@@ -685,7 +719,7 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
 #pragma unroll
   for (int g = 0; g < G; ++g) {
 #pragma unroll
-    for (int r = 0; r < R; ++r) X[g][r] = src[PADH<H>(bs[g] + r * NS)];
+    for (int r = 0; r < R; ++r) X[g][r] = src[PADH<H>(bs[g]) + PADH<H>(r * NS)]; // (padh_split: NS >= 64)
     if constexpr (derive_tw) X[g][1] = twiddle_mul(X[g][1], tg[g], -1.f);
     else reg_twiddle<H, NS, R>(X[g], bs[g], tw, -1.f);
     butterfly<R>(X[g], -1.f);

@@ -654,17 +654,19 @@ template <int H, int FPB, bool BNF> struct paired_points {
   }
   // into buf (frame stride hp, PADH layout)
   __device__ __forceinline__ void store(float2 *buf, int hp, const float2 *__restrict__ rtw) const {
-    float2 *zf = buf + f * hp;
+    // points kk + i TPF and H - kk - i TPF = (TPF - kk) + (7 - i) TPF as two
+    // addresses and constant offsets (padh_split; TPF a multiple of 16)
+    float2 *zf = buf + f * hp, *za = zf + PADH<H>(kk), *zb = zf + PADH<H>(TPF - kk);
+    const float2 *rk = rtw + kk;
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
-      const int k = kk + i * TPF;
-      const float2 w = __ldg(&rtw[k]);
-      if (k == 0) { // DC and Nyquist are real; Z_h is not a point
+      const float2 w = __ldg(&rk[i * TPF]);
+      if (i == 0 && kk == 0) { // DC and Nyquist are real; Z_h is not a point
         zf[0] = inverse_pair(make_float2(xa[0].x, 0.f), make_float2(xb[0].x, 0.f), w);
         continue;
       }
-      zf[PADH<H>(k)] = inverse_pair(xa[i], xb[i], w);
-      zf[PADH<H>(H - k)] = inverse_pair(xb[i], xa[i], make_float2(-w.x, w.y));
+      za[PADH<H>(i * TPF)] = inverse_pair(xa[i], xb[i], w);
+      zb[PADH<H>((7 - i) * TPF)] = inverse_pair(xb[i], xa[i], make_float2(-w.x, w.y));
     }
     if (kk == 0) zf[PADH<H>(4 * TPF)] = inverse_pair(xm, xm, __ldg(&rtw[4 * TPF]));
   }
@@ -790,8 +792,9 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       if constexpr (TILES) // (raw was read before the barrier) the next round's tile, while this one runs
         if (threadIdx.x == 0 && fb + FPB <= f_last) tile_copy<FPB>(tiles, raw, bar, fb + FPB, (int)item);
       float2 v[REG_P];
+      const float2 *inj = in + f * hp + PADH<H>(j); // (padh_split)
 #pragma unroll
-      for (int i = 0; i < REG_P; ++i) v[i] = in[f * hp + PADH<H>(j + i * TPF)];
+      for (int i = 0; i < REG_P; ++i) v[i] = inj[PADH<H>(i * TPF)];
       const bool more = fb + FPB <= f_last;
       const int next = more ? (int)min((int64_t)FPB, f_last - fb - FPB + 1) : 0; // the next round's frames
       if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
@@ -890,8 +893,9 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       const int f = reg_frame<H, P>(), j = reg_lane<H, P>();
       float2 v[P];
       if constexpr (reg_fft_size(H)) { // the points are in a
+        const float2 *aj = a + f * hp + PADH<H>(j); // (padh_split)
 #pragma unroll
-        for (int i = 0; i < P; ++i) v[i] = a[f * hp + PADH<H>(j + i * TPF)];
+        for (int i = 0; i < P; ++i) v[i] = aj[PADH<H>(i * TPF)];
         z = reg_passes<H, 1>(v, b, a, f * hp, j, tw, 1.f); // (the first pass writes b: a is still being read)
       } else {
 #pragma unroll
