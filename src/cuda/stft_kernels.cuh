@@ -786,17 +786,37 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
     constexpr int TPF = H / REG_P;
     const int f = reg_frame<H>(), j = reg_lane<H>();
     float2 *ob = reinterpret_cast<float2 *>(o + (p0 - g.off)); // (8-byte aligned; used from fast_lo on)
-    for (int64_t fb = f_first; fb <= f_last; fb += FPB) {
-      const int cnt = (int)min((int64_t)FPB, f_last - fb + 1), rel = (int)(fb - f_first);
+    // the rounds counted in 32 bits from the block's first frame (the
+    // bounds, in 64 bits, were recomputed every round: about 60 of a
+    // round's 900 instructions a warp at n_fft 2048, SASS)
+    const int nf = (int)(f_last - f_first + 1); // (g.kf at most: own blocks)
+    // bit r: round r (frames r FPB .. r FPB + FPB - 1 of the block) is whole
+    // and, with SPECTRO_ISTFT_FAST_ROUNDS, every pair it finishes or carries
+    // is fast (rel HP2 >= fast_lo, (rel + FPB + 3) HP2 <= fast_hi): the
+    // compile-time overlap-add below.  One register across the rounds (the
+    // compiler had recomputed fast_lo and fast_hi from 64-bit values in each).
+    unsigned fast_rounds = 0;
+    {
+      constexpr int RP = FPB * (H / 4); // sample pairs a round advances
+      const int top = fast_hi / (H / 4) - FPB - 3;
+      int r_lo = SPECTRO_ISTFT_FAST_ROUNDS ? (fast_lo + RP - 1) / RP : 0,
+          r_hi = min(SPECTRO_ISTFT_FAST_ROUNDS ? (top < 0 ? -1 : top / FPB) : nf, nf / FPB - 1);
+      if (r_hi > 31) r_hi = 31;
+      if (SPECTRO_ISTFT_OLA_STATIC && r_lo <= r_hi)
+        fast_rounds = (r_hi == 31 ? ~0u : (2u << r_hi) - 1u) & ~((1u << r_lo) - 1u);
+    }
+    for (int rel = 0; rel < nf; rel += FPB) {
+      const int64_t fb = f_first + rel;
+      const int cnt = min(FPB, nf - rel);
       __syncthreads(); // in holds the round's points; the last round's overlap-add is done with its z
       if constexpr (TILES) // (raw was read before the barrier) the next round's tile, while this one runs
-        if (threadIdx.x == 0 && fb + FPB <= f_last) tile_copy<FPB>(tiles, raw, bar, fb + FPB, (int)item);
+        if (threadIdx.x == 0 && rel + FPB < nf) tile_copy<FPB>(tiles, raw, bar, fb + FPB, (int)item);
       float2 v[REG_P];
       const float2 *inj = in + f * hp + PADH<H>(j); // (padh_split)
 #pragma unroll
       for (int i = 0; i < REG_P; ++i) v[i] = inj[PADH<H>(i * TPF)];
-      const bool more = fb + FPB <= f_last;
-      const int next = more ? (int)min((int64_t)FPB, f_last - fb - FPB + 1) : 0; // the next round's frames
+      const bool more = rel + FPB < nf;
+      const int next = more ? min(FPB, nf - rel - FPB) : 0; // the next round's frames
       if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
         if (more) pp.load(sb, g.n_frames, fb + FPB, next, SL);
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
@@ -833,8 +853,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
         write_sample(o, g, n, hop, p0 + 2 * m + 1, (2 * m + 1) % (H / 2), s.y, atomic, env_inv, env_period,
                      window);
       };
-      if (SPECTRO_ISTFT_OLA_STATIC && cnt == FPB &&
-          (!SPECTRO_ISTFT_FAST_ROUNDS || (rel * HP2 >= fast_lo && (rel + FPB + 3) * HP2 <= fast_hi))) {
+      if (rel / FPB < 32 && (fast_rounds >> (rel / FPB) & 1u)) {
         with_static_index<0, QS>((int)threadIdx.x / HP2, [&](auto q0c) {
           if constexpr (SPECTRO_ISTFT_FAST_ROUNDS) ola(q0c, std::true_type{}, fast_emit);
           else ola(q0c, std::true_type{}, full_emit);
