@@ -198,6 +198,9 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
   if constexpr (reg_fft_size(H)) {
     // bins threadIdx.x + i BT (a whole number of rounds for these sizes), bin
     // h by thread 0; every frame's reads ahead of the arithmetic
+    // (points k and H - k as two addresses and constant offsets: BT is a
+    // multiple of 16, padh_split)
+    const float2 *zk = z + PADH<H>(threadIdx.x), *zm = z + PADH<H>(H - threadIdx.x);
 #pragma unroll
     for (int i = 0; i < H / BT; ++i) {
       const int k = threadIdx.x + i * BT;
@@ -206,8 +209,8 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
       float2 za[FPB], zb[FPB];
 #pragma unroll
       for (int f = 0; f < FPB; ++f) {
-        za[f] = z[f * hp + PADH<H>(k)];
-        zb[f] = z[f * hp + PADH<H>(H - k)];
+        za[f] = zk[f * hp + PADH<H>(i * BT)];
+        zb[f] = zm[f * hp - PADH<H>(i * BT)];
       }
 #pragma unroll
       for (int f = 0; f < FPB; ++f) {
