@@ -529,8 +529,8 @@ template <int I, int N, class F> __device__ __forceinline__ void with_static_ind
 // round's last three hops for the next round (same thread: QS divides
 // FPB).  Finished pairs (hops before FPB, or all in the block's last round)
 // go to emit(pair index from the block's first sample, sum, envelope
-// reciprocals of the pair, whether the pair is on a hop shared with a
-// neighbouring block: the first three and the last three).
+// reciprocals of the pair, whether to add it atomically: bit q of
+// atomic_hops, the hops shared with a neighbouring block).
 // Q0 >= 0: the thread's first hop q0 known at compile time (the caller
 // branches on it: whole warps share it), and FULL: a round of FPB frames
 // (cnt = FPB); the frame and hop bounds then fold away
@@ -554,7 +554,8 @@ template <int I, int N, class F> __device__ __forceinline__ void with_static_ind
 // threads (fpb frames of h / REG_P) over the h / 4 sample pairs of a hop.
 __host__ __device__ constexpr int quarter_hop_steps(int h, int fpb) { return fpb * (h / REG_P) / (h / 4); }
 template <int H, int FPB, int Q0 = -1, bool FULL = false, class Emit>
-__device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last, float2 *carry,
+__device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last,
+                                                unsigned atomic_hops, float2 *carry,
                                                 const float2 *__restrict__ iwin2, const float2 *__restrict__ env_inv2,
                                                 Emit emit) {
   constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB); // sample pairs per hop, hops per thread step
@@ -590,7 +591,7 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
       }
     }
     if (q >= FPB && !last) carry[(q - FPB) * HP2 + r2] = s;
-    else emit((rel + q) * HP2 + r2, s, ei, rel + q < 3 || (last && q >= cnt));
+    else emit((rel + q) * HP2 + r2, s, ei, (atomic_hops >> q & 1u) != 0);
   }
 }
 
@@ -833,14 +834,20 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
       if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
       constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB);
+      // bit q: the round's hop q is shared with a neighbouring block, added
+      // atomically: the block's first three hops (rel + q < 3) where a block
+      // precedes it, its last round's carried hops (q >= cnt) where one
+      // follows (made once a round: per pair, the test had cost a dozen
+      // instructions of each emit, SASS)
+      unsigned atomic_hops = shared_head && rel < 3 ? (1u << (3 - rel)) - 1u : 0u;
+      if (!more && shared_tail) atomic_hops |= ((1u << (cnt + 3)) - 1u) & ~((1u << max(cnt, 3 - rel)) - 1u);
       auto ola = [&](auto q0c, auto fullc, auto emit) {
         quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value>(
-            z, hp, cnt, rel, !more, reinterpret_cast<float2 *>(acc), reinterpret_cast<const float2 *>(iwindow),
-            reinterpret_cast<const float2 *>(env_inv), emit);
+            z, hp, cnt, rel, !more, atomic_hops, reinterpret_cast<float2 *>(acc),
+            reinterpret_cast<const float2 *>(iwindow), reinterpret_cast<const float2 *>(env_inv), emit);
       };
       // a pair in [fast_lo, fast_hi): scaled by the reciprocal envelope, stored (added on shared hops)
-      auto fast_emit = [&](int m, float2 s, float2 ei, bool edge) {
-        const bool atomic = edge && (m < 3 * HP2 ? shared_head : shared_tail);
+      auto fast_emit = [&](int m, float2 s, float2 ei, bool atomic) {
         const float2 v = make_float2(s.x * ei.x, s.y * ei.y);
         if (atomic) atomic_add_pair(ob + m, v);
         else ob[m] = v;
@@ -857,9 +864,8 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       // 55.0, n_fft 2048 91.5 -> 89.5 (the loads alone: 45.4, 59.4, 88.0).
       //
       // any pair: the fast ones as above, those at the first and last blocks' ends sample by sample
-      auto full_emit = [&](int m, float2 s, float2 ei, bool edge) {
-        if (m >= fast_lo && m < fast_hi) return fast_emit(m, s, ei, edge);
-        const bool atomic = edge && (m < 3 * HP2 ? shared_head : shared_tail);
+      auto full_emit = [&](int m, float2 s, float2 ei, bool atomic) {
+        if (m >= fast_lo && m < fast_hi) return fast_emit(m, s, ei, atomic);
         write_sample(o, g, n, hop, p0 + 2 * m, (2 * m) % (H / 2), s.x, atomic, env_inv, env_period, window);
         write_sample(o, g, n, hop, p0 + 2 * m + 1, (2 * m + 1) % (H / 2), s.y, atomic, env_inv, env_period,
                      window);
