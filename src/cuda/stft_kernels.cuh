@@ -623,23 +623,28 @@ template <int H, int FPB, bool BNF> struct paired_points {
   static constexpr int TPF = H / REG_P;
   const int f = BNF ? threadIdx.x / TPF : threadIdx.x % FPB, kk = BNF ? threadIdx.x % TPF : threadIdx.x / FPB;
   float2 xa[4], xb[4], xm;
-  // frames fb .. fb + cnt - 1 of an example's spectrum sb (n_frames
-  // frames).  A thread of a frame past them (f >= cnt) reads the last one
+  // frames rel .. rel + cnt - 1 from sb, a pointer to a frame of an
+  // example's spectrum (n_frames frames; the block's first frame, so that
+  // the offsets of [frames][bins] spectra fit 32 bits: a round's 64-bit
+  // frame products took about 25 instructions a warp at n_fft 2048, SASS).
+  // A thread of a frame past them (f >= cnt) reads the last one
   // again: its points are never overlap-added (only frames f < cnt are), and
   // the loads need no predicate (predicated, each load had its own 64-bit
   // address arithmetic: about 20 instructions a load at n_fft 1024).
-  __device__ __forceinline__ void load(const float2 *__restrict__ sb, int64_t n_frames, int64_t fb, int cnt,
+  __device__ __forceinline__ void load(const float2 *__restrict__ sb, int64_t n_frames, int rel, int cnt,
                                        bool streaming) {
-    const float2 *fr = BNF ? sb + (fb + min(f, cnt - 1)) * (H + 1) : sb + fb + min(f, cnt - 1);
+    const int fi = rel + min(f, cnt - 1);
     if constexpr (BNF) {
-      const float2 *pa = fr + kk, *pb = fr + (8 * TPF - kk); // bins kk + i TPF, h - kk - i TPF
+      // bins kk + i TPF, h - kk - i TPF (kk = 0: also bin 4 TPF)
+      const float2 *pa = sb + (fi * (H + 1) + kk), *pb = pa + (8 * TPF - 2 * kk);
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         xa[i] = ldg_spec(pa + i * TPF, streaming);
         xb[i] = ldg_spec(pb - i * TPF, streaming);
       }
-      xm = kk == 0 ? ldg_spec(fr + 4 * TPF, streaming) : make_float2(0.f, 0.f);
+      xm = kk == 0 ? ldg_spec(pa + 4 * TPF, streaming) : make_float2(0.f, 0.f);
     } else {
+      const float2 *fr = sb + fi;
       const int64_t row = (int64_t)TPF * n_frames;
       const float2 *pa = fr + kk * n_frames, *pb = fr + (8 * TPF - kk) * n_frames;
 #pragma unroll
@@ -775,6 +780,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
     // predecessor's transform did not end in (in), its transform ends in z;
     // one block barrier per round besides the transform's
     paired_points<H, FPB, BNF> pp;
+    const float2 *sbb = sb + (BNF ? f_first * F : f_first); // (the block's first frame)
     float2 *raw = nullptr;
     uint64_t *bar = nullptr;
     unsigned phase = 0;
@@ -791,7 +797,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       phase ^= 1;
       pp.load_tile(raw, (int)min((int64_t)FPB, f_last - f_first + 1));
     } else {
-      pp.load(sb, g.n_frames, f_first, (int)min((int64_t)FPB, f_last - f_first + 1), SL);
+      pp.load(sbb, g.n_frames, 0, (int)min((int64_t)FPB, f_last - f_first + 1), SL);
     }
     float2 *in = a;
     pp.store(in, hp, rtw);
@@ -830,7 +836,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       const bool more = rel + FPB < nf;
       const int next = more ? min(FPB, nf - rel - FPB) : 0; // the next round's frames
       if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
-        if (more) pp.load(sb, g.n_frames, fb + FPB, next, SL);
+        if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
       float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
       if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
       constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB);
@@ -884,7 +890,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
           phase ^= 1;
           pp.load_tile(raw, next);
         } else if constexpr (!EARLY) {
-          pp.load(sb, g.n_frames, fb + FPB, next, SL);
+          pp.load(sbb, g.n_frames, rel + FPB, next, SL);
         }
         in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z)
         pp.store(in, hp, rtw);
@@ -905,7 +911,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
     // other sizes' bins 0..h into b (free until the FFT's first pass)
     if constexpr (reg_fft_size(H)) { // (into a: the half-length transform's points, paired_points)
       paired_points<H, FPB, BNF> pp;
-      pp.load(sb, g.n_frames, fb, cnt, SL);
+      pp.load(sb + (layout_bnf ? fb * F : fb), g.n_frames, 0, cnt, SL);
       pp.store(a, hp, rtw);
     } else for (int idx = threadIdx.x; idx < fpb * F; idx += BT) {
       int f, k;
