@@ -425,6 +425,34 @@ template <int TPF> __device__ __forceinline__ void frame_sync() {
   __syncthreads();
 }
 
+// SPECTRO_TW_PIN 1: a pass's twiddle row is loaded in that pass (an empty
+// volatile asm on its address), not where the compiler would hoist it.
+// With constant-offset addressing (padh_split) the quarter-hop iSTFT's
+// second and third passes' rows were loaded at the top of the round loop,
+// before its block barrier and behind the previous round's output stores,
+// and the first use waited on them: 12% of the n_fft 2048 kernel's stall
+// samples at one instruction (long scoreboard; Nsight, H200, 18c).
+// The load is an ordinary (weak, L1-cached) one: the read-only loads of
+// __ldg (ld.global.nc) were moved across block barriers by ptxas, even
+// behind an empty volatile asm on the address.
+#ifndef SPECTRO_TW_PIN
+#define SPECTRO_TW_PIN 1
+#endif
+template <class V> __device__ __forceinline__ V tw_load(const V *p) {
+#if defined(__CUDA_ARCH__) && SPECTRO_TW_PIN
+  V v;
+  if constexpr (sizeof(V) == 16) {
+    asm volatile("ld.global.v4.f32 {%0, %1, %2, %3}, [%4];"
+                 : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w)
+                 : "l"(p));
+  } else {
+    asm volatile("ld.global.v2.f32 {%0, %1}, [%2];" : "=f"(v.x), "=f"(v.y) : "l"(p));
+  }
+  return v;
+#else
+  return __ldg(p);
+#endif
+}
 // y w (s = 1) or y conj(w) (s = -1).
 __device__ __forceinline__ float2 twiddle_mul(float2 y, float2 w, float s) {
   return make_float2(y.x * w.x - s * y.y * w.y, s * y.x * w.y + y.y * w.x);
@@ -436,9 +464,9 @@ template <int R>
 __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__restrict__ t, float s) {
   float2 w[R];
   if constexpr (R == 2) {
-    w[1] = __ldg(t);
+    w[1] = tw_load(t);
   } else {
-    const float4 q4 = __ldg(reinterpret_cast<const float4 *>(t));
+    const float4 q4 = tw_load(reinterpret_cast<const float4 *>(t));
     if constexpr (R >= 4) {
       w[2] = make_float2(q4.x, q4.y);
       w[3] = make_float2(q4.z, q4.w);
