@@ -425,33 +425,37 @@ template <int TPF> __device__ __forceinline__ void frame_sync() {
   __syncthreads();
 }
 
-// SPECTRO_TW_PIN 1: a pass's twiddle row is loaded in that pass (an empty
-// volatile asm on its address), not where the compiler would hoist it.
-// With constant-offset addressing (padh_split) the quarter-hop iSTFT's
-// second and third passes' rows were loaded at the top of the round loop,
-// before its block barrier and behind the previous round's output stores,
-// and the first use waited on them: 12% of the n_fft 2048 kernel's stall
-// samples at one instruction (long scoreboard; Nsight, H200, 18c).
-// The load is an ordinary (weak, L1-cached) one: the read-only loads of
-// __ldg (ld.global.nc) were moved across block barriers by ptxas, even
-// behind an empty volatile asm on the address.
+// Twiddle loads pinned to their pass (tw_load<true>, the passes' PIN): an
+// ordinary (weak, L1-cached) load, which ptxas does not move across the
+// frame and block barriers; the read-only loads of __ldg (ld.global.nc) it
+// may hoist, and did, even behind an empty volatile asm on the address.
+// SPECTRO_TW_PIN 1: the n_fft 2048 quarter-hop iSTFT pins them
+// (istft_tw_pin).  With constant-offset addressing (padh_split) its second
+// and third passes' rows were loaded at the top of the round loop, behind
+// the previous round's output stores, and their first use drew 12% of the
+// kernel's stall samples at one instruction (long scoreboard; Nsight, H200,
+// call 18c).  H200, graph replay, same call (variants-18d, pinned in every
+// register FFT against none): that iSTFT 70.7 -> 68.7 us, but the n_fft
+// 2048 STFT 59.0 -> 60.1, the n_fft 400 iSTFT 85.1 -> 87.2, the n_fft 1024
+// iSTFT rows +1%: the others keep __ldg.
 #ifndef SPECTRO_TW_PIN
 #define SPECTRO_TW_PIN 1
 #endif
-template <class V> __device__ __forceinline__ V tw_load(const V *p) {
-#if defined(__CUDA_ARCH__) && SPECTRO_TW_PIN
-  V v;
-  if constexpr (sizeof(V) == 16) {
-    asm volatile("ld.global.v4.f32 {%0, %1, %2, %3}, [%4];"
-                 : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w)
-                 : "l"(p));
-  } else {
-    asm volatile("ld.global.v2.f32 {%0, %1}, [%2];" : "=f"(v.x), "=f"(v.y) : "l"(p));
+template <bool PIN, class V> __device__ __forceinline__ V tw_load(const V *p) {
+#if defined(__CUDA_ARCH__)
+  if constexpr (PIN) {
+    V v;
+    if constexpr (sizeof(V) == 16) {
+      asm volatile("ld.global.v4.f32 {%0, %1, %2, %3}, [%4];"
+                   : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w)
+                   : "l"(p));
+    } else {
+      asm volatile("ld.global.v2.f32 {%0, %1}, [%2];" : "=f"(v.x), "=f"(v.y) : "l"(p));
+    }
+    return v;
   }
-  return v;
-#else
-  return __ldg(p);
 #endif
+  return __ldg(p);
 }
 // y w (s = 1) or y conj(w) (s = -1).
 __device__ __forceinline__ float2 twiddle_mul(float2 y, float2 w, float s) {
@@ -460,13 +464,13 @@ __device__ __forceinline__ float2 twiddle_mul(float2 y, float2 w, float s) {
 // x_r *= w^(r m) (r = 1 .. R-1, direction s) from the row t of the
 // table (tw_row): one load, the powers past the row's as products
 // w^(r/2) w^(r - r/2) (two or three deep: the error stays a few ulp).
-template <int R>
+template <int R, bool PIN = false>
 __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__restrict__ t, float s) {
   float2 w[R];
   if constexpr (R == 2) {
-    w[1] = tw_load(t);
+    w[1] = tw_load<PIN>(t);
   } else {
-    const float4 q4 = tw_load(reinterpret_cast<const float4 *>(t));
+    const float4 q4 = tw_load<PIN>(reinterpret_cast<const float4 *>(t));
     if constexpr (R >= 4) {
       w[2] = make_float2(q4.x, q4.y);
       w[3] = make_float2(q4.z, q4.w);
@@ -487,15 +491,15 @@ __device__ __forceinline__ void twiddle_row(float2 (&x)[R], const float2 *__rest
 
 // Multiplies x_r (r = 1 .. R-1) by w^(r m), m the butterfly's index mod NS,
 // from the table of the register FFT with P points per thread (direction s).
-template <int H, int NS, int R, int P = REG_P>
+template <int H, int NS, int R, int P = REG_P, bool PIN = false>
 __device__ __forceinline__ void reg_twiddle(float2 (&x)[R], int m, const float2 *__restrict__ tw, float s) {
-  twiddle_row<R>(x, tw + points_tw_offset<P>(H, NS) + m * tw_row(R), s);
+  twiddle_row<R, PIN>(x, tw + points_tw_offset<P>(H, NS) + m * tw_row(R), s);
 }
 
 // One pass (the one after NS points are combined) for thread j: its
 // butterflies from v (the thread's points j + i h / P of the pass input),
 // written into the frame d.  P points per thread: REG_P, or P10 for h = 200.
-template <int H, int NS, int P>
+template <int H, int NS, int P, bool PIN = false>
 __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j, const float2 *__restrict__ tw,
                                          float s) {
   constexpr int R = points_radix<P>(H / NS), TPF = H / P, Q = P / R;
@@ -508,7 +512,7 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
     float2 x[R];
 #pragma unroll
     for (int r = 0; r < R; ++r) x[r] = v[q + r * Q];
-    if constexpr (NS > 1) reg_twiddle<H, NS, R, P>(x, m, tw, s);
+    if constexpr (NS > 1) reg_twiddle<H, NS, R, P, PIN>(x, m, tw, s);
     butterfly<R>(x, s);
     const int base = ((NS & (NS - 1)) == 0 ? bf & ~(NS - 1) : bf - m) * R + m;
     if constexpr (padh_split<H>()) { // one address and constant offsets
@@ -550,7 +554,7 @@ struct no_last_pass {};
 template <int H, int P> __host__ __device__ constexpr bool shfl_radix2_at(int ns) {
   return SPECTRO_SHFL_RADIX2 && ns > 1 && P % 2 == 0 && points_radix<P>(H / ns) == P && 2 * ns * P == H;
 }
-template <int H, int NS, int P>
+template <int H, int NS, int P, bool PIN = false>
 __device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *d, int j, const float2 *__restrict__ tw,
                                                      float s) {
   constexpr int TPF = H / P, HALF = P / 2;
@@ -568,7 +572,7 @@ __device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *
 #pragma unroll
     for (int r = 0; r < P; ++r) x[r] = src[PADH<H>(m + hi * NS + r * TPF)];
   }
-  reg_twiddle<H, NS, P, P>(x, m, tw, s);
+  reg_twiddle<H, NS, P, P, PIN>(x, m, tw, s);
   butterfly<P>(x, s);
   // x[r] is position hi h/2 + m + r NS; the lower lane keeps rows r < P/2,
   // the upper rows r >= P/2, each swapping the other half with its partner
@@ -586,7 +590,7 @@ __device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *
     const float2 send = hi ? x[i] : x[HALF + i];
     const float2 got = make_float2(__shfl_xor_sync(mask, send.x, lane_xor), __shfl_xor_sync(mask, send.y, lane_xor));
     float2 y[2] = {hi ? got : x[i], hi ? x[HALF + i] : got};
-    twiddle_row<2>(y, t + i * NS * tw_row(2), s);
+    twiddle_row<2, PIN>(y, t + i * NS * tw_row(2), s);
     butterfly<2>(y, s);
     if constexpr (padh_split<H>()) { // (NS a multiple of 16)
       db[PADH<H>(i * NS)] = y[0];
@@ -599,13 +603,13 @@ __device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *
   }
 }
 
-template <int H, int NS, class Last = no_last_pass, int P>
+template <int H, int NS, class Last = no_last_pass, int P, bool PIN = false>
 __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float2 *other, int fo, int j,
                                               const float2 *__restrict__ tw, float s, Last last = {}) {
   constexpr int R = points_radix<P>(H / NS), TPF = H / P, NS2 = NS * R;
   constexpr bool plain = std::is_same<Last, no_last_pass>::value;
   float2 *d = dst + fo;
-  reg_pass<H, NS, P>(v, d, j, tw, s);
+  reg_pass<H, NS, P, PIN>(v, d, j, tw, s);
   if constexpr (plain && NS2 >= H) {
     __syncthreads(); // the caller reads across frames
     return dst;
@@ -615,7 +619,7 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
       last(std::integral_constant<int, NS2>{}, d);
       return other;
     } else if constexpr (plain && shfl_radix2_at<H, P>(NS2)) {
-      reg_pass_shfl_radix2<H, NS2, P>(d, other + fo, j, tw, s);
+      reg_pass_shfl_radix2<H, NS2, P, PIN>(d, other + fo, j, tw, s);
       __syncthreads(); // the caller reads across frames
       return other;
     } else {
@@ -627,7 +631,7 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
 #pragma unroll
         for (int i = 0; i < P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
       }
-      return reg_passes<H, NS2>(v, other, dst, fo, j, tw, s, last);
+      return reg_passes<H, NS2, Last, P, PIN>(v, other, dst, fo, j, tw, s, last);
     }
   }
 }

@@ -711,6 +711,9 @@ __host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quart
   return bnf && quarter && !tiles &&
          ((SPECTRO_ISTFT_EARLY_LOADS >= 1 && h == 1024) || (SPECTRO_ISTFT_EARLY_LOADS >= 2 && h == 512));
 }
+// Whether the quarter-hop iSTFT's transform loads its twiddles pinned to
+// their passes (fft_smem.cuh, SPECTRO_TW_PIN): at n_fft 2048.
+__host__ __device__ constexpr bool istft_tw_pin(int h) { return SPECTRO_TW_PIN && h == 1024; }
 // Blocks per multiprocessor the register-FFT sizes' iSTFT kernel's registers are capped for.
 __host__ __device__ constexpr int istft_min_blocks(int h, bool bnf, bool quarter, bool tiles) {
   return istft_early_loads(h, bnf, quarter, tiles) ? 3 : 1024 / inverse_threads(h, bnf, quarter);
@@ -837,7 +840,8 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       const int next = more ? min(FPB, nf - rel - FPB) : 0; // the next round's frames
       if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
         if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
-      float2 *z = reg_passes<H, 1>(v, in == a ? b : a, in, f * hp, j, tw, 1.f); // (ends with a block barrier)
+      float2 *z = reg_passes<H, 1, no_last_pass, REG_P, istft_tw_pin(H)>(v, in == a ? b : a, in, f * hp, j, tw,
+                                                                         1.f); // (ends with a block barrier)
       if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
       constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB);
       // bit q: the round's hop q is shared with a neighbouring block, added
