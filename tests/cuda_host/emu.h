@@ -2,6 +2,7 @@
 // launcher (every block in turn, a std::thread per CUDA thread), a random
 // generator seeded fresh each run, and a double FFT for the references.
 #pragma once
+#include <algorithm>
 #include <barrier>
 #include <complex>
 #include <memory>
@@ -19,14 +20,21 @@ std::barrier<> **emu_warp_barriers;
 static std::mt19937_64 rng{std::random_device{}()};
 
 // kernel() as a grid of gx by gy by gz blocks of `threads` threads with
-// `smem` bytes of dynamic shared memory.
+// `smem` bytes of dynamic shared memory.  The blocks run one at a time in a
+// random order, fresh each launch (a GPU gives no order either): a result
+// that depends on it, such as a plain store where neighbouring blocks must
+// add atomically, then fails some runs instead of none.
 template <class Kernel>
 static void launch3(unsigned gx, unsigned gy, unsigned gz, int threads, size_t smem, Kernel kernel) {
   std::vector<double> buf(smem / sizeof(double) + 16);
   emu_smem = buf.data();
+  std::vector<emu_dim3> order;
   for (unsigned bz = 0; bz < gz; ++bz)
     for (unsigned by = 0; by < gy; ++by)
-      for (unsigned bx = 0; bx < gx; ++bx) {
+      for (unsigned bx = 0; bx < gx; ++bx) order.push_back({bx, by, bz});
+  std::shuffle(order.begin(), order.end(), rng);
+  for (const emu_dim3 blk : order) {
+    const unsigned bx = blk.x, by = blk.y, bz = blk.z;
         std::barrier<> bar(threads);
         emu_barrier = &bar;
         std::vector<float> slots(threads);

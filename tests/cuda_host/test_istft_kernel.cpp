@@ -150,6 +150,11 @@ int main() {
   bad += check<1024, true>(512, false, 9 * 8 + 1, 2 * d(rng), 2); // (a last block of one frame)
   bad += check<1024, true>(512, true, 12 * 2 + 3, 0, 1);            // (a last block of a round of 2 and one of 1)
   bad += check<2048, true>(1024, true, 30 + d(rng), 0, 2);
+  // blocks of one round (kf = the round's frames: sms large for the
+  // frames): its first round is also its last, with shared hops at both ends
+  bad += check<512, true>(256, true, 13 + d(rng) % 12, 0, 4);
+  bad += check<512, false>(256, false, 20, 0, 4);
+  bad += check<256, true>(128, true, 25 + d(rng) % 24, 0, 4);
   // the same reading its rounds as tiles ([bins][frames] spectra): frames
   // past the spectrum's end zero in the last tile, lengths past and short
   bad += check<512, false>(256, true, 60 + d(rng), 2 * d(rng), 2, true);
