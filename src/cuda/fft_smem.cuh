@@ -518,7 +518,7 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
     if constexpr (padh_split<H>()) { // one address and constant offsets
       float2 *db = d + PADH<H>(base);
 #pragma unroll
-        for (int r = 0; r < R; ++r) db[PADH<H>(r * NS)] = x[r];
+      for (int r = 0; r < R; ++r) db[PADH<H>(r * NS)] = x[r];
     } else {
 #pragma unroll
       for (int r = 0; r < R; ++r) d[PADH<H>(base + r * NS)] = x[r];
