@@ -8,6 +8,8 @@
 
 #if defined(__CUDACC__)
 #include <cuda.h> // CUtensorMap (the iSTFT's bulk tensor copies)
+#include <stdio.h>
+#include <stdlib.h>
 #endif
 
 // The STFT kernel's [frames][bins] stores as streaming stores (st.global.cs,
@@ -316,6 +318,10 @@ struct istft_geometry {
   // [x span, x span + span) and transforms every frame touching them (those
   // it shares with its neighbours twice).  blocks: blocks per example.
   int own, kf;
+  // own blocks' rounds: block x transforms rounds [x kr + min(x, kx), ...),
+  // kr + 1 of them for x < kx, else kr (own_first_frame); kf = (kr + (kx >
+  // 0)) fpb frames at most.  kx = 0: every block kr rounds (kf = kr fpb)
+  int kr, kx;
   // quarter = 1 (own blocks, register-FFT sizes, hop = n / 4, even offset
   // and length, 8-byte aligned output): the kernel instance Q overlap-adds
   // by hops and writes each finished sample pair as the rounds go, with
@@ -335,6 +341,10 @@ struct istft_geometry {
   int span_hops, r0;
   int64_t c_first, c_last, c_end;
 };
+// First frame of own block x (x = blocks: past the last round).
+__host__ __device__ __forceinline__ int64_t own_first_frame(const istft_geometry &g, int64_t x) {
+  return (x * g.kr + (x < g.kx ? x : (int64_t)g.kx)) * g.fpb;
+}
 
 
 // Point k < h of the half-length complex transform whose inverse gives a
@@ -745,8 +755,8 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
   // owned positions [p0, p1) and the frames touching them
   int64_t p0, p1, f_first, f_last;
   if (g.own) {
-    f_first = (int64_t)blockIdx.x * g.kf;
-    f_last = min(f_first + g.kf, g.n_frames) - 1;
+    f_first = own_first_frame(g, blockIdx.x);
+    f_last = min(own_first_frame(g, (int64_t)blockIdx.x + 1), g.n_frames) - 1;
     p0 = f_first * hop;
     p1 = f_last * hop + n;
   } else {
@@ -1003,10 +1013,10 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
   if (g.own) {
     // acc[i] is padded position p0 + i, output sample p0 + i - off; p0 is a
     // multiple of hop, so p mod hop = i mod hop (stepped, not divided).
-    // Shared with the previous block: i < n - hop; with the next: i >= kf
-    // hop (atomically added onto the zeros istft_zero_edges wrote)
+    // Shared with the previous block: i < n - hop; with the next: i >= (its
+    // frames) hop (atomically added onto the zeros istft_zero_edges wrote)
     const int A = (int)(p1 - p0), head = shared_head ? n - hop : 0;
-    const int tail = shared_tail ? g.kf * hop : A;
+    const int tail = shared_tail ? (int)(f_last - f_first + 1) * hop : A;
     const int step = BT % hop;
     int r = (int)threadIdx.x % hop;
     for (int i = threadIdx.x; i < A; i += BT) {
@@ -1048,7 +1058,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
 // blocks - 1 by batch).
 __global__ void istft_zero_edges(float *__restrict__ out, istft_geometry g) {
   pdl_launch_dependents(); // (the iSTFT kernel may start; it waits for this grid before writing)
-  const int64_t p = (int64_t)(blockIdx.x + 1) * g.kf * g.hop;
+  const int64_t p = own_first_frame(g, (int64_t)blockIdx.x + 1) * g.hop;
   float *o = out + (int64_t)blockIdx.y * g.length;
   for (int i = threadIdx.x; i < g.n - g.hop; i += blockDim.x) {
     const int64_t q = p + i - g.off;
@@ -1130,10 +1140,26 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
     while (rounds > min_rounds && own_blocks(rounds) < 2 * sms) --rounds;
     g.own = 1;
     g.fpb = fpb_own;
-    g.kf = rounds * fpb_own;
-    g.blocks = (n_frames + g.kf - 1) / g.kf;
-    g.span = (g.kf - 1) * g.hop + g.n;
     g.quarter = quarter;
+    const int64_t R = (n_frames + fpb_own - 1) / fpb_own; // rounds of an example
+    int64_t x = (R + rounds - 1) / rounds;                 // blocks of an example
+    g.kr = rounds;
+    g.kx = 0;
+    int waves = 0, max_rounds = 24;
+    if (const char *e = getenv("SPECTRO_ISTFT_WAVES")) sscanf(e, "%d,%d", &waves, &max_rounds);
+    if (quarter && waves > 0) {
+      const int64_t slots = (int64_t)sms * istft_min_blocks(g.h, bnf, true, false);
+      const int64_t x_max = R / min_rounds > 1 ? R / min_rounds : 1;
+      // the fewest waves (from `waves` on) that keep a block's rounds within max_rounds
+      const int64_t x_need = (R + max_rounds - 1) / max_rounds, k_need = (x_need * batch + slots - 1) / slots;
+      const int64_t k = k_need > waves ? k_need : waves, xb = k * slots / batch;
+      x = xb < 1 ? 1 : xb > x_max ? x_max : xb;
+      g.kr = (int)(R / x);
+      g.kx = (int)(R % x);
+    }
+    g.blocks = x;
+    g.kf = (g.kr + (g.kx > 0)) * fpb_own;
+    g.span = (g.kf - 1) * g.hop + g.n;
     return g;
   }
   // Otherwise each block owns a run of samples: long enough that the frames

@@ -104,9 +104,10 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
   }
   const double e = std::sqrt(err / norm);
   const bool ok = e <= 1e-6;
-  char shape[64];
+  char shape[128];
   if (g.own)
-    snprintf(shape, sizeof shape, "%d frames per block, %lld blocks%s", g.kf, (long long)g.blocks,
+    snprintf(shape, sizeof shape, "%d frames per block (%d rounds, %d blocks one more), %lld blocks%s", g.kf, g.kr,
+             g.kx, (long long)g.blocks,
              g.quarter ? (g.tile_bytes ? ", quarter-hop, tiles" : ", quarter-hop") : "");
   else snprintf(shape, sizeof shape, "span %d", g.span);
   printf("%s n_fft %d hop %d %s center=%d frames %lld length %lld (%s, %s overlap-add): rel L2 %.2e\n",
@@ -162,6 +163,17 @@ int main() {
   bad += check<1024, false>(512, true, 40 + d(rng), -(2 * d(rng) + 512), 2, true);
   bad += check<1024, false>(512, true, 6 * 4 + 3, 0, 1, true); // (three frames)
   bad += check<256, false>(128, true, 60 + d(rng), 0, 4, true);
+  // balanced rounds (SPECTRO_ISTFT_WAVES): blocks of kr or kr + 1 rounds
+  for (const char *w : {"1", "2", "3,4", "1,3"}) {
+    setenv("SPECTRO_ISTFT_WAVES", w, 1);
+    bad += check<1024, true>(512, true, 40 + d(rng), 0, 1 + d(rng) % 3);
+    bad += check<1024, false>(512, true, 40 + d(rng), -(2 * d(rng)), 1 + d(rng) % 3);
+    bad += check<1024, false>(512, true, 40 + d(rng), 2 * d(rng), 1, true);
+    bad += check<512, true>(256, true, 50 + d(rng), 0, 1 + d(rng) % 4);
+    bad += check<512, false>(256, false, 50 + d(rng), 2 * d(rng), 2, true);
+    bad += check<256, true>(128, true, 60 + d(rng), 0, 3);
+  }
+  unsetenv("SPECTRO_ISTFT_WAVES");
   // hop > n_fft (gaps between frames): blocks own output runs instead of frames
   bad += check<256, false>(600, true, 10 + d(rng), 0, 132);
   bad += check<256, true>(601, false, 10 + d(rng), 77, 132);
