@@ -37,8 +37,7 @@ struct pass_table {
 struct stft_geometry {
   int n, h, hop, bins, pad_left, reflect, fpb;
   int pairs; // 1: every interior frame starts on an even sample of an 8-byte aligned signal (float2 loads)
-  int64_t length, n_frames;
-  float scale;
+  int64_t length, n_frames; // (the plan's forward scale is in the kernels' window: forward_window_table)
 };
 
 // The radix of the next Stockham pass for `rem` points still to split.
@@ -644,15 +643,33 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
 __device__ __forceinline__ float2 rtw_mirror(float2 w) { return make_float2(-w.x, w.y); }
 __device__ __forceinline__ float2 rtw_plus_half(float2 w) { return make_float2(w.y, -w.x); }
 
+// The forward kernels (STFT, frontends) take the window times 0.5 times the
+// plan's forward scale (forward_window_table, cuda_plan_data.fwindow): the
+// transform is linear, so their spectra come out scaled, and the untangle's
+// halves and the scale cost no multiplies per bin (6 a bin: about 7% of the
+// n_fft 2048 STFT's instructions).  Halving is exact, so with the default
+// scale (1, or any power of two) the bits are those of the unfolded
+// arithmetic; other scales round once in the table instead of once a bin.
+// DC and Nyquist, which have no halves (Z_0's sum and difference), are
+// doubled back (untangle_dc).
+static inline void forward_window_table(const double *window, int64_t n, double scale, float *out) {
+  for (int64_t i = 0; i < n; ++i) out[i] = (float)(window[i] * 0.5 * scale);
+}
+// Bins 0 and h from Z_0 (forward_window_table's halved window: doubled).
+__device__ __forceinline__ float2 untangle_dc(float2 z0, bool nyquist) {
+  return make_float2(2.f * (nyquist ? z0.x - z0.y : z0.x + z0.y), 0.f);
+}
+
 // Bin of the real spectrum from Z_k (za) and Z_{h-k} (zb) of the
-// half-length transform, w = rtw[k] (as untangle_at).  The products and
+// half-length transform of a frame windowed by forward_window_table (its
+// 0.5 is the formula's: X_k = (Z_k + conj Z_{h-k}) / 2 - i W^k (Z_k - conj
+// Z_{h-k}) / 2), w = rtw[k] (as untangle_at).  The products and
 // fused multiply-adds are spelled out: left to the compiler, which product
 // it fuses depends on the kernel around it (with a root derived by a sign
 // change it chose differently), and the [frames][bins] and [bins][frames]
 // kernels would differ in the last bit.
 __device__ __forceinline__ float2 untangle_pair(float2 za, float2 zb, float2 w) {
-  const float er = 0.5f * (za.x + zb.x), ei = 0.5f * (za.y - zb.y);
-  const float dr = 0.5f * (za.x - zb.x), di = 0.5f * (za.y + zb.y);
+  const float er = za.x + zb.x, ei = za.y - zb.y, dr = za.x - zb.x, di = za.y + zb.y;
   return make_float2(er + __fmaf_rn(w.x, di, __fmul_rn(w.y, dr)), ei + __fmaf_rn(w.y, di, -__fmul_rn(w.x, dr)));
 }
 
@@ -701,8 +718,8 @@ __device__ __forceinline__ void reg_last_pass_real_shfl(const float2 *src, int j
   for (int r = 0; r < R; ++r) w[r] = r < R / 2 ? __ldg(&rtw[b + NS * r]) : rtw_plus_half(w[r >= R / 2 ? r - R / 2 : 0]);
   if (b == 0) { // Z_{H - NS r} is output R - r of butterfly 0
     const float2 z0 = P[0];
-    bin(0, make_float2(z0.x + z0.y, 0.f));
-    bin(H, make_float2(z0.x - z0.y, 0.f));
+    bin(0, untangle_dc(z0, false));
+    bin(H, untangle_dc(z0, true));
 #pragma unroll
     for (int r = 1; r < R; ++r) bin(NS * r, untangle_pair(P[r], P[R - r], w[r]));
     return;
@@ -772,8 +789,8 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
     pair(X[0], X[1], bs[0]);
   } else {
     const float2 z0 = X[0][0];
-    bin(0, make_float2(z0.x + z0.y, 0.f));
-    bin(H, make_float2(z0.x - z0.y, 0.f));
+    bin(0, untangle_dc(z0, false));
+    bin(H, untangle_dc(z0, true));
 #pragma unroll
     for (int r = 1; 2 * r <= R; ++r) {
       const int k = NS * r;
@@ -964,10 +981,7 @@ __device__ __forceinline__ float2 *forward_frames(const T *__restrict__ x, float
 // zf of one frame; pa = PADH<H>(k), pb = PADH<H>(h - k), w = rtw[k] (any value for
 // k = 0 or h).  Callers hoist pa, pb and w out of their loop over frames.
 __device__ __forceinline__ float2 untangle_at(const float2 *zf, int k, int h, int pa, int pb, float2 w) {
-  if (k == 0 || k == h) {
-    float2 z0 = zf[0];
-    return make_float2(k == 0 ? z0.x + z0.y : z0.x - z0.y, 0.f);
-  }
+  if (k == 0 || k == h) return untangle_dc(zf[0], k == h);
   return untangle_pair(zf[pa], zf[pb], w);
 }
 
@@ -1008,7 +1022,8 @@ struct cuda_plan_data {
   int fused; // the own-FFT kernels cover this size; else cuFFT (src/cuda/fft_fallback.cu)
   float2 *tw, *rtw;
   float2 *tw32; // n_fft 2048 with SPECTRO_STFT_R32: the radix-32 kernels' twiddles (fft_r32.cuh); else NULL
-  float *window;
+  float *window;     // the plan's window (the cuFFT path, the iSTFT's envelope ends)
+  float *fwindow;    // the forward kernels': window 0.5 forward_scale (forward_window_table)
   float *iwindow;    // iSTFT: window / (n_fft forward_scale), the overlap-add's scaled window
   float *env_period; // iSTFT: the plan's window_sq_period_f (sum of w^2 over j = r mod hop), min(hop, n_fft) values
   float *env_inv;    // 1 / env_period (0 where env_period <= 1e-11), min(hop, n_fft) values
@@ -1159,7 +1174,6 @@ static inline stft_geometry forward_geometry(const spectro_stft_plan *plan, cons
   g.reflect = plan->fr.center && plan->fr.pad_mode == SPECTRO_PAD_REFLECT;
   g.length = length;
   g.n_frames = n_frames;
-  g.scale = (float)plan->forward_scale;
   g.fpb = forward_frames_per_block(g.h) ? forward_frames_per_block(g.h) : frames_per_block(g.h, 0, SMEM_BYTES);
   g.pairs = g.hop % 2 == 0 && g.pad_left % 2 == 0 && length % 2 == 0 && ((uintptr_t)signal % (2 * sample_bytes)) == 0;
   return g;

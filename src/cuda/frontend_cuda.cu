@@ -225,7 +225,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
         auto kernel = frontend_kernel<H, forward_frames_per_block(H), T>;
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess)
-          kernel<<<grid, forward_threads(H), smem, s>>>((const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->window,
+          kernel<<<grid, forward_threads(H), smem, s>>>((const T *)signal, dest, g, fg, d->pt, d->tw, d->rtw, d->fwindow,
                                              fd->bands_tab, fd->weights, fd->dct, maxes, tile_min);
       });
     });

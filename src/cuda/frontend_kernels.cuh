@@ -214,9 +214,7 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
       }
 #pragma unroll
       for (int f = 0; f < FPB; ++f) {
-        float2 X = k == 0 ? make_float2(za[f].x + za[f].y, 0.f) : untangle_pair(za[f], zb[f], w);
-        X.x *= g.scale;
-        X.y *= g.scale;
+        const float2 X = k == 0 ? untangle_dc(za[f], false) : untangle_pair(za[f], zb[f], w); // (scaled: fwindow)
         pw[f * rs + k] = power_value(fg, X.x * X.x + X.y * X.y);
       }
     }
@@ -224,7 +222,7 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
 #pragma unroll
       for (int f = 0; f < FPB; ++f) {
         const float2 z0 = z[f * hp];
-        const float xr = (z0.x - z0.y) * g.scale;
+        const float xr = untangle_dc(z0, true).x;
         pw[f * rs + H] = power_value(fg, xr * xr);
       }
     }
@@ -235,9 +233,7 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
 #pragma unroll
     for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
       if (FPB == 0 && f >= fpb) break;
-      float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
-      X.x *= g.scale;
-      X.y *= g.scale;
+      const float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
       pw[f * rs + k] = power_value(fg, X.x * X.x + X.y * X.y);
     }
   }

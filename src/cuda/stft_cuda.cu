@@ -118,6 +118,7 @@ static void free_plan_data(cuda_plan_data *d) {
   cudaFree(d->rtw);
   cudaFree(d->tw32);
   cudaFree(d->window);
+  cudaFree(d->fwindow);
   cudaFree(d->iwindow);
   cudaFree(d->env_period);
   cudaFree(d->env_inv);
@@ -237,6 +238,12 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     spectro_free(host_tw32);
   }
   e = upload(e, &d->window, plan->window_f, sizeof(float) * (size_t)plan->n_fft);
+  // the forward kernels' window: times 0.5 forward_scale (forward_window_table)
+  float *fwin = (float *)spectro_alloc_array((size_t)plan->n_fft, sizeof(float));
+  if (fwin == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
+  if (fwin) forward_window_table(plan->window_d, plan->n_fft, plan->forward_scale, fwin);
+  e = upload(e, &d->fwindow, fwin, sizeof(float) * (size_t)plan->n_fft);
+  spectro_free(fwin);
   // the iSTFT's overlap-add window: the window times 1 / (n_fft forward_scale)
   float *iwin = (float *)spectro_alloc_array((size_t)plan->n_fft, sizeof(float));
   if (iwin == NULL && e == cudaSuccess) e = cudaErrorMemoryAllocation;
@@ -384,7 +391,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
               if (e == cudaSuccess)
                 e = launch_pdl(k32, dim3((unsigned)((n_frames + R32_WARPS - 1) / R32_WARPS), (unsigned)batch),
                                dim3(32 * R32_WARPS), r32_smem_bytes(), s, pdl, (const T *)signal, (float2 *)out, g,
-                               (const float2 *)d->tw32, (const float2 *)d->rtw, (const float *)d->window);
+                               (const float2 *)d->tw32, (const float2 *)d->rtw, (const float *)d->fwindow);
               return;
             }
           if constexpr (BNF && forward_half_frames(H) > 0)
@@ -398,7 +405,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
           if (e == cudaSuccess)
             e = launch_pdl(kernel, dim3(blocks, (unsigned)batch), dim3(threads), smem, s, pdl, (const T *)signal,
                            (float2 *)out, g, d->pt, (const float2 *)d->tw, (const float2 *)d->rtw,
-                           (const float *)d->window);
+                           (const float *)d->fwindow);
         });
       });
     });

@@ -39,7 +39,7 @@ template <class V> __device__ __forceinline__ void stcs_if(bool streaming, V *p,
 // addresses: the generic loop (a division, a 64-bit product and a branch
 // per value, one value in flight) took half the kernel's instructions.
 // value(f, k, i) gives bin k of frame f (for i < REG_P: k = kk + i h / REG_P;
-// i = REG_P: k = h), unscaled.
+// i = REG_P: k = h), scaled (the window holds the scale: forward_window_table).
 template <int H, int FPB, class Value>
 __device__ __forceinline__ void store_bfn_rows(float2 *__restrict__ o, const stft_geometry &g, int64_t t0, int cnt,
                                                Value value) {
@@ -53,11 +53,10 @@ __device__ __forceinline__ void store_bfn_rows(float2 *__restrict__ o, const stf
   float2 *of = o + (int64_t)kk * g.n_frames + t0 + f;
 #pragma unroll
   for (int i = 0; i < REG_P; ++i)
-    stcs_if(SPECTRO_STFT_STREAMING_BFN, &of[i * row], make_float2(X[i].x * g.scale, X[i].y * g.scale));
+    stcs_if(SPECTRO_STFT_STREAMING_BFN, &of[i * row], X[i]);
   if (kk == 0) {
     const float2 Xh = value(f, H, REG_P);
-    stcs_if(SPECTRO_STFT_STREAMING_BFN, &o[(int64_t)H * g.n_frames + t0 + f],
-            make_float2(Xh.x * g.scale, Xh.y * g.scale));
+    stcs_if(SPECTRO_STFT_STREAMING_BFN, &o[(int64_t)H * g.n_frames + t0 + f], Xh);
   }
 }
 
@@ -178,7 +177,7 @@ __global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blo
       float2 *of = o + t * F;
       const bool live = t < g.n_frames;
       auto bin = [&](int k, float2 X) {
-        if (live) stcs_if(SPECTRO_STFT_STREAMING, &of[k], make_float2(X.x * g.scale, X.y * g.scale));
+        if (live) stcs_if(SPECTRO_STFT_STREAMING, &of[k], X);
       };
       reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
     } else {
@@ -203,22 +202,19 @@ __global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blo
         for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
           if (f >= cnt) break;
           float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
-          ok[(int64_t)f * F] = make_float2(X.x * g.scale, X.y * g.scale);
+          ok[(int64_t)f * F] = X;
         }
       }
     } else if constexpr (reg_fft_size(H)) {
       store_bfn_rows<H, FPB>(o, g, t0, cnt, [&](int fr, int kk, int i) {
         const float2 *zf = z + fr * hp;
-        if (i == REG_P) { // bin h
-          const float2 z0 = zf[0];
-          return make_float2(z0.x - z0.y, 0.f);
-        }
+        if (i == REG_P) return untangle_dc(zf[0], true); // bin h
         // (indexed as PADH(k), not split as elsewhere (padh_split): split, the
         // n_fft 1024 [B, F, N] STFT ran 4% slower although its SASS was
         // shorter; H200, graph replay, variants-18e: 35.0 -> 36.5 us)
         const int k = kk + i * (H / REG_P);
         const float2 za = zf[PADH<H>(k)];
-        if (i == 0 && kk == 0) return make_float2(za.x + za.y, 0.f);
+        if (i == 0 && kk == 0) return untangle_dc(za, false);
         return untangle_pair(za, zf[PADH<H>(H - k)], __ldg(&rtw[k]));
       });
     } else { // other sizes: consecutive threads take consecutive frames of one bin (coalesced rows)
@@ -227,7 +223,7 @@ __global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blo
         if (f >= cnt) continue;
         const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
         float2 X = untangle_at(z + f * hp, k, h, PADH<H>(k), PADH<H>(h - k), w);
-        o[(int64_t)k * g.n_frames + t0 + f] = make_float2(X.x * g.scale, X.y * g.scale);
+        o[(int64_t)k * g.n_frames + t0 + f] = X;
       }
     }
   }
@@ -289,7 +285,6 @@ __global__ void __launch_bounds__(32 * R32_WARPS, R32_MIN_BLOCKS)
   r32_transform(v, region, lane, tw32, -1.f); // v[b] = Z[lane + 32 b]
   float2 *of = out + (item * g.n_frames + t) * (H + 1);
   const int src = (32 - lane) & 31;
-  const float hs = 0.5f * g.scale;
 #pragma unroll
   for (int b = 0; b < 32; ++b) {
     // Z[H - k], k = lane + 32 b: lane 32 - lane's v[31 - b]; lane 0's own v[32 - b] (b = 0: Z[0])
@@ -297,12 +292,12 @@ __global__ void __launch_bounds__(32 * R32_WARPS, R32_MIN_BLOCKS)
     if (lane == 0) zb = v[(32 - b) & 31];
     const int k = lane + 32 * b;
     const float2 za = v[b], w = __ldg(&rtw[k]);
-    // untangle_pair with its halves folded into the scale
+    // untangle_pair (the halves and the scale in the window: forward_window_table)
     const float er = za.x + zb.x, ei = za.y - zb.y, dr = za.x - zb.x, di = za.y + zb.y;
     const float xr = __fmaf_rn(w.y, dr, __fmaf_rn(w.x, di, er)), xi = __fmaf_rn(-w.x, dr, __fmaf_rn(w.y, di, ei));
-    stcs_if(SPECTRO_STFT_STREAMING, &of[k], make_float2(xr * hs, xi * hs));
+    stcs_if(SPECTRO_STFT_STREAMING, &of[k], make_float2(xr, xi));
   }
-  if (lane == 0) stcs_if(SPECTRO_STFT_STREAMING, &of[H], make_float2((v[0].x - v[0].y) * g.scale, 0.f));
+  if (lane == 0) stcs_if(SPECTRO_STFT_STREAMING, &of[H], untangle_dc(v[0], true));
 }
 
 // ---------------------------------------------------------------- inverse
@@ -1105,15 +1100,37 @@ static inline size_t istft_smem_bytes(const istft_geometry &g) {
 static_assert(SPECTRO_ISTFT_FRAMES_2048 % 4 == 0 && SPECTRO_ISTFT_FRAMES_2048 % SPECTRO_ISTFT_FPB_2048_BNF == 0,
               "whole rounds at n_fft 2048");
 
+// Quarter-hop calls: the rounds spread over the blocks of one wave (the
+// multiprocessors' slots at the kernel's launch bounds), kr or kr + 1 a
+// block (istft_geometry.kr, kx; at most ISTFT_MAX_ROUNDS, else more waves),
+// where that gives every block SPECTRO_ISTFT_BALANCE rounds or more (0:
+// never); smaller calls keep SPECTRO_ISTFT_ROUNDS (n_fft 2048:
+// SPECTRO_ISTFT_FRAMES_2048) a block.  Block starts and edges are paid once
+// a multiprocessor slot instead of once every few rounds, and no partial
+// last wave idles multiprocessors.  H200, graph replay, same call
+// (experiments, nineteenth session, call A: one wave against the uniform
+// blocks): B4 T1.32M n_fft 1024 50.6 -> 47.7 us, B32 T160k 49.3 -> 47.5,
+// n_fft 2048 B16 T441k 68.6 -> 67.9 ([bins][frames] memory 87.1 -> 81.5),
+// B1 T1.32M 18.1 -> 17.5 (22.1 -> 19.7), B8 T480k 37.1 -> 37.2 (42.2 ->
+// 41.2); at 2.4 rounds a block (B8 T160k) 16.4 -> 17.2, at 1.2 (B4 T160k)
+// 11.2 -> 12.6: hence the threshold.
+#ifndef SPECTRO_ISTFT_BALANCE
+#define SPECTRO_ISTFT_BALANCE 3
+#endif
+#define ISTFT_MAX_ROUNDS 24 // (below 32: istft_kernel's fast_rounds mask)
+
 #define ISTFT_SMEM_BYTES 65536 // opted in above the 48 KB default: more frames per FFT batch
 
 // The iSTFT's launch geometry for n_fft n, hop, left padding off, n_frames
 // frames, length output samples per item, batch items, on a device of sms
 // multiprocessors (grid: (length + span - 1) / span by batch), for a
 // [frames][bins] (bnf) or [bins][frames] spectrum, writing to out (sets
-// quarter too).
+// quarter too).  waves (quarter-hop calls with own blocks): -1 as
+// SPECTRO_ISTFT_BALANCE says, 0 uniform blocks, k > 0 rounds balanced over
+// k waves or more, at most max_rounds (< 32) a block (the tests force each).
 static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64_t n_frames, int64_t length,
-                                              int64_t batch, int sms, bool bnf, const void *out) {
+                                              int64_t batch, int sms, bool bnf, const void *out, int waves = -1,
+                                              int max_rounds = ISTFT_MAX_ROUNDS) {
   istft_geometry g{};
   g.n = n;
   g.h = g.n / 2;
@@ -1145,17 +1162,21 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
     int64_t x = (R + rounds - 1) / rounds;                 // blocks of an example
     g.kr = rounds;
     g.kx = 0;
-    int waves = 0, max_rounds = 24;
-    if (const char *e = getenv("SPECTRO_ISTFT_WAVES")) sscanf(e, "%d,%d", &waves, &max_rounds);
-    if (quarter && waves > 0) {
+    if (quarter) {
       const int64_t slots = (int64_t)sms * istft_min_blocks(g.h, bnf, true, false);
-      const int64_t x_max = R / min_rounds > 1 ? R / min_rounds : 1;
-      // the fewest waves (from `waves` on) that keep a block's rounds within max_rounds
-      const int64_t x_need = (R + max_rounds - 1) / max_rounds, k_need = (x_need * batch + slots - 1) / slots;
-      const int64_t k = k_need > waves ? k_need : waves, xb = k * slots / batch;
-      x = xb < 1 ? 1 : xb > x_max ? x_max : xb;
-      g.kr = (int)(R / x);
-      g.kx = (int)(R % x);
+      if (waves < 0)
+        if (const char *e = getenv("SPECTRO_ISTFT_WAVES")) sscanf(e, "%d,%d", &waves, &max_rounds); // (experiments)
+      if (max_rounds < 1 || max_rounds > 31) max_rounds = ISTFT_MAX_ROUNDS;
+      if (waves < 0) waves = SPECTRO_ISTFT_BALANCE > 0 && batch * R >= (int64_t)SPECTRO_ISTFT_BALANCE * slots ? 1 : 0;
+      if (waves > 0) {
+        // the fewest waves (from `waves` on) that keep a block's rounds within max_rounds
+        const int64_t x_max = R / min_rounds > 1 ? R / min_rounds : 1;
+        const int64_t x_need = (R + max_rounds - 1) / max_rounds, k_need = (x_need * batch + slots - 1) / slots;
+        const int64_t k = k_need > waves ? k_need : waves, xb = k * slots / batch;
+        x = xb < 1 ? 1 : xb > x_max ? x_max : xb;
+        g.kr = (int)(R / x);
+        g.kx = (int)(R % x);
+      }
     }
     g.blocks = x;
     g.kf = (g.kr + (g.kx > 0)) * fpb_own;

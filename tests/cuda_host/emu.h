@@ -97,6 +97,16 @@ static std::vector<float> hann_window(int n) {
   return w;
 }
 
+// the forward kernels' window as the device gets it (cuda_plan_tables'
+// fwindow): the periodic Hann window times 0.5 scale (forward_window_table)
+static std::vector<float> forward_hann(int n, double scale = 1.0) {
+  std::vector<double> wd(n);
+  for (int i = 0; i < n; ++i) wd[i] = 0.5 - 0.5 * std::cos(2 * M_PI * i / n);
+  std::vector<float> w(n);
+  forward_window_table(wd.data(), n, scale, w.data());
+  return w;
+}
+
 // the real transform's untangling roots as the device gets them (cuda_plan_tables):
 // (cos, -sin)(2 pi k / 2h) by unit_root_f, and a spare slot
 static std::vector<float2> untangle_roots(int h) {

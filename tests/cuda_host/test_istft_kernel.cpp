@@ -17,7 +17,10 @@
 // tiles: a quarter-hop call on a [bins][frames] spectrum reads its rounds as
 // tiles (the copy engine's path, emulated by tile_copy)
 template <int H, bool BNF>
-static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, int sms, bool tiles = false) {
+// waves, max_rounds: inverse_geometry's (-1: the library's choice; 0 uniform
+// blocks; k > 0 rounds balanced over k waves or more, at most max_rounds a block)
+static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, int sms, bool tiles = false,
+                 int waves = -1, int max_rounds = ISTFT_MAX_ROUNDS) {
   [[maybe_unused]] constexpr int FPB = inverse_frames_per_block(H, BNF, false),
                                 FPBQ = inverse_frames_per_block(H, BNF, true),
                                 FPBT = inverse_frames_per_block(H, false, true);
@@ -41,7 +44,7 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
     env_inv[r] = env_period[r] > 1e-11f ? (float)(1.0 / (double)env_period[r]) : 0.f;
   }
   std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H);
-  istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms, BNF, out.data());
+  istft_geometry g = inverse_geometry(n, hop, off, n_frames, length, batch, sms, BNF, out.data(), waves, max_rounds);
   spec_tiles t{};
   if (tiles && g.quarter && !BNF) { // (as describe_tiles, stft_cuda.cu, less the copy engine's map)
     t.base = spec.data();
@@ -163,17 +166,20 @@ int main() {
   bad += check<1024, false>(512, true, 40 + d(rng), -(2 * d(rng) + 512), 2, true);
   bad += check<1024, false>(512, true, 6 * 4 + 3, 0, 1, true); // (three frames)
   bad += check<256, false>(128, true, 60 + d(rng), 0, 4, true);
-  // balanced rounds (SPECTRO_ISTFT_WAVES): blocks of kr or kr + 1 rounds
-  for (const char *w : {"1", "2", "3,4", "1,3"}) {
-    setenv("SPECTRO_ISTFT_WAVES", w, 1);
-    bad += check<1024, true>(512, true, 40 + d(rng), 0, 1 + d(rng) % 3);
-    bad += check<1024, false>(512, true, 40 + d(rng), -(2 * d(rng)), 1 + d(rng) % 3);
-    bad += check<1024, false>(512, true, 40 + d(rng), 2 * d(rng), 1, true);
-    bad += check<512, true>(256, true, 50 + d(rng), 0, 1 + d(rng) % 4);
-    bad += check<512, false>(256, false, 50 + d(rng), 2 * d(rng), 2, true);
-    bad += check<256, true>(128, true, 60 + d(rng), 0, 3);
+  // quarter-hop blocks: uniform (0), rounds balanced over one wave or more
+  // (kr or kr + 1 rounds a block), and over more waves than asked where a
+  // block would exceed max_rounds
+  for (const int w : {0, 1, 2}) {
+    for (const int mr : {ISTFT_MAX_ROUNDS, 3}) {
+      if (w == 0 && mr != ISTFT_MAX_ROUNDS) continue;
+      bad += check<1024, true>(512, true, 40 + d(rng), 0, 1 + d(rng) % 3, false, w, mr);
+      bad += check<1024, false>(512, true, 40 + d(rng), -(2 * d(rng)), 1 + d(rng) % 3, false, w, mr);
+      bad += check<1024, false>(512, true, 40 + d(rng), 2 * d(rng), 1, true, w, mr);
+      bad += check<512, true>(256, true, 50 + d(rng), 0, 1 + d(rng) % 4, false, w, mr);
+      bad += check<512, false>(256, false, 50 + d(rng), 2 * d(rng), 2, true, w, mr);
+      bad += check<256, true>(128, true, 60 + d(rng), 0, 3, false, w, mr);
+    }
   }
-  unsetenv("SPECTRO_ISTFT_WAVES");
   // hop > n_fft (gaps between frames): blocks own output runs instead of frames
   bad += check<256, false>(600, true, 10 + d(rng), 0, 132);
   bad += check<256, true>(601, false, 10 + d(rng), 77, 132);

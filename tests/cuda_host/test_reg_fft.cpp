@@ -49,16 +49,16 @@ template <int H> static int check(int fpb) {
   const int n = 2 * H;
   std::vector<float> x(fpb * n + 8);
   for (auto &v : x) v = (float)nd(rng);
-  const std::vector<float> window = hann_window(n);
+  const std::vector<float> window = hann_window(n), fwin = forward_hann(n); // (the kernels' window: times 0.5)
   stft_geometry g{};
   g.n = n, g.h = H, g.hop = n, g.bins = H + 1, g.pad_left = 0, g.reflect = 0, g.fpb = fpb, g.pairs = 1;
-  g.length = (int64_t)fpb * n, g.n_frames = fpb, g.scale = 1.f;
+  g.length = (int64_t)fpb * n, g.n_frames = fpb;
   std::vector<float2> bins((size_t)fpb * (H + 1), make_float2(NAN, NAN));
   std::fill(smem.begin(), smem.end(), make_float2(0.f, 0.f));
   launch(1, 1, threads, 0, [&] {
     const int f = reg_frame<H>(), j = reg_lane<H>();
     float2 v[REG_P];
-    reg_load_frame<H, float>(x.data(), g, 0, window.data(), v);
+    reg_load_frame<H, float>(x.data(), g, 0, fwin.data(), v);
     auto bin = [&](int k, float2 X) { bins[(size_t)f * (H + 1) + k] = X; };
     reg_passes_real<H>(v, smem.data(), smem.data() + fpb * hp, f * hp, j, tw.data(), rtw.data(), bin);
   });

@@ -21,17 +21,19 @@
 // for n_fft 2048 bfn with sector-aligned rows).
 // R32: n_fft 2048 [frames][bins] by the warp-per-frame kernel (stft_forward_r32_kernel).
 // DIV = 2: forward_half_frames(H) frames a block (the autotune's half_frames).
+// scale: the plan's forward scale (in the kernel's window, forward_window_table).
 template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false, int DIV = 1>
-static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T, int center, int64_t &N) {
+static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T, int center, int64_t &N,
+                               double scale = 1.0) {
   constexpr int FPB = DIV == 2 ? forward_half_frames(H) : forward_frames_per_block(H), BT = forward_block_threads(H, FPB);
   static_assert(FPB > 0, "a frames-per-block choice of this size");
   const int n = 2 * H, hop = n / 4, F = H + 1;
   N = center ? 1 + T / hop : 1 + (T - n) / hop;
-  const std::vector<float> window = hann_window(n);
+  const std::vector<float> window = forward_hann(n, scale);
   std::vector<float2> tw = kernel_twiddles<H>(), rtw = untangle_roots(H), out((size_t)batch * F * N, make_float2(NAN, NAN));
   stft_geometry g{};
   g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = center ? n / 2 : 0, g.reflect = center == 1;
-  g.length = T, g.n_frames = N, g.scale = 1.f, g.fpb = FPB;
+  g.length = T, g.n_frames = N, g.fpb = FPB;
   g.pairs = hop % 2 == 0 && g.pad_left % 2 == 0 && T % 2 == 0;
   const size_t smem = sizeof(float2) * 2 * FPB * padded_frame(H, FPB);
   pass_table pt{};
@@ -55,14 +57,14 @@ static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T
 }
 
 template <int H, bool BNF, bool RU = untangle_in_registers(H, BNF), bool R32 = false, int DIV = 1>
-static int check(int center, int64_t T) {
+static int check(int center, int64_t T, double scale = 1.0) {
   const int n = 2 * H, hop = n / 4, F = H + 1, batch = 2;
   std::normal_distribution<double> nd;
   std::vector<float> x((size_t)batch * T);
   for (auto &v : x) v = (float)nd(rng);
   const std::vector<float> window = hann_window(n);
   int64_t N;
-  const std::vector<float2> out = run<H, BNF, RU, R32, DIV>(x, batch, T, center, N);
+  const std::vector<float2> out = run<H, BNF, RU, R32, DIV>(x, batch, T, center, N, scale);
   const int pad_left = center ? n / 2 : 0;
   double err = 0, norm = 0;
   for (int b = 0; b < batch; ++b)
@@ -78,7 +80,7 @@ static int check(int center, int64_t T) {
       }
       fft(fr);
       for (int k = 0; k <= H; ++k) {
-        const std::complex<double> s = fr[k];
+        const std::complex<double> s = fr[k] * scale;
         const float2 o = BNF ? out[((size_t)b * N + t) * F + k] : out[((size_t)b * F + k) * N + t];
         err += std::norm(std::complex<double>(o.x, o.y) - s); // (NaN: a value never written)
         norm += std::norm(s);
@@ -86,10 +88,10 @@ static int check(int center, int64_t T) {
     }
   const double e = std::sqrt(err / norm);
   const bool ok = e <= 1e-6;
-  printf("%s n_fft %d %s center=%s T=%lld (%lld frames%s%s): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n,
+  printf("%s n_fft %d %s center=%s T=%lld (%lld frames%s%s%s): rel L2 %.2e\n", ok ? "ok  " : "FAIL", n,
          BNF ? "bnf" : "bfn", center == 0 ? "none" : center == 1 ? "reflect" : "constant", (long long)T, (long long)N,
          R32 ? ", warp per frame" : RU == untangle_in_registers(H, BNF) ? "" : ", untangle in shared memory",
-         DIV == 2 ? ", half the frames a block" : "", e);
+         DIV == 2 ? ", half the frames a block" : "", scale != 1.0 ? ", scale 1/sqrt(n_fft)" : "", e);
   return ok ? 0 : 1;
 }
 
@@ -153,5 +155,12 @@ int main() {
   bad += same_bits<2048>(1, 3 * 4096 + 2 * odd(rng));
   bad += check<2048, false>(1, 3 * 4096 + 38);
   bad += check<2048, true>(0, 3 * 4096 + 7);
+  // a normalized transform (scale 1 / sqrt(n_fft), in the kernels' window): every store path
+  bad += check<512, true>(1, 5 * 1024 + 2 * odd(rng), 1.0 / std::sqrt(1024.0));
+  bad += check<512, false>(2, 5 * 1024 + 2 * odd(rng) + 1, 1.0 / std::sqrt(1024.0));
+  bad += check<1024, false, false>(1, 4 * 2048 + 2 * odd(rng), 1.0 / std::sqrt(2048.0));
+  bad += check<1024, true, true, true>(1, 3 * 2048 + 2 * odd(rng), 1.0 / std::sqrt(2048.0));
+  bad += check<200, true>(1, 6 * 400 + 2 * odd(rng), 1.0 / std::sqrt(400.0));
+  bad += check<200, false>(0, 7 * 400 + 2 * odd(rng) + 1, 1.0 / std::sqrt(400.0));
   return bad ? 1 : 0;
 }

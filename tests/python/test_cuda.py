@@ -38,6 +38,23 @@ def test_stft_matches_cpu(rng, n_fft, hop, rule, layout, contiguous):
     assert rel_l2(got.cpu().numpy(), ref) <= 1e-6
 
 
+@pytest.mark.parametrize("n_fft,hop", [(512, 128), (400, 160), (1000, 250), (2048, 512), (64, 16), (441, 110)])
+@pytest.mark.parametrize("layout,contiguous", [("bfn", False), ("bfn", True), ("bnf", False)])
+def test_normalized_stft_matches_cpu_and_torch(rng, n_fft, hop, layout, contiguous):
+    # the forward scale 1/sqrt(n_fft) rides in the kernels' window (forward_window_table)
+    t = spectro.SpectralTransform(n_fft, hop, normalized=True)
+    x = rng.standard_normal((2, 9 * n_fft + 5)).astype(np.float32)
+    ref = t.stft(x.astype(np.float64), output_layout=layout)
+    xd = torch.from_numpy(x).to(DEV)
+    got = t.stft(xd, output_layout=layout, contiguous=contiguous)
+    assert rel_l2(got.cpu().numpy(), ref) <= 1e-6
+    w = torch.hann_window(n_fft, device=DEV, dtype=torch.float64)
+    zt = torch.stft(xd.double(), n_fft, hop, window=w, normalized=True, return_complex=True)
+    assert rel_l2((got if layout == "bfn" else got.transpose(-1, -2)).cpu().numpy(), zt.cpu().numpy()) <= 1e-6
+    y = t.istft(got, length=x.shape[-1], input_layout=layout)  # the normalized inverse undoes it
+    assert rel_l2(y.cpu().numpy(), x) <= 1e-5
+
+
 @pytest.mark.parametrize("shape", [(20000,), (2, 20000), (2, 3, 20000)])
 def test_shapes_and_torch_parity(rng, shape):
     x = torch.randn(shape, device=DEV)

@@ -77,6 +77,16 @@ def test_mel_random_configs_match_cpu(rng, trial):
     _compare(got, ref, scale)
 
 
+@pytest.mark.parametrize("n_fft,hop", [(400, 160), (2048, 512), (1000, 250), (64, 16)])
+@pytest.mark.parametrize("scale", ["linear", "db"])
+def test_normalized_mel_matches_cpu(rng, n_fft, hop, scale):
+    # the forward scale 1/sqrt(n_fft) rides in the kernel's window (forward_window_table)
+    m = spectro.MelSpectrogramTransform(sample_rate=16000, n_fft=n_fft, hop_length=hop, n_mels=min(40, n_fft // 4),
+                                        normalized=True, output_scale=scale, top_db=None)
+    x = _signal(rng, (3, 6 * n_fft + 11), True)
+    _compare(m(torch.from_numpy(x).to(DEV)), m(x.astype(np.float64)).astype(np.float32), scale)
+
+
 @pytest.mark.parametrize("top_db", [None, 80.0, 20.0])
 @pytest.mark.parametrize("mode", ["mlx_native", "torchaudio_compat"])
 @pytest.mark.parametrize("cfg", [(16000, 13, 400, 160, 40, 0.0), (22050, 20, 2048, 512, 128, 22.0),
