@@ -651,7 +651,13 @@ __device__ __forceinline__ float2 rtw_plus_half(float2 w) { return make_float2(w
 // scale (1, or any power of two) the bits are those of the unfolded
 // arithmetic; other scales round once in the table instead of once a bin.
 // DC and Nyquist, which have no halves (Z_0's sum and difference), are
-// doubled back (untangle_dc).
+// doubled back (untangle_dc).  H200, graph replay, same calls, autotune off
+// (bench/results/experiments, nineteenth session, calls B and C): B8 T480k
+// 30.0 -> 29.4 us, B4 T1.32M 42.5 -> 41.3, B32 T160k 40.7 -> 39.8; n_fft 2048
+// with half the frames a block (the autotune's pick there) 57.8 -> 57.3,
+// but its built-in 4 frames 58.9 -> 60.0 (the compiler moved part of the
+// untangle into branches around the `if (live)` stores; one predicated
+// store, which kept it straight-line, was slower still: 61.6).
 static inline void forward_window_table(const double *window, int64_t n, double scale, float *out) {
   for (int64_t i = 0; i < n; ++i) out[i] = (float)(window[i] * 0.5 * scale);
 }

@@ -28,22 +28,6 @@ template <class V> __device__ __forceinline__ void stcs_if(bool streaming, V *p,
   if (streaming) __stcs(p, v);
   else *p = v;
 }
-// stcs_if(streaming, p, v) where live, as one predicated store: the value
-// is computed whether or not it is stored, so the compiler keeps the
-// arithmetic before it straight-line (written as `if (live)`, it moved
-// some bins' untangle into branches; n_fft 2048 STFT +2%, call 19B)
-__device__ __forceinline__ void stcs_pred(bool live, bool streaming, float2 *p, float2 v) {
-#if defined(__CUDA_ARCH__)
-  if (streaming)
-    asm volatile("{\n .reg .pred q;\n setp.ne.b32 q, %3, 0;\n @q st.global.cs.v2.f32 [%0], {%1, %2};\n}" ::"l"(p),
-                 "f"(v.x), "f"(v.y), "r"((int)live));
-  else
-    asm volatile("{\n .reg .pred q;\n setp.ne.b32 q, %3, 0;\n @q st.global.v2.f32 [%0], {%1, %2};\n}" ::"l"(p),
-                 "f"(v.x), "f"(v.y), "r"((int)live));
-#else
-  if (live) stcs_if(streaming, p, v);
-#endif
-}
 
 // The [bins][frames] store of the register-FFT sizes: thread (f, kk) =
 // (threadIdx.x mod FPB, threadIdx.x / FPB) takes bins kk + i h / REG_P (i <
@@ -191,7 +175,7 @@ __global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blo
       float2 *of = o + t * F;
       const bool live = t < g.n_frames;
       auto bin = [&](int k, float2 X) {
-        stcs_pred(live, SPECTRO_STFT_STREAMING, &of[k], X);
+        if (live) stcs_if(SPECTRO_STFT_STREAMING, &of[k], X);
       };
       reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
     } else {
