@@ -303,7 +303,8 @@ __global__ void __launch_bounds__(32 * R32_WARPS, R32_MIN_BLOCKS)
 struct istft_geometry {
   int n, h, hop, bins, fpb, span; // span: output samples a block owns (own: acc floats, (kf - 1) hop + n)
   int64_t n_frames, length, off, full;
-  // own = 1: block x transforms frames [x kf, x kf + kf) (each frame once),
+  // own = 1: block x transforms its run of frames (own_first_frame: whole
+  // rounds, kf frames at most; each frame once),
   // overlap-adds them in shared memory and writes every sample they reach;
   // the n - hop samples it shares with each neighbour are added atomically
   // onto zeros (istft_zero_edges first: two addends onto zero, so the sum
