@@ -65,7 +65,7 @@ template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads
 
 // in-place FFT in double, sign -1 forward: radix 2 for powers of two, a
 // plain DFT (angles reduced exactly mod n) for other sizes
-static void fft(std::vector<std::complex<double>> &a, int sign = -1) {
+[[maybe_unused]] static void fft(std::vector<std::complex<double>> &a, int sign = -1) {
   const size_t n = a.size();
   if (n & (n - 1)) {
     std::vector<std::complex<double>> o(n);
@@ -91,7 +91,7 @@ static void fft(std::vector<std::complex<double>> &a, int sign = -1) {
 }
 
 // the periodic Hann window of n points, float32
-static std::vector<float> hann_window(int n) {
+[[maybe_unused]] static std::vector<float> hann_window(int n) {
   std::vector<float> w(n);
   for (int i = 0; i < n; ++i) w[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
   return w;
@@ -99,7 +99,7 @@ static std::vector<float> hann_window(int n) {
 
 // the forward kernels' window as the device gets it (cuda_plan_tables'
 // fwindow): the periodic Hann window times 0.5 scale (forward_window_table)
-static std::vector<float> forward_hann(int n, double scale = 1.0) {
+[[maybe_unused]] static std::vector<float> forward_hann(int n, double scale = 1.0) {
   std::vector<double> wd(n);
   for (int i = 0; i < n; ++i) wd[i] = 0.5 - 0.5 * std::cos(2 * M_PI * i / n);
   std::vector<float> w(n);
