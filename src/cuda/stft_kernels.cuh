@@ -1101,10 +1101,10 @@ static_assert(SPECTRO_ISTFT_FRAMES_2048 % 4 == 0 && SPECTRO_ISTFT_FRAMES_2048 % 
 
 // Quarter-hop calls: the rounds spread over the blocks of one wave (the
 // multiprocessors' slots at the kernel's launch bounds), kr or kr + 1 a
-// block (istft_geometry.kr, kx; at most ISTFT_MAX_ROUNDS, else more waves),
-// where that gives every block SPECTRO_ISTFT_BALANCE rounds or more (0:
-// never); smaller calls keep SPECTRO_ISTFT_ROUNDS (n_fft 2048:
-// SPECTRO_ISTFT_FRAMES_2048) a block.  Block starts and edges are paid once
+// block (istft_geometry.kr, kx; at most ISTFT_MAX_ROUNDS, else more waves,
+// each grid filling 90% of its waves' slots), where that gives every block
+// SPECTRO_ISTFT_BALANCE rounds or more (0: never); smaller calls keep
+// SPECTRO_ISTFT_ROUNDS (n_fft 2048: SPECTRO_ISTFT_FRAMES_2048) a block.  Block starts and edges are paid once
 // a multiprocessor slot instead of once every few rounds, and no partial
 // last wave idles multiprocessors.  H200, graph replay, same call
 // (experiments, nineteenth session, call A: one wave against the uniform
@@ -1164,15 +1164,31 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
     if (quarter) {
       const int64_t slots = (int64_t)sms * istft_min_blocks(g.h, bnf, true, false);
       if (max_rounds < 1 || max_rounds > 31) max_rounds = ISTFT_MAX_ROUNDS;
-      if (waves < 0) waves = SPECTRO_ISTFT_BALANCE > 0 && batch * R >= (int64_t)SPECTRO_ISTFT_BALANCE * slots ? 1 : 0;
-      if (waves > 0) {
-        // the fewest waves (from `waves` on) that keep a block's rounds within max_rounds
-        const int64_t x_max = R / min_rounds > 1 ? R / min_rounds : 1;
-        const int64_t x_need = (R + max_rounds - 1) / max_rounds, k_need = (x_need * batch + slots - 1) / slots;
-        const int64_t k = k_need > waves ? k_need : waves, xb = k * slots / batch;
+      const int64_t x_max = R / min_rounds > 1 ? R / min_rounds : 1, x_need = (R + max_rounds - 1) / max_rounds;
+      int64_t xb = 0; // blocks of an example, balanced (0: the uniform blocks above)
+      if (waves > 0) { // the fewest waves (from `waves` on) that keep a block's rounds within max_rounds
+        const int64_t k_need = (x_need * batch + slots - 1) / slots, k = k_need > waves ? k_need : waves;
+        xb = k * slots / batch;
+      } else if (waves < 0 && SPECTRO_ISTFT_BALANCE > 0) {
+        // the fewest waves whose grid fills 90% of its slots with blocks of
+        // SPECTRO_ISTFT_BALANCE to max_rounds rounds (a batch near the slots'
+        // count at one block an example would leave slots idle or a wave
+        // nearly empty); none within 64 waves: the uniform blocks
+        for (int64_t k = 1; k <= 64; ++k) {
+          int64_t xk = k * slots / batch;
+          if (xk > x_max) xk = x_max;
+          if (xk < 1 || xk < x_need) continue;
+          if (R / xk < SPECTRO_ISTFT_BALANCE) break; // (more waves only shorten the blocks)
+          if (10 * batch * xk >= 9 * k * slots) {
+            xb = xk;
+            break;
+          }
+        }
+      }
+      if (xb) {
         x = xb < 1 ? 1 : xb > x_max ? x_max : xb;
         g.kr = (int)(R / x);
-        g.kx = (int)(R % x);
+        g.kx = (int)(R % x); // (x < 2^31: cuda_stft_inverse refuses more blocks)
       }
     }
     g.blocks = x;
