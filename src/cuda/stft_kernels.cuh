@@ -1104,9 +1104,9 @@ static_assert(SPECTRO_ISTFT_FRAMES_2048 % 4 == 0 && SPECTRO_ISTFT_FRAMES_2048 % 
 // block (istft_geometry.kr, kx; at most ISTFT_MAX_ROUNDS, else more waves,
 // each grid filling 90% of its waves' slots), where that gives every block
 // SPECTRO_ISTFT_BALANCE rounds or more (0: never); smaller calls keep
-// SPECTRO_ISTFT_ROUNDS (n_fft 2048: SPECTRO_ISTFT_FRAMES_2048) a block.  Block starts and edges are paid once
-// a multiprocessor slot instead of once every few rounds, and no partial
-// last wave idles multiprocessors.  H200, graph replay, same call
+// SPECTRO_ISTFT_ROUNDS (n_fft 2048: SPECTRO_ISTFT_FRAMES_2048) a block.
+// Block starts and edges are paid once a multiprocessor slot instead of
+// once every few rounds, and no partial last wave idles multiprocessors.  H200, graph replay, same call
 // (experiments, nineteenth session, call A: one wave against the uniform
 // blocks): B4 T1.32M n_fft 1024 50.6 -> 47.7 us, B32 T160k 49.3 -> 47.5,
 // n_fft 2048 B16 T441k 68.6 -> 67.9 ([bins][frames] memory 87.1 -> 81.5),
@@ -1171,7 +1171,8 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
       int64_t xb = 0; // blocks of an example, balanced (0: the uniform blocks above)
       if (waves > 0) { // the fewest waves (from `waves` on) that keep a block's rounds within max_rounds
         const int64_t k_need = (x_need * batch + slots - 1) / slots, k = k_need > waves ? k_need : waves;
-        xb = k * slots / batch;
+        xb = k * slots / batch; // (>= x_need >= 1)
+        if (xb > x_max) xb = x_max;
       } else if (waves < 0 && SPECTRO_ISTFT_BALANCE > 0) {
         // the fewest waves whose grid fills 90% of its slots with blocks of
         // SPECTRO_ISTFT_BALANCE to max_rounds rounds (a batch near the slots'
@@ -1189,7 +1190,7 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
         }
       }
       if (xb) {
-        x = xb < 1 ? 1 : xb > x_max ? x_max : xb;
+        x = xb;
         g.kr = (int)(R / x);
         g.kx = (int)(R % x); // (x < 2^31: cuda_stft_inverse refuses more blocks)
       }
