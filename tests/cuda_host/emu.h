@@ -35,28 +35,28 @@ static void launch3(unsigned gx, unsigned gy, unsigned gz, int threads, size_t s
   std::shuffle(order.begin(), order.end(), rng);
   for (const emu_dim3 blk : order) {
     const unsigned bx = blk.x, by = blk.y, bz = blk.z;
-        std::barrier<> bar(threads);
-        emu_barrier = &bar;
-        std::vector<float> slots(threads);
-        std::vector<std::unique_ptr<std::barrier<>>> warps;
-        std::vector<std::barrier<> *> warp_ptrs;
-        for (int w = 0; w < (threads + 31) / 32; ++w) {
-          warps.push_back(std::make_unique<std::barrier<>>(threads - 32 * w < 32 ? threads - 32 * w : 32));
-          warp_ptrs.push_back(warps.back().get());
-        }
-        emu_shfl_slots = slots.data();
-        emu_warp_barriers = warp_ptrs.data();
-        std::vector<std::thread> ts;
-        for (int tid = 0; tid < threads; ++tid)
-          ts.emplace_back([&, tid] {
-            threadIdx = {(unsigned)tid, 0, 0};
-            blockIdx = {bx, by, bz};
-            gridDim = {gx, gy, gz};
-            blockDim = {(unsigned)threads, 1, 1};
-            kernel();
-          });
-        for (auto &t : ts) t.join();
-      }
+    std::barrier<> bar(threads);
+    emu_barrier = &bar;
+    std::vector<float> slots(threads);
+    std::vector<std::unique_ptr<std::barrier<>>> warps;
+    std::vector<std::barrier<> *> warp_ptrs;
+    for (int w = 0; w < (threads + 31) / 32; ++w) {
+      warps.push_back(std::make_unique<std::barrier<>>(threads - 32 * w < 32 ? threads - 32 * w : 32));
+      warp_ptrs.push_back(warps.back().get());
+    }
+    emu_shfl_slots = slots.data();
+    emu_warp_barriers = warp_ptrs.data();
+    std::vector<std::thread> ts;
+    for (int tid = 0; tid < threads; ++tid)
+      ts.emplace_back([&, tid] {
+        threadIdx = {(unsigned)tid, 0, 0};
+        blockIdx = {bx, by, bz};
+        gridDim = {gx, gy, gz};
+        blockDim = {(unsigned)threads, 1, 1};
+        kernel();
+      });
+    for (auto &t : ts) t.join();
+  }
 }
 // The same, gx by gy blocks.
 template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads, size_t smem, Kernel kernel) {
@@ -90,18 +90,23 @@ template <class Kernel> static void launch(unsigned gx, unsigned gy, int threads
       }
 }
 
-// the periodic Hann window of n points, float32
-[[maybe_unused]] static std::vector<float> hann_window(int n) {
-  std::vector<float> w(n);
-  for (int i = 0; i < n; ++i) w[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
+// the periodic Hann window of n points, in double (the plan's window_d)
+static std::vector<double> hann_window_d(int n) {
+  std::vector<double> w(n);
+  for (int i = 0; i < n; ++i) w[i] = 0.5 - 0.5 * std::cos(2 * M_PI * i / n);
   return w;
+}
+
+// the same in float32 (the plan's window_f)
+[[maybe_unused]] static std::vector<float> hann_window(int n) {
+  const std::vector<double> wd = hann_window_d(n);
+  return std::vector<float>(wd.begin(), wd.end());
 }
 
 // the forward kernels' window as the device gets it (cuda_plan_tables'
 // fwindow): the periodic Hann window times 0.5 scale (forward_window_table)
 [[maybe_unused]] static std::vector<float> forward_hann(int n, double scale = 1.0) {
-  std::vector<double> wd(n);
-  for (int i = 0; i < n; ++i) wd[i] = 0.5 - 0.5 * std::cos(2 * M_PI * i / n);
+  const std::vector<double> wd = hann_window_d(n);
   std::vector<float> w(n);
   forward_window_table(wd.data(), n, scale, w.data());
   return w;

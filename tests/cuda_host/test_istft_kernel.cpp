@@ -15,10 +15,10 @@
 #include <cstdio>
 
 // tiles: a quarter-hop call on a [bins][frames] spectrum reads its rounds as
-// tiles (the copy engine's path, emulated by tile_copy)
+// tiles (the copy engine's path, emulated by tile_copy).  waves, max_rounds:
+// inverse_geometry's (-1: the library's choice; 0 uniform blocks; k > 0
+// rounds balanced over k waves or more, at most max_rounds a block)
 template <int H, bool BNF>
-// waves, max_rounds: inverse_geometry's (-1: the library's choice; 0 uniform
-// blocks; k > 0 rounds balanced over k waves or more, at most max_rounds a block)
 static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, int sms, bool tiles = false,
                  int waves = -1, int max_rounds = ISTFT_MAX_ROUNDS) {
   [[maybe_unused]] constexpr int FPB = inverse_frames_per_block(H, BNF, false),
@@ -30,11 +30,9 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
   std::normal_distribution<double> nd;
   std::vector<float2> spec((size_t)batch * F * n_frames);
   for (auto &v : spec) v = make_float2((float)nd(rng), (float)nd(rng));
-  std::vector<float> window(n), iwindow(n), out((size_t)batch * length, NAN);
-  for (int i = 0; i < n; ++i) {
-    window[i] = (float)(0.5 - 0.5 * std::cos(2 * M_PI * i / n));
-    iwindow[i] = (float)((0.5 - 0.5 * std::cos(2 * M_PI * i / n)) / n);
-  }
+  const std::vector<double> wd = hann_window_d(n);
+  std::vector<float> window = hann_window(n), iwindow(n), out((size_t)batch * length, NAN);
+  for (int i = 0; i < n; ++i) iwindow[i] = (float)(wd[i] / n);
   const int period = hop < n ? hop : n;
   std::vector<float> env_period(period), env_inv(period);
   for (int r = 0; r < period; ++r) {
