@@ -3,7 +3,8 @@
 # repository root): builds the tree as it is ("base") and each variant -- a copy with the named
 # `#define DEF V` lines rewritten in src/cuda/*.cu and *.cuh and/or with DIR's files laid over it
 # (DIR must travel to the GPU machine: an untracked, not ignored folder, or passed in `carry`) -- in
-# parallel, then runs quick.py on each, twice, interleaved, printing one RESULT JSON line per run.
+# parallel, then runs quick.py on each, twice, interleaved, printing one RESULT JSON line per run
+# (bench/variants/table.py LOG tabulates them).
 # Same card, same call: the only timings this project compares (bench/results/experiments).
 set -uo pipefail
 J=16
