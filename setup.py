@@ -13,6 +13,11 @@ sources = ["python/spectro/_spectro.c"] + sorted(
     p for p in glob.glob("src/**/*.c", recursive=True) if "/cuda/" not in p
 )
 
+# Headers (the kernels written once in *_impl.h and instantiated by the .c
+# files among them): a change to any rebuilds the extension, which setuptools
+# would otherwise skip, leaving a stale module in place.
+depends = sorted(glob.glob("src/**/*.h", recursive=True) + glob.glob("include/*.h") + glob.glob("python/spectro/*.h"))
+
 # The CUDA kernels are compiled by CMake (nvcc); SPECTRO_CUDA_LIB names the
 # resulting static library (build/libspectro_cuda.a) to link them in.
 macros = [("_GNU_SOURCE", None)]
@@ -32,6 +37,7 @@ setup(
         Extension(
             "spectro._spectro",
             sources=sources,
+            depends=depends,
             include_dirs=["include"],
             define_macros=macros,
             extra_compile_args=["-std=c11", "-O3", "-fvisibility=hidden"],

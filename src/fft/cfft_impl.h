@@ -9,8 +9,9 @@
 /* One Stockham pass of radix ip (pocketfft's index scheme):
  * in  CC(i, j, k) = cc[i + ido * (j + ip * k)]
  * out CH(i, k, m) = ch[i + ido * (k + l1 * m)] = DFT_ip(x)[m] * w^(m * l1 * i). */
-static void FN(pass)(int64_t ido, int64_t l1, int64_t ip, const REAL *restrict cc,
-                     REAL *restrict ch, const REAL *restrict tw, int sign) {
+static inline __attribute__((always_inline)) void FN(pass_body)(int64_t ido, int64_t l1, int64_t ip,
+                                                                 const REAL *restrict cc, REAL *restrict ch,
+                                                                 const REAL *restrict tw, int sign) {
   const REAL s = (REAL)sign;
   REAL xr[FFT_MAX_GENERIC_RADIX + 3], xi[FFT_MAX_GENERIC_RADIX + 3];
   REAL yr[FFT_MAX_GENERIC_RADIX + 3], yi[FFT_MAX_GENERIC_RADIX + 3];
@@ -107,6 +108,21 @@ static void FN(pass)(int64_t ido, int64_t l1, int64_t ip, const REAL *restrict c
         }
       }
     }
+  }
+}
+
+/* The pass with its radix a compile-time constant for 2, 3, 4 and 5 (the
+ * body's loops over j and m unroll, its switch folds and the points stay in
+ * registers: the Bluestein sub-transforms spend their time here); other
+ * radices run the generic body. */
+static void FN(pass)(int64_t ido, int64_t l1, int64_t ip, const REAL *restrict cc, REAL *restrict ch,
+                     const REAL *restrict tw, int sign) {
+  switch (ip) {
+  case 2: FN(pass_body)(ido, l1, 2, cc, ch, tw, sign); break;
+  case 3: FN(pass_body)(ido, l1, 3, cc, ch, tw, sign); break;
+  case 4: FN(pass_body)(ido, l1, 4, cc, ch, tw, sign); break;
+  case 5: FN(pass_body)(ido, l1, 5, cc, ch, tw, sign); break;
+  default: FN(pass_body)(ido, l1, ip, cc, ch, tw, sign); break;
   }
 }
 
