@@ -1,7 +1,10 @@
-/* The one-frame-at-a-time kernel table for FFT sizes that need Bluestein. */
+/* The kernel table for FFT sizes that need Bluestein: a frame at a time, or
+ * two through one complex transform at odd n_fft. */
 #include "../frontend.h"
 #include "../stft_plan.h"
 #include "cpu_kernels.h"
+
+#include <string.h>
 
 #define REAL float
 #define SUFFIX _f32
@@ -21,8 +24,8 @@
 
 const cpu_kernels cpu_kernels_scalar = {
     .name = "scalar",
-    .lanes_f32 = 1,
-    .lanes_f64 = 1,
+    .lanes_f32 = 2, /* blocks of two frames, starting at even frames: odd n_fft pairs them (stft_cpu_impl.h) */
+    .lanes_f64 = 2,
     .vector_bytes = 0,
     .forward_f32 = forward_frames_f32,
     .forward_f64 = forward_frames_f64,

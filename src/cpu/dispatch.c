@@ -108,7 +108,8 @@ const cpu_kernels *cpu_kernels_for_plan(struct spectro_stft_plan *plan) {
 size_t cpu_block_scratch_bytes(const struct spectro_stft_plan *plan) {
   size_t vb = plan->kernels->vector_bytes < 16 ? 16 : plan->kernels->vector_bytes;
   size_t lanes = 4 * (size_t)(plan->n_fft + 2) * vb;
-  size_t scalar = (size_t)(plan->n_fft + 2 * plan->bins + 16) * sizeof(double) + 128 + plan->fft->scratch_bytes;
+  /* the scalar kernels: two frames and two spectra (stft_cpu_impl.h) + the FFT's scratch */
+  size_t scalar = (size_t)(2 * plan->n_fft + 4 * plan->bins + 32) * sizeof(double) + 256 + plan->fft->scratch_bytes;
   size_t bytes = lanes > scalar ? lanes : scalar;
   return (bytes + 63) & ~(size_t)63;
 }

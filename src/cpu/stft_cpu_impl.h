@@ -1,33 +1,47 @@
-/* Per-frame scalar kernels, written once for REAL = float or double
- * (instantiated by block_scalar.c).  They serve FFT sizes that need
- * Bluestein, where the lane-parallel FFT does not apply, with the same
- * signatures as the block kernels (a block of one frame at a time).
- * Expects REAL, SUFFIX, WINDOW (plan field). */
+/* Scalar kernels, written once for REAL = float or double (instantiated by
+ * block_scalar.c).  They serve FFT sizes that need Bluestein, where the
+ * lane-parallel FFT does not apply (and any size under SPECTRO_SIMD=scalar),
+ * with the same signatures as the block kernels: blocks of two frames, a
+ * frame at a time for even n_fft, the two through one complex transform for
+ * odd n_fft.  Expects REAL, SUFFIX, WINDOW (plan field). */
 
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)
 #define FN(name) CAT(name, SUFFIX)
 
-/* Scratch: frame buffer (n + 8), spectrum (2 bins + 8), FFT scratch. */
-static void FN(split_scratch)(const spectro_stft_plan *plan, void *scratch, REAL **buf, REAL **spec,
-                              void **fft_scratch) {
+/* Scratch: two frame buffers (n + 8 each), two spectra (2 bins + 8 each),
+ * FFT scratch (cpu_block_scratch_bytes sizes it). */
+static void FN(split_scratch2)(const spectro_stft_plan *plan, void *scratch, REAL **buf, REAL **buf2, REAL **spec,
+                               REAL **spec2, void **fft_scratch) {
   size_t nb = ((size_t)(plan->n_fft + 8) * sizeof(REAL) + 63) & ~(size_t)63;
   size_t sb = ((size_t)(2 * plan->bins + 8) * sizeof(REAL) + 63) & ~(size_t)63;
   *buf = (REAL *)scratch;
-  *spec = (REAL *)((char *)scratch + nb);
-  *fft_scratch = (char *)scratch + nb + sb;
+  *buf2 = (REAL *)((char *)scratch + nb);
+  *spec = (REAL *)((char *)scratch + 2 * nb);
+  *spec2 = (REAL *)((char *)scratch + 2 * nb + sb);
+  *fft_scratch = (char *)scratch + 2 * nb + 2 * sb;
+}
+static void FN(split_scratch)(const spectro_stft_plan *plan, void *scratch, REAL **buf, REAL **spec,
+                              void **fft_scratch) {
+  REAL *buf2, *spec2;
+  FN(split_scratch2)(plan, scratch, buf, &buf2, spec, &spec2, fft_scratch);
 }
 
-/* The one-sided spectrum of frame t (unscaled), in the scratch's spectrum
- * buffer. */
-static REAL *FN(frame_spectrum)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype,
-                                int64_t length, int64_t t, void *scratch) {
+/* Odd n: two frames through one complex transform of x_a + i x_b and a split
+ * by conjugate symmetry, both in double (where the Bluestein sizes' float
+ * transform runs anyway), so that a frame's rounding relative to its
+ * partner's energy stays near 1e-16 and float32 results match the one-frame
+ * path to their own rounding.  Frames pair by index (a even, b = a + 1) whatever the
+ * block, so results do not depend on the thread count; a frame past the last
+ * pairs with zeros. */
+static int FN(paired)(const struct spectro_stft_plan *plan) { return plan->fft->half == NULL && plan->n_fft > 1; }
+
+/* Frame t, windowed, into buf (n values). */
+static void FN(load_frame)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype, int64_t length,
+                           int64_t t, REAL *buf) {
   const int64_t n = plan->n_fft;
   const REAL *w = plan->WINDOW;
   const int reflect = plan->fr.center && plan->fr.pad_mode == SPECTRO_PAD_REFLECT;
-  REAL *buf, *spec;
-  void *fs;
-  FN(split_scratch)(plan, scratch, &buf, &spec, &fs);
   int64_t start = t * plan->hop - plan->fr.pad_left;
   for (int64_t j = 0; j < n; ++j) {
     int64_t idx = start + j;
@@ -43,8 +57,52 @@ static REAL *FN(frame_spectrum)(const struct spectro_stft_plan *plan, const void
                                       : (REAL)((const float *)x)[idx];
     buf[j] = v * w[j];
   }
+}
+
+/* The one-sided spectrum of frame t (unscaled), in the scratch's spectrum
+ * buffer. */
+static REAL *FN(frame_spectrum)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype,
+                                int64_t length, int64_t t, void *scratch) {
+  REAL *buf, *spec;
+  void *fs;
+  FN(split_scratch)(plan, scratch, &buf, &spec, &fs);
+  FN(load_frame)(plan, x, dtype, length, t, buf);
   FN(fft_r2c)(plan->fft, buf, spec, fs);
   return spec;
+}
+
+/* Odd n: the one-sided spectra (unscaled) of frames a and a + 1 (zeros for a
+ * frame at or past n_frames), in the scratch's two spectrum buffers. */
+static void FN(pair_spectra)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype, int64_t length,
+                             int64_t n_frames, int64_t a, void *scratch, REAL **spec_a, REAL **spec_b) {
+  const int64_t n = plan->n_fft;
+  REAL *ba, *bb, *sa, *sb;
+  void *fs;
+  FN(split_scratch2)(plan, scratch, &ba, &bb, &sa, &sb, &fs);
+  FN(load_frame)(plan, x, dtype, length, a, ba);
+  if (a + 1 < n_frames) FN(load_frame)(plan, x, dtype, length, a + 1, bb);
+  else memset(bb, 0, (size_t)n * sizeof(REAL));
+  double *z = (double *)fs;
+  void *sub = (char *)fs + 16 * (size_t)(n + 2);
+  for (int64_t j = 0; j < n; ++j) {
+    z[2 * j] = (double)ba[j];
+    z[2 * j + 1] = (double)bb[j];
+  }
+  cfft_exec_f64(plan->fft->full, z, -1, sub);
+  /* X_a[k] = (Z[k] + conj Z[n-k]) / 2, X_b[k] = (Z[k] - conj Z[n-k]) / 2i */
+  sa[0] = (REAL)z[0];
+  sa[1] = 0;
+  sb[0] = (REAL)z[1];
+  sb[1] = 0;
+  for (int64_t k = 1; k <= n / 2; ++k) {
+    double zr = z[2 * k], zi = z[2 * k + 1], cr = z[2 * (n - k)], ci = -z[2 * (n - k) + 1];
+    sa[2 * k] = (REAL)(0.5 * (zr + cr));
+    sa[2 * k + 1] = (REAL)(0.5 * (zi + ci));
+    sb[2 * k] = (REAL)(0.5 * (zi - ci));
+    sb[2 * k + 1] = (REAL)(-0.5 * (zr - cr));
+  }
+  *spec_a = sa;
+  *spec_b = sb;
 }
 
 static void FN(forward_frames)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype,
@@ -53,13 +111,40 @@ static void FN(forward_frames)(const struct spectro_stft_plan *plan, const void 
   const int64_t F = plan->bins;
   const REAL scale = (REAL)plan->forward_scale;
   REAL *out = out_v;
-  for (int64_t t = t0; t < t0 + cnt; ++t) {
-    const REAL *spec = FN(frame_spectrum)(plan, x, dtype, length, t, scratch);
-    for (int64_t k = 0; k < F; ++k) {
-      REAL *o = layout == SPECTRO_LAYOUT_BNF ? out + 2 * (t * F + k) : out + 2 * (k * n_frames + t);
-      o[0] = spec[2 * k] * scale;
-      o[1] = spec[2 * k + 1] * scale;
+  const int paired = FN(paired)(plan);
+  for (int64_t t = t0; t < t0 + cnt;) {
+    REAL *spec[2];
+    const int64_t a = paired ? t & ~(int64_t)1 : t;
+    if (paired) FN(pair_spectra)(plan, x, dtype, length, n_frames, a, scratch, &spec[0], &spec[1]);
+    else spec[0] = FN(frame_spectrum)(plan, x, dtype, length, t, scratch);
+    for (int64_t u = a; u < a + 1 + paired; ++u) {
+      if (u < t0 || u >= t0 + cnt) continue; /* the partner of a frame at the block's edge */
+      const REAL *sp = spec[u - a];
+      for (int64_t k = 0; k < F; ++k) {
+        REAL *o = layout == SPECTRO_LAYOUT_BNF ? out + 2 * (u * F + k) : out + 2 * (k * n_frames + u);
+        o[0] = sp[2 * k] * scale;
+        o[1] = sp[2 * k + 1] * scale;
+      }
     }
+    t = a + 1 + paired;
+  }
+}
+
+/* Frame t's features from its spectrum (the power computed in place). */
+static void FN(frontend_frame)(const struct frontend_spec *fs, REAL *spec, const REAL *w, double sc, int64_t n_frames,
+                               int64_t t, REAL *out, double *mx) {
+  for (int64_t k = 0; k < fs->rows; ++k) {
+    REAL re = (REAL)(spec[2 * k] * sc), im = (REAL)(spec[2 * k + 1] * sc);
+    spec[k] = (REAL)frontend_power_value(fs, (double)(re * re + im * im));
+  }
+  for (int64_t m = 0; m < fs->bands; ++m) {
+    REAL acc = 0;
+    if (fs->identity) acc = spec[m];
+    else
+      for (int64_t j = 0; j < fs->count[m]; ++j) acc += spec[fs->start[m] + j] * w[fs->offset[m] + j];
+    REAL v = (REAL)frontend_scale_value(fs, (double)acc);
+    out[m * n_frames + t] = v;
+    if (v > *mx) *mx = v;
   }
 }
 
@@ -70,22 +155,16 @@ static void FN(frontend_frames)(const struct spectro_stft_plan *plan, const stru
   const double sc = plan->forward_scale;
   const REAL *w = sizeof(REAL) == sizeof(float) ? (const REAL *)(const void *)fs->wf : (const REAL *)(const void *)fs->wd;
   double mx = -INFINITY;
-  for (int64_t t = t0; t < t0 + cnt; ++t) {
-    /* the frame's spectrum, then its power in place */
-    REAL *spec = FN(frame_spectrum)(plan, x, dtype, length, t, scratch);
-    for (int64_t k = 0; k < fs->rows; ++k) {
-      REAL re = (REAL)(spec[2 * k] * sc), im = (REAL)(spec[2 * k + 1] * sc);
-      spec[k] = (REAL)frontend_power_value(fs, (double)(re * re + im * im));
-    }
-    for (int64_t m = 0; m < fs->bands; ++m) {
-      REAL acc = 0;
-      if (fs->identity) acc = spec[m];
-      else
-        for (int64_t j = 0; j < fs->count[m]; ++j) acc += spec[fs->start[m] + j] * w[fs->offset[m] + j];
-      REAL v = (REAL)frontend_scale_value(fs, (double)acc);
-      out[m * n_frames + t] = v;
-      if (v > mx) mx = v;
-    }
+  const int paired = FN(paired)(plan);
+  for (int64_t t = t0; t < t0 + cnt;) {
+    REAL *spec[2];
+    const int64_t a = paired ? t & ~(int64_t)1 : t;
+    if (paired) FN(pair_spectra)(plan, x, dtype, length, n_frames, a, scratch, &spec[0], &spec[1]);
+    else spec[0] = FN(frame_spectrum)(plan, x, dtype, length, t, scratch);
+    for (int64_t u = a; u < a + 1 + paired; ++u)
+      if (u >= t0 && u < t0 + cnt) /* (not the partner of a frame at the block's edge) */
+        FN(frontend_frame)(fs, spec[u - a], w, sc, n_frames, u, out, &mx);
+    t = a + 1 + paired;
   }
   *block_max = mx;
 }
@@ -100,6 +179,40 @@ static void FN(inverse_frames)(const struct spectro_stft_plan *plan, const void 
   REAL *frame, *buf;
   void *fs;
   FN(split_scratch)(plan, scratch, &frame, &buf, &fs);
+  if (FN(paired)(plan)) { /* odd n: frames a and a + 1 through one inverse transform of X_a + i X_b */
+    double *z = (double *)fs;
+    void *sub = (char *)fs + 16 * (size_t)(n + 2);
+    for (int64_t t = t0; t < t0 + cnt;) {
+      const int64_t a = t & ~(int64_t)1;
+      for (int64_t k = 0; k < F; ++k) { /* Z[k] = X_a[k] + i X_b[k], Z[n-k] = conj X_a[k] + i conj X_b[k] */
+        const REAL *za = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * (a * F + k) : sb + 2 * (k * n_frames + a);
+        double ar = za[0], ai = za[1], br = 0, bi = 0;
+        if (a + 1 < n_frames) {
+          const REAL *zb = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * ((a + 1) * F + k) : sb + 2 * (k * n_frames + a + 1);
+          br = zb[0];
+          bi = zb[1];
+        }
+        if (k == 0) { /* the DC bins' imaginary parts are dropped, as the one-frame c2r does */
+          z[0] = ar;
+          z[1] = br;
+          continue;
+        }
+        z[2 * k] = ar - bi;
+        z[2 * k + 1] = ai + br;
+        z[2 * (n - k)] = ar + bi;
+        z[2 * (n - k) + 1] = br - ai;
+      }
+      cfft_exec_f64(plan->fft->full, z, +1, sub);
+      for (int64_t u = a; u < a + 2; ++u) {
+        if (u < t0 || u >= t0 + cnt) continue; /* the partner of a frame at the block's edge */
+        REAL *y = acc + u * hop - base;
+        const double *zu = z + (u - a);
+        for (int64_t j = 0; j < n; ++j) y[j] += (REAL)zu[2 * j] * w[j] * scale;
+      }
+      t = a + 2;
+    }
+    return;
+  }
   for (int64_t t = t0; t < t0 + cnt; ++t) {
     for (int64_t k = 0; k < F; ++k) {
       const REAL *z = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * (t * F + k) : sb + 2 * (k * n_frames + t);

@@ -194,6 +194,23 @@ def test_mel_db_torchaudio_compat(rng, power, shape):
     np.testing.assert_allclose(m(x.astype(np.float64)), db_ref, atol=1e-9)
 
 
+@pytest.mark.parametrize("n_fft,hop", [(1021, 255), (1773, 160)])
+def test_mel_db_odd_bluestein_sizes_vs_torchaudio(rng, n_fft, hop):
+    """Odd n_fft with a large prime factor: frames go through the FFT in
+    pairs (stft_cpu_impl.h); odd and even frame counts, levels varying by hop."""
+    for T in (int(rng.integers(8000, 12000)), int(rng.integers(8000, 12000))):
+        x = rng.standard_normal((2, T)) * np.repeat(10.0 ** rng.uniform(-4, 0, T // hop + 1), hop)[:T]
+        x = x.astype(np.float32)
+        lin_ref, db_ref = torchaudio_mel_db(x, 16000, n_fft, hop, 64, 2.0)
+        m = spectro.MelSpectrogramTransform(sample_rate=16000, n_fft=n_fft, hop_length=hop, n_mels=64,
+                                            mode="torchaudio_compat")
+        lin = m(x, output_scale="linear")
+        assert lin.shape == lin_ref.shape
+        assert rel_l2(lin, lin_ref) <= 1e-5
+        assert_db_close(m(x), db_ref, lin_ref, 2.0)
+        np.testing.assert_allclose(m(x.astype(np.float64)), db_ref, atol=1e-9)
+
+
 def test_mel_db_per_example_equals_one_at_a_time(rng):
     torch = reference("torch")
     x = (rng.standard_normal((4, 24000)) * np.array([[1.0], [0.01], [1e-3], [3.0]])).astype(np.float32)
@@ -363,17 +380,21 @@ def test_compiled_frontends_equal_eager(rng):
     np.testing.assert_array_equal(spectro.mfcc(x), mf(x))
 
 
-def test_frontend_thread_counts_identical(rng):
-    x = rng.standard_normal((3, 50000)).astype(np.float32)
-    m = spectro.MFCCTransform(sample_rate=16000, n_mfcc=13, n_fft=400, hop_length=160, n_mels=40)
+@pytest.mark.parametrize("n_fft", [400, 1021])  # lane-parallel; odd Bluestein (frame pairs)
+def test_frontend_thread_counts_identical(rng, n_fft):
+    x = rng.standard_normal((3, 50000 + int(rng.integers(0, 400)))).astype(np.float32)
+    m = spectro.MFCCTransform(sample_rate=16000, n_mfcc=13, n_fft=n_fft, hop_length=160, n_mels=40)
     try:
         spectro.set_num_threads(1)
         a = m(x)
         spectro.set_num_threads(2)
         b = m(x)
+        spectro.set_num_threads(3)
+        c = m(x)
     finally:
         spectro.set_num_threads(0)
     np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, c)
 
 
 # ---------------------------------------------------------------- bad input

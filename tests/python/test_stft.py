@@ -171,3 +171,39 @@ def test_short_signals_constant_pad(rng):
     ref = torch_stft(x, 512, 128, pad_mode="constant")
     assert got.shape == ref.shape
     assert rel_l2(got, ref) <= 1e-6
+
+
+@pytest.mark.parametrize("n_fft,hop", [(1021, 255), (1773, 443), (397, 1), (1021, 1021)])
+@pytest.mark.parametrize("layout", ["bfn", "bnf"])
+def test_odd_bluestein_frame_pairs(rng, n_fft, hop, layout):
+    """Odd n_fft with a large prime factor: the CPU transforms frames two at a
+    time (x_a + i x_b through one complex FFT, split by symmetry).  Odd and
+    even frame counts; examples whose frames differ in level by up to 1e6, so
+    a frame's error must stay relative to its own energy, not its partner's:
+    every frame within 1e-6 (float32) / 1e-12 (float64) of torch.stft in
+    float64, and the iSTFT within the same of torch.istft."""
+    for T in (int(rng.integers(3 * n_fft, 5 * n_fft)), int(rng.integers(3 * n_fft, 5 * n_fft))):
+        x = rng.standard_normal((2, T))
+        seg = min(hop, n_fft) if hop > 1 else n_fft  # levels 1e-6..1 by hops: neighbouring frames differ
+        x[1] *= np.repeat(10.0 ** rng.uniform(-6, 0, T // seg + 1), seg)[:T]
+        ref = np.stack([torch_stft(x[b], n_fft, hop) for b in range(2)])  # [B, F, N]
+        t = spectro.SpectralTransform(n_fft, hop)
+        for dtype, tol in ((np.float32, 1e-6), (np.float64, 1e-12)):
+            got = t.stft(x.astype(dtype), output_layout=layout)
+            if layout == "bnf":
+                got = np.swapaxes(got, 1, 2)
+            assert got.shape == ref.shape
+            for b in range(2):
+                for f in range(ref.shape[2]):
+                    if np.any(ref[b, :, f]):
+                        assert rel_l2(got[b, :, f], ref[b, :, f]) <= tol, (dtype, b, f)
+            if hop > n_fft // 2:
+                continue  # (a Hann window at hop >= n_fft / 2 does not cover every sample)
+            torch = reference("torch")
+            z = ref if layout == "bfn" else np.ascontiguousarray(np.swapaxes(ref, 1, 2))
+            y = t.istft(z.astype(np.complex64 if dtype == np.float32 else np.complex128), length=T,
+                        input_layout=layout)
+            w = torch.hann_window(n_fft, dtype=torch.float64)
+            yref = torch.istft(torch.from_numpy(ref), n_fft, hop, window=w, length=T).numpy()
+            for b in range(2):
+                assert rel_l2(y[b], yref[b]) <= tol, (dtype, b)
