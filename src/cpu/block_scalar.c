@@ -1,5 +1,5 @@
 /* The kernel table for FFT sizes that need Bluestein: a frame at a time, or
- * two through one complex transform at odd n_fft. */
+ * two through one complex transform at odd n_fft in float32. */
 #include "../frontend.h"
 #include "../stft_plan.h"
 #include "cpu_kernels.h"
@@ -24,7 +24,7 @@
 
 const cpu_kernels cpu_kernels_scalar = {
     .name = "scalar",
-    .lanes_f32 = 2, /* blocks of two frames, starting at even frames: odd n_fft pairs them (stft_cpu_impl.h) */
+    .lanes_f32 = 2, /* blocks of two frames, starting at even frames: odd n_fft pairs them in float32 (stft_cpu_impl.h) */
     .lanes_f64 = 2,
     .vector_bytes = 0,
     .forward_f32 = forward_frames_f32,

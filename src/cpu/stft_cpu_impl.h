@@ -2,8 +2,9 @@
  * block_scalar.c).  They serve FFT sizes that need Bluestein, where the
  * lane-parallel FFT does not apply (and any size under SPECTRO_SIMD=scalar),
  * with the same signatures as the block kernels: blocks of two frames, a
- * frame at a time for even n_fft, the two through one complex transform for
- * odd n_fft.  Expects REAL, SUFFIX, WINDOW (plan field). */
+ * frame at a time for even n_fft and float64, the two through one complex
+ * transform for odd n_fft in float32.  Expects REAL, SUFFIX, WINDOW (plan
+ * field). */
 
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)
@@ -27,14 +28,18 @@ static void FN(split_scratch)(const spectro_stft_plan *plan, void *scratch, REAL
   FN(split_scratch2)(plan, scratch, buf, &buf2, spec, &spec2, fft_scratch);
 }
 
-/* Odd n: two frames through one complex transform of x_a + i x_b and a split
+/* Odd n, float32: two frames through one complex transform of x_a + i x_b and a split
  * by conjugate symmetry, both in double (where the Bluestein sizes' float
  * transform runs anyway), so that a frame's rounding relative to its
  * partner's energy stays near 1e-16 and float32 results match the one-frame
  * path to their own rounding.  Frames pair by index (a even, b = a + 1) whatever the
  * block, so results do not depend on the thread count; a frame past the last
  * pairs with zeros. */
-static int FN(paired)(const struct spectro_stft_plan *plan) { return plan->fft->half == NULL && plan->n_fft > 1; }
+static int FN(paired)(const struct spectro_stft_plan *plan) {
+  /* float32 only: in float64 a frame 1e6 quieter than its partner would carry
+   * 1e-10 of relative error where the one-frame path gives 1e-16 */
+  return sizeof(REAL) == sizeof(float) && plan->fft->half == NULL && plan->n_fft > 1;
+}
 
 /* Frame t, windowed, into buf (n values). */
 static void FN(load_frame)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype, int64_t length,

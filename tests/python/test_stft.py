@@ -176,8 +176,9 @@ def test_short_signals_constant_pad(rng):
 @pytest.mark.parametrize("n_fft,hop", [(1021, 255), (1773, 443), (397, 1), (1021, 1021)])
 @pytest.mark.parametrize("layout", ["bfn", "bnf"])
 def test_odd_bluestein_frame_pairs(rng, n_fft, hop, layout):
-    """Odd n_fft with a large prime factor: the CPU transforms frames two at a
-    time (x_a + i x_b through one complex FFT, split by symmetry).  Odd and
+    """Odd n_fft with a large prime factor: the CPU transforms float32 frames
+    two at a time (x_a + i x_b through one complex FFT, split by symmetry;
+    float64 a frame at a time, which keeps 1e-12 per frame).  Odd and
     even frame counts; examples whose frames differ in level by up to 1e6, so
     a frame's error must stay relative to its own energy, not its partner's:
     every frame within 1e-6 (float32) / 1e-12 (float64) of torch.stft in
