@@ -76,6 +76,19 @@ static REAL *FN(frame_spectrum)(const struct spectro_stft_plan *plan, const void
   return spec;
 }
 
+/* What a frame's values (count of them) hold: 0 all zeros, 1 finite values
+ * not all zero, 2 a NaN or an infinity.  Frames pair only when both are 1: a
+ * non-finite value would reach the partner through the shared transform, and
+ * an all-zero frame is exactly zero alone (and needs no transform). */
+static int FN(frame_kind)(const REAL *v, int64_t count) {
+  int finite = 1, nonzero = 0;
+  for (int64_t j = 0; j < count; ++j) {
+    finite &= v[j] - v[j] == 0;
+    nonzero |= v[j] != 0;
+  }
+  return !finite ? 2 : nonzero;
+}
+
 /* Odd n: the one-sided spectra (unscaled) of frames a and a + 1 (zeros for a
  * frame at or past n_frames), in the scratch's two spectrum buffers. */
 static void FN(pair_spectra)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype, int64_t length,
@@ -87,6 +100,16 @@ static void FN(pair_spectra)(const struct spectro_stft_plan *plan, const void *x
   FN(load_frame)(plan, x, dtype, length, a, ba);
   if (a + 1 < n_frames) FN(load_frame)(plan, x, dtype, length, a + 1, bb);
   else memset(bb, 0, (size_t)n * sizeof(REAL));
+  *spec_a = sa;
+  *spec_b = sb;
+  const int ka = FN(frame_kind)(ba, n), kb = FN(frame_kind)(bb, n);
+  if (ka != 1 || kb != 1) { /* each alone, as the one-frame path */
+    if (ka) FN(fft_r2c)(plan->fft, ba, sa, fs);
+    else memset(sa, 0, (size_t)plan->bins * 2 * sizeof(REAL));
+    if (kb) FN(fft_r2c)(plan->fft, bb, sb, fs);
+    else memset(sb, 0, (size_t)plan->bins * 2 * sizeof(REAL));
+    return;
+  }
   double *z = (double *)fs;
   void *sub = (char *)fs + 16 * (size_t)(n + 2);
   for (int64_t j = 0; j < n; ++j) {
@@ -106,8 +129,6 @@ static void FN(pair_spectra)(const struct spectro_stft_plan *plan, const void *x
     sb[2 * k] = (REAL)(0.5 * (zi - ci));
     sb[2 * k + 1] = (REAL)(-0.5 * (zr - cr));
   }
-  *spec_a = sa;
-  *spec_b = sb;
 }
 
 static void FN(forward_frames)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype,
@@ -174,6 +195,22 @@ static void FN(frontend_frames)(const struct spectro_stft_plan *plan, const stru
   *block_max = mx;
 }
 
+/* Frame t's inverse, windowed and scaled, added into acc (one frame alone). */
+static void FN(inverse_one)(const struct spectro_stft_plan *plan, const REAL *sb, int64_t n_frames, int64_t t,
+                            spectro_layout layout, REAL *acc, int64_t base, REAL *frame, REAL *buf, void *fs) {
+  const int64_t n = plan->n_fft, F = plan->bins;
+  const REAL *w = plan->WINDOW;
+  const REAL scale = (REAL)(1.0 / ((double)n * plan->forward_scale));
+  for (int64_t k = 0; k < F; ++k) {
+    const REAL *z = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * (t * F + k) : sb + 2 * (k * n_frames + t);
+    buf[2 * k] = z[0];
+    buf[2 * k + 1] = z[1];
+  }
+  FN(fft_c2r)(plan->fft, buf, frame, fs);
+  REAL *y = acc + t * plan->hop - base;
+  for (int64_t j = 0; j < n; ++j) y[j] += frame[j] * w[j] * scale;
+}
+
 static void FN(inverse_frames)(const struct spectro_stft_plan *plan, const void *spec_v, int64_t n_frames,
                                int64_t t0, int64_t cnt, spectro_layout layout, void *acc_v, int64_t base,
                                void *scratch) {
@@ -189,6 +226,24 @@ static void FN(inverse_frames)(const struct spectro_stft_plan *plan, const void 
     void *sub = (char *)fs + 16 * (size_t)(n + 2);
     for (int64_t t = t0; t < t0 + cnt;) {
       const int64_t a = t & ~(int64_t)1;
+      t = a + 2;
+      /* frame_kind of both spectra (a frame past the last is zeros) */
+      int ka = 0, kb = 0;
+      for (int64_t u = a; u < a + 2 && u < n_frames; ++u) {
+        int finite = 1, nonzero = 0;
+        for (int64_t k = 0; k < F; ++k) {
+          const REAL *zu = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * (u * F + k) : sb + 2 * (k * n_frames + u);
+          finite &= (zu[0] - zu[0] == 0) & (zu[1] - zu[1] == 0);
+          nonzero |= (zu[0] != 0) | (zu[1] != 0);
+        }
+        *(u == a ? &ka : &kb) = !finite ? 2 : nonzero;
+      }
+      if (ka != 1 || kb != 1) { /* each alone, as the one-frame path (an all-zero frame adds nothing) */
+        for (int64_t u = a; u < a + 2; ++u)
+          if (u >= t0 && u < t0 + cnt && (u == a ? ka : kb))
+            FN(inverse_one)(plan, sb, n_frames, u, layout, acc, base, frame, buf, fs);
+        continue;
+      }
       for (int64_t k = 0; k < F; ++k) { /* Z[k] = X_a[k] + i X_b[k], Z[n-k] = conj X_a[k] + i conj X_b[k] */
         const REAL *za = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * (a * F + k) : sb + 2 * (k * n_frames + a);
         double ar = za[0], ai = za[1], br = 0, bi = 0;
@@ -214,20 +269,10 @@ static void FN(inverse_frames)(const struct spectro_stft_plan *plan, const void 
         const double *zu = z + (u - a);
         for (int64_t j = 0; j < n; ++j) y[j] += (REAL)zu[2 * j] * w[j] * scale;
       }
-      t = a + 2;
     }
     return;
   }
-  for (int64_t t = t0; t < t0 + cnt; ++t) {
-    for (int64_t k = 0; k < F; ++k) {
-      const REAL *z = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * (t * F + k) : sb + 2 * (k * n_frames + t);
-      buf[2 * k] = z[0];
-      buf[2 * k + 1] = z[1];
-    }
-    FN(fft_c2r)(plan->fft, buf, frame, fs);
-    REAL *y = acc + t * hop - base;
-    for (int64_t j = 0; j < n; ++j) y[j] += frame[j] * w[j] * scale;
-  }
+  for (int64_t t = t0; t < t0 + cnt; ++t) FN(inverse_one)(plan, sb, n_frames, t, layout, acc, base, frame, buf, fs);
 }
 
 #undef FN

@@ -208,3 +208,40 @@ def test_odd_bluestein_frame_pairs(rng, n_fft, hop, layout):
             yref = torch.istft(torch.from_numpy(ref), n_fft, hop, window=w, length=T).numpy()
             for b in range(2):
                 assert rel_l2(y[b], yref[b]) <= tol, (dtype, b)
+
+
+@pytest.mark.parametrize("n_fft", [1021, 1024])  # odd Bluestein (frame pairs), lane-parallel
+def test_nonfinite_and_silent_frames_stay_their_own(rng, n_fft):
+    """A NaN or infinity reaches only the frames that contain it, as in
+    torch.stft, and frames of digital silence come out exactly zero: frames
+    that share a transform (odd Bluestein sizes) must not leak into each
+    other.  The iSTFT likewise: an infinite frame past the output's end
+    changes nothing, a NaN frame only its own samples."""
+    torch = reference("torch")
+    t = spectro.SpectralTransform(n_fft, n_fft, center=False)
+    x = rng.standard_normal((1, 8 * n_fft)).astype(np.float32)
+    x[0, : 2 * n_fft] = 0  # frames 0 and 1 silent
+    bad = int(rng.integers(3, 8))
+    x[0, bad * n_fft + int(rng.integers(0, n_fft))] = np.nan
+    got = t.stft(x)[0]
+    ref = torch.stft(torch.from_numpy(x), n_fft, n_fft, window=torch.hann_window(n_fft), center=False,
+                     return_complex=True).numpy()[0]
+    np.testing.assert_array_equal(np.isnan(got).any(0), np.isnan(ref).any(0))
+    assert list(np.where(np.isnan(got).any(0))[0]) == [bad]
+    assert (got[:, :2] == 0).all()
+    # inverse: hop n/4, a frame past the output's end set to infinity, one inside to NaN
+    t = spectro.SpectralTransform(n_fft, n_fft // 4)
+    x = rng.standard_normal((1, 8 * n_fft)).astype(np.float32)
+    z = t.stft(x)
+    length = 4 * n_fft
+    clean = t.istft(z, length=length)
+    z[0, :, 19] = np.inf  # frame 19 starts past sample 4 n_fft + n_fft / 2
+    np.testing.assert_array_equal(t.istft(z, length=length), clean)
+    z[0, :, 9] = np.nan
+    y = t.istft(z, length=length)
+    lo = 9 * (n_fft // 4) - n_fft // 2  # frame 9's samples (centred): [lo, lo + n_fft)
+    hi = lo + n_fft
+    nan_at = np.where(np.isnan(y[0]))[0]
+    assert nan_at.min() >= lo and nan_at.max() < hi
+    np.testing.assert_array_equal(y[0, :lo], clean[0, :lo])
+    np.testing.assert_array_equal(y[0, hi:], clean[0, hi:])
