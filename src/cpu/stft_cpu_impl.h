@@ -131,28 +131,39 @@ static void FN(pair_spectra)(const struct spectro_stft_plan *plan, const void *x
   }
 }
 
+/* The spectra of the frames transformed with frame t: the pair a = t & ~1,
+ * a + 1 where FN(paired), else t alone.  Returns the group's first frame a;
+ * *count frames, spec[u - a] holding frame u's. */
+static int64_t FN(group_spectra)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype,
+                                 int64_t length, int64_t n_frames, int64_t t, void *scratch, REAL *spec[2],
+                                 int64_t *count) {
+  if (!FN(paired)(plan)) {
+    spec[0] = FN(frame_spectrum)(plan, x, dtype, length, t, scratch);
+    *count = 1;
+    return t;
+  }
+  const int64_t a = t & ~(int64_t)1;
+  FN(pair_spectra)(plan, x, dtype, length, n_frames, a, scratch, &spec[0], &spec[1]);
+  *count = 2;
+  return a;
+}
+
 static void FN(forward_frames)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype,
                                int64_t length, int64_t n_frames, int64_t t0, int64_t cnt, void *out_v,
                                spectro_layout layout, void *scratch) {
   const int64_t F = plan->bins;
   const REAL scale = (REAL)plan->forward_scale;
   REAL *out = out_v;
-  const int paired = FN(paired)(plan);
-  for (int64_t t = t0; t < t0 + cnt;) {
+  for (int64_t t = t0, g; t < t0 + cnt; t += g) {
     REAL *spec[2];
-    const int64_t a = paired ? t & ~(int64_t)1 : t;
-    if (paired) FN(pair_spectra)(plan, x, dtype, length, n_frames, a, scratch, &spec[0], &spec[1]);
-    else spec[0] = FN(frame_spectrum)(plan, x, dtype, length, t, scratch);
-    for (int64_t u = a; u < a + 1 + paired; ++u) {
-      if (u < t0 || u >= t0 + cnt) continue; /* the partner of a frame at the block's edge */
-      const REAL *sp = spec[u - a];
+    const int64_t a = FN(group_spectra)(plan, x, dtype, length, n_frames, t, scratch, spec, &g);
+    t = a;
+    for (int64_t u = a < t0 ? t0 : a; u < a + g && u < t0 + cnt; ++u) /* (not a partner outside the block) */
       for (int64_t k = 0; k < F; ++k) {
         REAL *o = layout == SPECTRO_LAYOUT_BNF ? out + 2 * (u * F + k) : out + 2 * (k * n_frames + u);
-        o[0] = sp[2 * k] * scale;
-        o[1] = sp[2 * k + 1] * scale;
+        o[0] = spec[u - a][2 * k] * scale;
+        o[1] = spec[u - a][2 * k + 1] * scale;
       }
-    }
-    t = a + 1 + paired;
   }
 }
 
@@ -181,16 +192,12 @@ static void FN(frontend_frames)(const struct spectro_stft_plan *plan, const stru
   const double sc = plan->forward_scale;
   const REAL *w = sizeof(REAL) == sizeof(float) ? (const REAL *)(const void *)fs->wf : (const REAL *)(const void *)fs->wd;
   double mx = -INFINITY;
-  const int paired = FN(paired)(plan);
-  for (int64_t t = t0; t < t0 + cnt;) {
+  for (int64_t t = t0, g; t < t0 + cnt; t += g) {
     REAL *spec[2];
-    const int64_t a = paired ? t & ~(int64_t)1 : t;
-    if (paired) FN(pair_spectra)(plan, x, dtype, length, n_frames, a, scratch, &spec[0], &spec[1]);
-    else spec[0] = FN(frame_spectrum)(plan, x, dtype, length, t, scratch);
-    for (int64_t u = a; u < a + 1 + paired; ++u)
-      if (u >= t0 && u < t0 + cnt) /* (not the partner of a frame at the block's edge) */
-        FN(frontend_frame)(fs, spec[u - a], w, sc, n_frames, u, out, &mx);
-    t = a + 1 + paired;
+    const int64_t a = FN(group_spectra)(plan, x, dtype, length, n_frames, t, scratch, spec, &g);
+    t = a;
+    for (int64_t u = a < t0 ? t0 : a; u < a + g && u < t0 + cnt; ++u) /* (not a partner outside the block) */
+      FN(frontend_frame)(fs, spec[u - a], w, sc, n_frames, u, out, &mx);
   }
   *block_max = mx;
 }
