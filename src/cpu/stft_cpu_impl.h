@@ -202,18 +202,30 @@ static void FN(frontend_frames)(const struct spectro_stft_plan *plan, const stru
   *block_max = mx;
 }
 
-/* Frame t's inverse, windowed and scaled, added into acc (one frame alone). */
-static void FN(inverse_one)(const struct spectro_stft_plan *plan, const REAL *sb, int64_t n_frames, int64_t t,
-                            spectro_layout layout, REAL *acc, int64_t base, REAL *frame, REAL *buf, void *fs) {
-  const int64_t n = plan->n_fft, F = plan->bins;
-  const REAL *w = plan->WINDOW;
-  const REAL scale = (REAL)(1.0 / ((double)n * plan->forward_scale));
+/* Frame t's bins as stored (layout) into dst, 2 F values; zeros for a frame
+ * at or past n_frames. */
+static void FN(gather_bins)(const struct spectro_stft_plan *plan, const REAL *sb, int64_t n_frames, int64_t t,
+                            spectro_layout layout, REAL *dst) {
+  const int64_t F = plan->bins;
+  if (t >= n_frames) {
+    memset(dst, 0, (size_t)F * 2 * sizeof(REAL));
+    return;
+  }
   for (int64_t k = 0; k < F; ++k) {
     const REAL *z = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * (t * F + k) : sb + 2 * (k * n_frames + t);
-    buf[2 * k] = z[0];
-    buf[2 * k + 1] = z[1];
+    dst[2 * k] = z[0];
+    dst[2 * k + 1] = z[1];
   }
-  FN(fft_c2r)(plan->fft, buf, frame, fs);
+}
+
+/* Frame t's inverse from its gathered bins, windowed and scaled, added into
+ * acc (one frame alone). */
+static void FN(inverse_add)(const struct spectro_stft_plan *plan, const REAL *bins, int64_t t, REAL *acc, int64_t base,
+                            REAL *frame, void *fs) {
+  const int64_t n = plan->n_fft;
+  const REAL *w = plan->WINDOW;
+  const REAL scale = (REAL)(1.0 / ((double)n * plan->forward_scale));
+  FN(fft_c2r)(plan->fft, bins, frame, fs);
   REAL *y = acc + t * plan->hop - base;
   for (int64_t j = 0; j < n; ++j) y[j] += frame[j] * w[j] * scale;
 }
@@ -225,61 +237,49 @@ static void FN(inverse_frames)(const struct spectro_stft_plan *plan, const void 
   const REAL *w = plan->WINDOW, *sb = spec_v;
   REAL *acc = acc_v;
   const REAL scale = (REAL)(1.0 / ((double)n * plan->forward_scale));
-  REAL *frame, *buf;
+  REAL *frame, *frame2, *xa, *xb;
   void *fs;
-  FN(split_scratch)(plan, scratch, &frame, &buf, &fs);
-  if (FN(paired)(plan)) { /* odd n: frames a and a + 1 through one inverse transform of X_a + i X_b */
-    double *z = (double *)fs;
-    void *sub = (char *)fs + 16 * (size_t)(n + 2);
-    for (int64_t t = t0; t < t0 + cnt;) {
-      const int64_t a = t & ~(int64_t)1;
-      t = a + 2;
-      /* frame_kind of both spectra (a frame past the last is zeros) */
-      int ka = 0, kb = 0;
-      for (int64_t u = a; u < a + 2 && u < n_frames; ++u) {
-        int finite = 1, nonzero = 0;
-        for (int64_t k = 0; k < F; ++k) {
-          const REAL *zu = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * (u * F + k) : sb + 2 * (k * n_frames + u);
-          finite &= (zu[0] - zu[0] == 0) & (zu[1] - zu[1] == 0);
-          nonzero |= (zu[0] != 0) | (zu[1] != 0);
-        }
-        *(u == a ? &ka : &kb) = !finite ? 2 : nonzero;
-      }
-      if (ka != 1 || kb != 1) { /* each alone, as the one-frame path (an all-zero frame adds nothing) */
-        for (int64_t u = a; u < a + 2; ++u)
-          if (u >= t0 && u < t0 + cnt && (u == a ? ka : kb))
-            FN(inverse_one)(plan, sb, n_frames, u, layout, acc, base, frame, buf, fs);
-        continue;
-      }
-      for (int64_t k = 0; k < F; ++k) { /* Z[k] = X_a[k] + i X_b[k], Z[n-k] = conj X_a[k] + i conj X_b[k] */
-        const REAL *za = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * (a * F + k) : sb + 2 * (k * n_frames + a);
-        double ar = za[0], ai = za[1], br = 0, bi = 0;
-        if (a + 1 < n_frames) {
-          const REAL *zb = layout == SPECTRO_LAYOUT_BNF ? sb + 2 * ((a + 1) * F + k) : sb + 2 * (k * n_frames + a + 1);
-          br = zb[0];
-          bi = zb[1];
-        }
-        if (k == 0) { /* the DC bins' imaginary parts are dropped, as the one-frame c2r does */
-          z[0] = ar;
-          z[1] = br;
-          continue;
-        }
-        z[2 * k] = ar - bi;
-        z[2 * k + 1] = ai + br;
-        z[2 * (n - k)] = ar + bi;
-        z[2 * (n - k) + 1] = br - ai;
-      }
-      cfft_exec_f64(plan->fft->full, z, +1, sub);
-      for (int64_t u = a; u < a + 2; ++u) {
-        if (u < t0 || u >= t0 + cnt) continue; /* the partner of a frame at the block's edge */
-        REAL *y = acc + u * hop - base;
-        const double *zu = z + (u - a);
-        for (int64_t j = 0; j < n; ++j) y[j] += (REAL)zu[2 * j] * w[j] * scale;
-      }
+  FN(split_scratch2)(plan, scratch, &frame, &frame2, &xa, &xb, &fs);
+  (void)frame2;
+  if (!FN(paired)(plan)) {
+    for (int64_t t = t0; t < t0 + cnt; ++t) {
+      FN(gather_bins)(plan, sb, n_frames, t, layout, xa);
+      FN(inverse_add)(plan, xa, t, acc, base, frame, fs);
     }
     return;
   }
-  for (int64_t t = t0; t < t0 + cnt; ++t) FN(inverse_one)(plan, sb, n_frames, t, layout, acc, base, frame, buf, fs);
+  /* odd n: frames a and a + 1 through one inverse transform of X_a + i X_b */
+  double *z = (double *)fs;
+  void *sub = (char *)fs + 16 * (size_t)(n + 2);
+  for (int64_t t = t0; t < t0 + cnt; t += 2) {
+    const int64_t a = t & ~(int64_t)1;
+    t = a;
+    FN(gather_bins)(plan, sb, n_frames, a, layout, xa);
+    FN(gather_bins)(plan, sb, n_frames, a + 1, layout, xb);
+    const int ka = FN(frame_kind)(xa, 2 * F), kb = FN(frame_kind)(xb, 2 * F);
+    if (ka != 1 || kb != 1) { /* each alone, as the one-frame path (an all-zero frame adds nothing) */
+      if (ka && a >= t0) FN(inverse_add)(plan, xa, a, acc, base, frame, fs);
+      if (kb && a + 1 < t0 + cnt) FN(inverse_add)(plan, xb, a + 1, acc, base, frame, fs);
+      continue;
+    }
+    /* Z[k] = X_a[k] + i X_b[k], Z[n-k] = conj X_a[k] + i conj X_b[k]; the DC
+     * bins' imaginary parts are dropped, as the one-frame c2r does */
+    z[0] = xa[0];
+    z[1] = xb[0];
+    for (int64_t k = 1; k < F; ++k) {
+      const double ar = xa[2 * k], ai = xa[2 * k + 1], br = xb[2 * k], bi = xb[2 * k + 1];
+      z[2 * k] = ar - bi;
+      z[2 * k + 1] = ai + br;
+      z[2 * (n - k)] = ar + bi;
+      z[2 * (n - k) + 1] = br - ai;
+    }
+    cfft_exec_f64(plan->fft->full, z, +1, sub);
+    for (int64_t u = a < t0 ? t0 : a; u < a + 2 && u < t0 + cnt; ++u) { /* (not a partner outside the block) */
+      REAL *y = acc + u * hop - base;
+      const double *zu = z + (u - a);
+      for (int64_t j = 0; j < n; ++j) y[j] += (REAL)zu[2 * j] * w[j] * scale;
+    }
+  }
 }
 
 #undef FN
