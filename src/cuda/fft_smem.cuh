@@ -535,6 +535,14 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
 // last is last(std::integral_constant<int, NS>, d), d its input (in shared
 // memory, synchronised), and the buffer returned is the other one (free).
 struct no_last_pass {};
+// LAST = stop_before_radix2: where the last pass would be radix 2 (h = 1024
+// with 8 points per thread: 8 8 8 2), it is left out; the buffer returned
+// holds u, the transform before it, after a block barrier.  Point b and b +
+// h/2 of the transform are u_b + w_b u_(b + h/2) and u_b - w_b u_(b + h/2)
+// (w_b the pass's twiddle, b < h/2): the quarter-hop iSTFT does that pass
+// in its overlap-add (quarter_hop_ola's R2), where each thread reads both
+// points of its butterflies anyway.
+struct stop_before_radix2 {};
 
 // The last two passes in one when they are radix P then radix 2 (h = 1024
 // with 8 points per thread: 8 8 8 2; h = 200 with 10: 10 10 2), NS points
@@ -606,15 +614,17 @@ template <int H, int NS, class Last = no_last_pass, int P, bool PIN = false>
 __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float2 *other, int fo, int j,
                                               const float2 *__restrict__ tw, float s, Last last = {}) {
   constexpr int R = points_radix<P>(H / NS), TPF = H / P, NS2 = NS * R;
-  constexpr bool plain = std::is_same<Last, no_last_pass>::value;
+  constexpr bool plain = std::is_same<Last, no_last_pass>::value,
+                 stop2 = std::is_same<Last, stop_before_radix2>::value;
+  static_assert(!stop2 || NS2 < H, "stop_before_radix2: the transform's last pass must be radix 2");
   float2 *d = dst + fo;
   reg_pass<H, NS, P, PIN>(v, d, j, tw, s);
-  if constexpr (plain && NS2 >= H) {
+  if constexpr ((plain && NS2 >= H) || (stop2 && 2 * NS2 == H)) {
     __syncthreads(); // the caller reads across frames
     return dst;
   } else {
     frame_sync<TPF>();
-    if constexpr (!plain && NS2 * points_radix<P>(H / NS2) >= H) {
+    if constexpr (!plain && !stop2 && NS2 * points_radix<P>(H / NS2) >= H) {
       last(std::integral_constant<int, NS2>{}, d);
       return other;
     } else if constexpr (plain && shfl_radix2_at<H, P>(NS2)) {

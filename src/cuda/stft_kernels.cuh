@@ -558,21 +558,68 @@ template <int I, int N, class F> __device__ __forceinline__ void with_static_ind
 // Hops a thread steps by in the quarter-hop overlap-add: the block's
 // threads (fpb frames of h / REG_P) over the h / 4 sample pairs of a hop.
 __host__ __device__ constexpr int quarter_hop_steps(int h, int fpb) { return fpb * (h / REG_P) / (h / 4); }
-template <int H, int FPB, int Q0 = -1, bool FULL = false, class Emit>
+// The quarter-hop iSTFT leaves its transform's last radix-2 pass to the
+// overlap-add (SPECTRO_ISTFT_DEFER_R2; fft_smem.cuh's stop_before_radix2):
+// at n_fft 2048 (8 8 8 2), where that pass had been the shuffled one
+// (reg_pass_shfl_radix2: its lane selects and shuffles were about a sixth
+// of the transform's instructions, SASS).  A thread of the overlap-add reads
+// points k HP2 + r2 (k < 4) of a frame, and k, k + 2 are the two points of
+// butterfly k HP2 + r2 of that pass, so it reads u as many times as it read
+// the transform, and adds a complex product and two sums per pair.
+#ifndef SPECTRO_ISTFT_DEFER_R2
+#define SPECTRO_ISTFT_DEFER_R2 1
+#endif
+__host__ __device__ constexpr bool istft_defer_r2(int h) {
+  return SPECTRO_ISTFT_DEFER_R2 && REG_P == 8 && h == 1024; // (8 8 8 2: the one register size ending in radix 2)
+}
+// R2: z holds u, the transform before its last radix-2 pass
+// (stop_before_radix2; tw2 that pass's twiddles, w_b at tw2[b] for b <
+// h/2), not the transform.
+template <int H, int FPB, int Q0 = -1, bool FULL = false, bool R2 = false, class Emit>
 __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last,
                                                 unsigned atomic_hops, float2 *carry,
                                                 const float2 *__restrict__ iwin2, const float2 *__restrict__ env_inv2,
-                                                Emit emit) {
+                                                const float2 *__restrict__ tw2, Emit emit) {
   constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB); // sample pairs per hop, hops per thread step
   static_assert(FPB % QS == 0, "the carried hops must stay with their thread");
   static_assert(reg_fft_size(H) && HP2 % 16 == 0, "zq's offsets assume PADH's one pad per 16 values");
   static_assert(Q0 < QS, "the first hop of a thread step");
+  static_assert(!R2 || (QS == 1 || QS == 2), "a thread reads both points of each butterfly it needs");
   if constexpr (FULL) cnt = FPB;
   const int r2 = threadIdx.x % HP2, q0 = Q0 >= 0 ? Q0 : (int)threadIdx.x / HP2;
   float2 w[4];
 #pragma unroll
   for (int k = 0; k < 4; ++k) w[k] = __ldg(&iwin2[k * HP2 + r2]);
   const float2 ei = __ldg(&env_inv2[r2]); // (positions p0 + q hop + 2 r2: p0 is a multiple of hop)
+  // R2: points k HP2 + r2 and (k + 2) HP2 + r2 (k < 2) of a frame from u:
+  // the radix-2 butterfly k HP2 + r2 (twiddle_row<2>, butterfly<2>: the
+  // pass's own arithmetic)
+  [[maybe_unused]] float2 t2[2];
+  if constexpr (R2) {
+    t2[0] = __ldg(&tw2[r2]);
+    t2[1] = __ldg(&tw2[HP2 + r2]);
+  }
+  auto r2_pair = [&](int f, int k, float2 (&y)[2]) { // (k < 2)
+    const float2 *uf = z + f * hp + PADH<H>(r2);
+    y[0] = uf[k * (HP2 + HP2 / 16)];
+    y[1] = uf[(k + 2) * (HP2 + HP2 / 16)];
+    y[1] = twiddle_mul(y[1], k ? t2[1] : t2[0], 1.f);
+    butterfly<2>(y, 1.f);
+  };
+  // a whole round at compile-time hops: every point the thread reads, first
+  [[maybe_unused]] float2 zz[FPB][4];
+  if constexpr (R2 && FULL && Q0 >= 0) {
+#pragma unroll
+    for (int f = 0; f < FPB; ++f)
+#pragma unroll
+      for (int k = 0; k < 2; ++k)
+        if (QS == 1 || ((f + k - Q0) % QS + QS) % QS == 0) { // (the thread's hops are q0 + i QS; q = f + k)
+          float2 y[2];
+          r2_pair(f, k, y);
+          zz[f][k] = y[0];
+          zz[f][k + 2] = y[1];
+        }
+  }
   // (the run-time version is not unrolled: it serves short last rounds and
   // the rounds that reach the output's ends, in the first and last blocks and
   // in blocks past a shortened length; copies of its emit would crowd the
@@ -590,7 +637,16 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
     for (int k = 0; k < 4; ++k) {
       const int f = q - k;
       if (f >= 0 && f < cnt) {
-        const float2 v = zq[k * (HP2 + HP2 / 16 - hp)];
+        float2 v;
+        if constexpr (!R2) {
+          v = zq[k * (HP2 + HP2 / 16 - hp)];
+        } else if constexpr (FULL && Q0 >= 0) {
+          v = zz[f][k];
+        } else {
+          float2 y[2];
+          r2_pair(f, k & 1, y);
+          v = k < 2 ? y[0] : y[1];
+        }
         s.x += v.x * w[k].x;
         s.y += v.y * w[k].y;
       }
@@ -810,6 +866,9 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
     float2 *in = a;
     pp.store(in, hp, rtw);
     constexpr int TPF = H / REG_P;
+    constexpr bool R2 = istft_defer_r2(H);
+    // (R2: the last radix-2 pass's twiddles, w_b for b < h/2)
+    [[maybe_unused]] const float2 *tw2 = R2 ? tw + points_tw_offset<REG_P>(H, H / 2) : nullptr;
     const int f = reg_frame<H>(), j = reg_lane<H>();
     float2 *ob = reinterpret_cast<float2 *>(o + (p0 - g.off)); // (8-byte aligned; used from fast_lo on)
     // the rounds counted in 32 bits from the block's first frame (the
@@ -845,8 +904,9 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       const int next = more ? min(FPB, nf - rel - FPB) : 0; // the next round's frames
       if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
         if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
-      float2 *z = reg_passes<H, 1, no_last_pass, REG_P, istft_tw_pin(H)>(v, in == a ? b : a, in, f * hp, j, tw,
-                                                                         1.f); // (ends with a block barrier)
+      // (ends with a block barrier; R2: z holds u, stop_before_radix2)
+      using Last = std::conditional_t<R2, stop_before_radix2, no_last_pass>;
+      float2 *z = reg_passes<H, 1, Last, REG_P, istft_tw_pin(H)>(v, in == a ? b : a, in, f * hp, j, tw, 1.f);
       if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
       constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB);
       // bit q: the round's hop q is shared with a neighbouring block, added
@@ -857,9 +917,9 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       unsigned atomic_hops = shared_head && rel < 3 ? (1u << (3 - rel)) - 1u : 0u;
       if (!more && shared_tail) atomic_hops |= ((1u << (cnt + 3)) - 1u) & ~((1u << max(cnt, 3 - rel)) - 1u);
       auto ola = [&](auto q0c, auto fullc, auto emit) {
-        quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value>(
+        quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value, R2>(
             z, hp, cnt, rel, !more, atomic_hops, reinterpret_cast<float2 *>(acc),
-            reinterpret_cast<const float2 *>(iwindow), reinterpret_cast<const float2 *>(env_inv), emit);
+            reinterpret_cast<const float2 *>(iwindow), reinterpret_cast<const float2 *>(env_inv), tw2, emit);
       };
       // a pair in [fast_lo, fast_hi): scaled by the reciprocal envelope, stored (added on shared hops)
       auto fast_emit = [&](int m, float2 s, float2 ei, bool atomic) {
