@@ -94,8 +94,9 @@ __host__ __device__ constexpr int static_frames(int h) {
 // Shared-memory index of point a of a frame of the size-H kernels: one pad
 // slot per 16 values for the register FFT (its passes are then free of bank
 // conflicts but one), per 8 for the Stockham passes (H = 0: run time).
-template <int H> __device__ __forceinline__ int PADH(int a) {
-  if constexpr (reg_fft_size(H)) return a + (a >> 4);
+// G pad slots per 16 values (G = 2: istft_pad2's buffer).
+template <int H, int G = 1> __device__ __forceinline__ int PADH(int a) {
+  if constexpr (reg_fft_size(H)) return a + G * (a >> 4);
   else return a + (a >> 3);
 }
 // PADH<H>(a + c) = PADH<H>(a) + PADH<H>(c) at the register-FFT sizes where
@@ -498,7 +499,8 @@ __device__ __forceinline__ void reg_twiddle(float2 (&x)[R], int m, const float2 
 // One pass (the one after NS points are combined) for thread j: its
 // butterflies from v (the thread's points j + i h / P of the pass input),
 // written into the frame d.  P points per thread: REG_P, or P10 for h = 200.
-template <int H, int NS, int P, bool PIN = false>
+// GD: d's pad (PADH's G).
+template <int H, int NS, int P, bool PIN = false, int GD = 1>
 __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j, const float2 *__restrict__ tw,
                                          float s) {
   constexpr int R = points_radix<P>(H / NS), TPF = H / P, Q = P / R;
@@ -515,12 +517,12 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
     butterfly<R>(x, s);
     const int base = ((NS & (NS - 1)) == 0 ? bf & ~(NS - 1) : bf - m) * R + m;
     if constexpr (padh_split<H>()) { // one address and constant offsets
-      float2 *db = d + PADH<H>(base);
+      float2 *db = d + PADH<H, GD>(base);
 #pragma unroll
-      for (int r = 0; r < R; ++r) db[PADH<H>(r * NS)] = x[r];
+      for (int r = 0; r < R; ++r) db[PADH<H, GD>(r * NS)] = x[r];
     } else {
 #pragma unroll
-      for (int r = 0; r < R; ++r) d[PADH<H>(base + r * NS)] = x[r];
+      for (int r = 0; r < R; ++r) d[PADH<H, GD>(base + r * NS)] = x[r];
     }
   }
 }
@@ -610,15 +612,17 @@ __device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *
   }
 }
 
-template <int H, int NS, class Last = no_last_pass, int P, bool PIN = false>
+// GD, GO: the pads (PADH's G) of dst and other (other than 1: stop_before_radix2 only).
+template <int H, int NS, class Last = no_last_pass, int P, bool PIN = false, int GD = 1, int GO = 1>
 __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float2 *other, int fo, int j,
                                               const float2 *__restrict__ tw, float s, Last last = {}) {
   constexpr int R = points_radix<P>(H / NS), TPF = H / P, NS2 = NS * R;
   constexpr bool plain = std::is_same<Last, no_last_pass>::value,
                  stop2 = std::is_same<Last, stop_before_radix2>::value;
   static_assert(!stop2 || NS2 < H, "stop_before_radix2: the transform's last pass must be radix 2");
+  static_assert((GD == 1 && GO == 1) || stop2, "pads other than PADH's one slot in 16: stop_before_radix2 only");
   float2 *d = dst + fo;
-  reg_pass<H, NS, P, PIN>(v, d, j, tw, s);
+  reg_pass<H, NS, P, PIN, GD>(v, d, j, tw, s);
   if constexpr ((plain && NS2 >= H) || (stop2 && 2 * NS2 == H)) {
     __syncthreads(); // the caller reads across frames
     return dst;
@@ -633,14 +637,14 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
       return other;
     } else {
       if constexpr (padh_split<H>()) { // (TPF a multiple of 16)
-        const float2 *dj = d + PADH<H>(j);
+        const float2 *dj = d + PADH<H, GD>(j);
 #pragma unroll
-        for (int i = 0; i < P; ++i) v[i] = dj[PADH<H>(i * TPF)];
+        for (int i = 0; i < P; ++i) v[i] = dj[PADH<H, GD>(i * TPF)];
       } else {
 #pragma unroll
-        for (int i = 0; i < P; ++i) v[i] = d[PADH<H>(j + i * TPF)];
+        for (int i = 0; i < P; ++i) v[i] = d[PADH<H, GD>(j + i * TPF)];
       }
-      return reg_passes<H, NS2, Last, P, PIN>(v, other, dst, fo, j, tw, s, last);
+      return reg_passes<H, NS2, Last, P, PIN, GO, GD>(v, other, dst, fo, j, tw, s, last);
     }
   }
 }

@@ -561,16 +561,39 @@ __host__ __device__ constexpr int quarter_hop_steps(int h, int fpb) { return fpb
 // The quarter-hop iSTFT leaves its transform's last radix-2 pass to the
 // overlap-add (SPECTRO_ISTFT_DEFER_R2; fft_smem.cuh's stop_before_radix2):
 // at n_fft 2048 (8 8 8 2), where that pass had been the shuffled one
-// (reg_pass_shfl_radix2: its lane selects and shuffles were about a sixth
-// of the transform's instructions, SASS).  A thread of the overlap-add reads
-// points k HP2 + r2 (k < 4) of a frame, and k, k + 2 are the two points of
-// butterfly k HP2 + r2 of that pass, so it reads u as many times as it read
-// the transform, and adds a complex product and two sums per pair.
+// (reg_pass_shfl_radix2: with its lane selects and shuffles the stretch
+// took 204 instructions a warp, 123 without).  A thread of the overlap-add
+// reads points k HP2 + r2 (k < 4) of a frame, and k, k + 2 are the two
+// points of butterfly k HP2 + r2 of that pass, so it reads u as many times
+// as it read the transform, and adds a complex product and two sums per
+// pair.  H200, same call, autotune off (bench/results/experiments,
+// twenty-first session, call A): B16 T441k graph replay 68.3 -> 66.4 us,
+// eager 68.9 -> 67.4, [B, F, N] memory 81.6 -> 80.3; Nsight: 38.4M -> 36.4M
+// warp instructions.  (The other sizes have no last radix-2 pass.)
 #ifndef SPECTRO_ISTFT_DEFER_R2
 #define SPECTRO_ISTFT_DEFER_R2 1
 #endif
 __host__ __device__ constexpr bool istft_defer_r2(int h) {
   return SPECTRO_ISTFT_DEFER_R2 && REG_P == 8 && h == 1024; // (8 8 8 2: the one register size ending in radix 2)
+}
+// With the last pass deferred, the quarter-hop kernel's buffers keep their
+// roles from round to round: a takes the points (paired_points::store) and
+// the second pass's output, b the first and third passes' (and u).  The
+// second pass (radix 8 after 8 points) writes rows 8 apart from bases 64
+// apart, which PADH's one slot in 16 puts 4 banks apart: two wavefronts
+// more a store (Nsight: that stretch 1.5x its ideal).  SPECTRO_ISTFT_PAD2: a
+// with two slots in 16 (PADH<H, 2>), which puts them 8 banks apart; both
+// buffers take its frame stride (istft_frame_stride).
+#ifndef SPECTRO_ISTFT_PAD2
+#define SPECTRO_ISTFT_PAD2 1
+#endif
+__host__ __device__ constexpr bool istft_pad2(int h, bool quarter) {
+  return SPECTRO_ISTFT_PAD2 && quarter && istft_defer_r2(h);
+}
+// Frame stride of the iSTFT kernel's buffers (padded_frame, or with two
+// pad slots in 16, istft_pad2; congruent to 16 / fpb mod 16 either way).
+__host__ __device__ constexpr int istft_frame_stride(int h, int fpb, bool quarter) {
+  return istft_pad2(h, quarter) ? h + 2 * (h >> 4) + 16 / fpb : padded_frame(h, fpb);
 }
 // R2: z holds u, the transform before its last radix-2 pass
 // (stop_before_radix2; tw2 that pass's twiddles, w_b at tw2[b] for b <
@@ -594,7 +617,7 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
   // R2: points k HP2 + r2 and (k + 2) HP2 + r2 (k < 2) of a frame from u:
   // the radix-2 butterfly k HP2 + r2 (twiddle_row<2>, butterfly<2>: the
   // pass's own arithmetic)
-  [[maybe_unused]] float2 t2[2];
+  [[maybe_unused]] float2 t2[2] = {make_float2(0.f, 0.f), make_float2(0.f, 0.f)}; // (set where R2)
   if constexpr (R2) {
     t2[0] = __ldg(&tw2[r2]);
     t2[1] = __ldg(&tw2[HP2 + r2]);
@@ -731,11 +754,11 @@ template <int H, int FPB, bool BNF> struct paired_points {
     }
     xm = kk == 0 && live ? raw[4 * TPF * FPB + f] : make_float2(0.f, 0.f);
   }
-  // into buf (frame stride hp, PADH layout)
-  __device__ __forceinline__ void store(float2 *buf, int hp, const float2 *__restrict__ rtw) const {
+  // into buf (frame stride hp, PADH<H, G> layout)
+  template <int G = 1> __device__ __forceinline__ void store(float2 *buf, int hp, const float2 *__restrict__ rtw) const {
     // points kk + i TPF and H - kk - i TPF = (TPF - kk) + (7 - i) TPF as two
     // addresses and constant offsets (padh_split; TPF a multiple of 16)
-    float2 *zf = buf + f * hp, *za = zf + PADH<H>(kk), *zb = zf + PADH<H>(TPF - kk);
+    float2 *zf = buf + f * hp, *za = zf + PADH<H, G>(kk), *zb = zf + PADH<H, G>(TPF - kk);
     const float2 *rk = rtw + kk;
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
@@ -744,16 +767,17 @@ template <int H, int FPB, bool BNF> struct paired_points {
         zf[0] = inverse_pair(make_float2(xa[0].x, 0.f), make_float2(xb[0].x, 0.f), w);
         continue;
       }
-      inverse_pair2(xa[i], xb[i], w, za[PADH<H>(i * TPF)], zb[PADH<H>((7 - i) * TPF)]);
+      inverse_pair2(xa[i], xb[i], w, za[PADH<H, G>(i * TPF)], zb[PADH<H, G>((7 - i) * TPF)]);
     }
-    if (kk == 0) zf[PADH<H>(4 * TPF)] = inverse_pair(xm, xm, __ldg(&rtw[4 * TPF]));
+    if (kk == 0) zf[PADH<H, G>(4 * TPF)] = inverse_pair(xm, xm, __ldg(&rtw[4 * TPF]));
   }
 };
 
 // Byte offset of the quarter-hop kernel's tile (TMA) in its shared memory:
 // after the two frame buffers and the three carried hops, 128-byte aligned.
 __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
-  return ((int)sizeof(float2) * 2 * fpb * padded_frame(h, fpb) + (int)sizeof(float) * 3 * (h / 2) + 127) / 128 * 128;
+  return ((int)sizeof(float2) * 2 * fpb * istft_frame_stride(h, fpb, true) + (int)sizeof(float) * 3 * (h / 2) + 127) /
+         128 * 128;
 }
 
 // The quarter-hop kernel on [frames][bins] spectra loads a round's spectrum
@@ -797,7 +821,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
   static_assert(FPB == inverse_frames_per_block(H, BNF, Q), "the launch's frames per round");
   constexpr int BT = inverse_threads(H, BNF, Q);
   const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
-            hp = padded_frame(h, fpb);
+            hp = istft_frame_stride(h, fpb, Q);
   float2 *a = smem, *b = smem + fpb * hp;
   float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp); // span floats: the overlap-added samples
   const int64_t item = blockIdx.y;
@@ -863,8 +887,10 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
     } else {
       pp.load(sbb, g.n_frames, 0, (int)min((int64_t)FPB, f_last - f_first + 1), SL);
     }
+    // GA: a's pad (istft_pad2: a always holds the points; else a and b take turns)
+    constexpr int GA = istft_pad2(H, true) ? 2 : 1;
     float2 *in = a;
-    pp.store(in, hp, rtw);
+    pp.template store<GA>(in, hp, rtw);
     constexpr int TPF = H / REG_P;
     constexpr bool R2 = istft_defer_r2(H);
     // (R2: the last radix-2 pass's twiddles, w_b for b < h/2)
@@ -897,16 +923,16 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       if constexpr (TILES) // (raw was read before the barrier) the next round's tile, while this one runs
         if (threadIdx.x == 0 && rel + FPB < nf) tile_copy<FPB>(tiles, raw, bar, fb + FPB, (int)item);
       float2 v[REG_P];
-      const float2 *inj = in + f * hp + PADH<H>(j); // (padh_split)
+      const float2 *inj = in + f * hp + PADH<H, GA>(j); // (padh_split)
 #pragma unroll
-      for (int i = 0; i < REG_P; ++i) v[i] = inj[PADH<H>(i * TPF)];
+      for (int i = 0; i < REG_P; ++i) v[i] = inj[PADH<H, GA>(i * TPF)];
       const bool more = rel + FPB < nf;
       const int next = more ? min(FPB, nf - rel - FPB) : 0; // the next round's frames
       if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
         if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
       // (ends with a block barrier; R2: z holds u, stop_before_radix2)
       using Last = std::conditional_t<R2, stop_before_radix2, no_last_pass>;
-      float2 *z = reg_passes<H, 1, Last, REG_P, istft_tw_pin(H)>(v, in == a ? b : a, in, f * hp, j, tw, 1.f);
+      float2 *z = reg_passes<H, 1, Last, REG_P, istft_tw_pin(H), 1, GA>(v, in == a ? b : a, in, f * hp, j, tw, 1.f);
       if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
       constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB);
       // bit q: the round's hop q is shared with a neighbouring block, added
@@ -961,8 +987,8 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
         } else if constexpr (!EARLY) {
           pp.load(sbb, g.n_frames, rel + FPB, next, SL);
         }
-        in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z)
-        pp.store(in, hp, rtw);
+        in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z; R2: a)
+        pp.template store<GA>(in, hp, rtw);
       }
     }
     if (!shared_tail) // past the last frame (length beyond it): zeros
@@ -1139,7 +1165,7 @@ static inline bool istft_quarter_shape(const istft_geometry &g, const void *out)
 // the general kernel's span floats.
 static inline size_t istft_smem_bytes(const istft_geometry &g) {
   if (g.tile_bytes) return (size_t)istft_tile_offset(g.h, g.fpb) + (size_t)g.tile_bytes + sizeof(uint64_t);
-  return sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb) +
+  return sizeof(float2) * 2 * (size_t)g.fpb * istft_frame_stride(g.h, g.fpb, g.quarter != 0) +
          sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span);
 }
 
