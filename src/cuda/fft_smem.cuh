@@ -620,18 +620,20 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
   constexpr bool plain = std::is_same<Last, no_last_pass>::value,
                  stop2 = std::is_same<Last, stop_before_radix2>::value;
   static_assert(!stop2 || NS2 < H, "stop_before_radix2: the transform's last pass must be radix 2");
-  static_assert((GD == 1 && GO == 1) || stop2, "pads other than PADH's one slot in 16: stop_before_radix2 only");
   float2 *d = dst + fo;
   reg_pass<H, NS, P, PIN, GD>(v, d, j, tw, s);
   if constexpr ((plain && NS2 >= H) || (stop2 && 2 * NS2 == H)) {
+    static_assert(GD == 1 || stop2, "the caller reads the transform with PADH's one slot in 16");
     __syncthreads(); // the caller reads across frames
     return dst;
   } else {
     frame_sync<TPF>();
     if constexpr (!plain && !stop2 && NS2 * points_radix<P>(H / NS2) >= H) {
+      static_assert(GD == 1, "the last pass reads d with PADH's one slot in 16");
       last(std::integral_constant<int, NS2>{}, d);
       return other;
     } else if constexpr (plain && shfl_radix2_at<H, P>(NS2)) {
+      static_assert(GD == 1 && GO == 1, "the shuffled pass: PADH's one slot in 16");
       reg_pass_shfl_radix2<H, NS2, P, PIN>(d, other + fo, j, tw, s);
       __syncthreads(); // the caller reads across frames
       return other;
@@ -833,13 +835,14 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
 // the last one untangling in registers (reg_last_pass_real).  Returns the
 // buffer free for bin() to stage into (the other one held the last pass's
 // input and is free once the caller has synchronised).
-template <int H, bool DERIVE = true, class Bin>
+// GO: other's pad (PADH's G; other than 1 where the passes leave the last
+// one's input in dst: stft_pad2).
+template <int H, bool DERIVE = true, int GO = 1, class Bin>
 __device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
                                                    const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                                                    Bin &bin) {
-  return reg_passes<H, 1>(v, dst, other, fo, j, tw, -1.f, [&](auto ns, const float2 *d) {
-    reg_last_pass_real<H, decltype(ns)::value, DERIVE>(d, j, tw, rtw, bin);
-  });
+  auto last = [&](auto ns, const float2 *d) { reg_last_pass_real<H, decltype(ns)::value, DERIVE>(d, j, tw, rtw, bin); };
+  return reg_passes<H, 1, decltype(last), REG_P, false, 1, GO>(v, dst, other, fo, j, tw, -1.f, last);
 }
 
 // ---------------------------------------------------------------- register FFT, 10 points per thread

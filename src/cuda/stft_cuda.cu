@@ -370,7 +370,7 @@ extern "C" spectro_status cuda_stft_forward(const spectro_stft_plan *plan, const
     stft_geometry g = g0;
     if (v == FWD_HALF) g.fpb = forward_half_frames(g.h);
     const unsigned blocks = (unsigned)((n_frames + g.fpb - 1) / g.fpb);
-    const size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
+    const size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * stft_frame_stride(g.h, g.fpb);
     cudaError_t e = cudaSuccess;
     launch_by_dtype(dtype, [&](auto sample) {
       using T = decltype(sample);

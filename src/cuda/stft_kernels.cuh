@@ -135,6 +135,20 @@ __device__ __forceinline__ void pdl_launch_dependents() {
 #endif
 }
 
+// The n_fft 2048 STFT's register untangle (RU) passes leave buffer a to
+// the second pass's output alone (8 8 8, then the last pass from b): a
+// with two pad slots in 16 (PADH<H, 2>) frees that pass's stores of their
+// 2-way bank conflict (as istft_pad2).  SPECTRO_STFT_PAD2; every n_fft 2048
+// STFT kernel takes the larger frame stride (stft_frame_stride), so the
+// launch's shared memory does not depend on the variant.
+#ifndef SPECTRO_STFT_PAD2
+#define SPECTRO_STFT_PAD2 1
+#endif
+__host__ __device__ constexpr bool stft_pad2(int h) { return SPECTRO_STFT_PAD2 && h == 1024 && REG_P == 8; }
+__host__ __device__ constexpr int stft_frame_stride(int h, int fpb) {
+  return stft_pad2(h) ? h + 2 * (h >> 4) + 16 / fpb : padded_frame(h, fpb);
+}
+
 // H > 0: h = H, a power of two, and FPB frames per block, known at compile
 // time (index arithmetic becomes shifts); H = 0: any h, g.fpb frames.
 // Register-FFT sizes: forward_block_threads(H, FPB) threads per block (else THREADS).
@@ -155,7 +169,8 @@ __global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blo
     pdl_launch_dependents(); // (after the wait: a dependent that reads before its own wait sees our predecessor done)
   }
   constexpr int BT = forward_block_threads(H, FPB);
-  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
+  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb,
+            hp = stft_pad2(H) ? stft_frame_stride(H, fpb) : padded_frame(h, fpb); // (H = 0: never h = 1024)
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t batch_item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb;
@@ -177,12 +192,13 @@ __global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blo
       auto bin = [&](int k, float2 X) {
         if (live) stcs_if(SPECTRO_STFT_STREAMING, &of[k], X);
       };
-      reg_passes_real<H>(v, b, a, f * hp, j, tw, rtw, bin);
+      reg_passes_real<H, true, stft_pad2(H) ? 2 : 1>(v, b, a, f * hp, j, tw, rtw, bin);
     } else {
       float2 *stage = reg_real_free<H>(a, b);
       float2 *sf = stage + f * hp;
       auto bin = [&](int k, float2 X) { sf[k] = X; };
-      reg_passes_real<H, false>(v, b, a, f * hp, j, tw, rtw, bin); // (roots loaded: deriving them cost this kernel 6%)
+      // (roots loaded: deriving them cost this kernel 6%; a: stage, after the passes)
+      reg_passes_real<H, false, stft_pad2(H) ? 2 : 1>(v, b, a, f * hp, j, tw, rtw, bin);
       __syncthreads();
       store_bfn_rows<H, FPB>(o, g, t0, cnt, [&](int fr, int kk, int i) {
         return stage[fr * hp + (i < REG_P ? kk + i * (H / REG_P) : H)];
@@ -190,6 +206,7 @@ __global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blo
     }
   } else {
     float2 *z = forward_frames<H, FPB, T>(signal + batch_item * g.length, a, b, g, t0, pt, tw, window);
+    const int hz = padded_frame(h, fpb); // (forward_frames' frame stride; hp may be larger: stft_pad2)
     // untangle the real spectrum and store it: bins 0..h
     if constexpr (BNF) { // a thread keeps one bin for every frame; a warp writes consecutive bins
       for (int k = threadIdx.x; k < F; k += BT) {
@@ -199,13 +216,13 @@ __global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blo
 #pragma unroll
         for (int f = 0; f < (FPB > 0 ? FPB : 8); ++f) {
           if (f >= cnt) break;
-          float2 X = untangle_at(z + f * hp, k, h, pa, pb, w);
+          float2 X = untangle_at(z + f * hz, k, h, pa, pb, w);
           ok[(int64_t)f * F] = X;
         }
       }
     } else if constexpr (reg_fft_size(H)) {
       store_bfn_rows<H, FPB>(o, g, t0, cnt, [&](int fr, int kk, int i) {
-        const float2 *zf = z + fr * hp;
+        const float2 *zf = z + fr * hz;
         if (i == REG_P) return untangle_dc(zf[0], true); // bin h
         // (indexed as PADH(k), not split as elsewhere (padh_split): split, the
         // n_fft 1024 [B, F, N] STFT ran 4% slower although its SASS was
@@ -220,7 +237,7 @@ __global__ void __launch_bounds__(forward_block_threads(H, FPB), forward_min_blo
         const int k = idx / fpb, f = idx - k * fpb;
         if (f >= cnt) continue;
         const float2 w = k < h ? __ldg(&rtw[k]) : make_float2(0.f, 0.f);
-        float2 X = untangle_at(z + f * hp, k, h, PADH<H>(k), PADH<H>(h - k), w);
+        float2 X = untangle_at(z + f * hz, k, h, PADH<H>(k), PADH<H>(h - k), w);
         o[(int64_t)k * g.n_frames + t0 + f] = X;
       }
     }

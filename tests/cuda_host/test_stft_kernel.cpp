@@ -35,7 +35,7 @@ static std::vector<float2> run(const std::vector<float> &x, int batch, int64_t T
   g.n = n, g.h = H, g.hop = hop, g.bins = F, g.pad_left = center ? n / 2 : 0, g.reflect = center == 1;
   g.length = T, g.n_frames = N, g.fpb = FPB;
   g.pairs = hop % 2 == 0 && g.pad_left % 2 == 0 && T % 2 == 0;
-  const size_t smem = sizeof(float2) * 2 * FPB * padded_frame(H, FPB);
+  const size_t smem = sizeof(float2) * 2 * FPB * stft_frame_stride(H, FPB);
   pass_table pt{};
   if constexpr (R32) {
     static_assert(H == 1024 && BNF, "the radix-32 kernel: n_fft 2048, [frames][bins]");
