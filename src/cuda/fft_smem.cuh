@@ -534,8 +534,9 @@ __device__ __forceinline__ void reg_pass(const float2 (&v)[P], float2 *d, int j,
 // after a radix-P one runs with it (reg_pass_shfl_radix2).  Returns the
 // buffer holding the transform (the other one is free).
 // LAST: no_last_pass runs every pass; otherwise the pass that would be the
-// last is last(std::integral_constant<int, NS>, d), d its input (in shared
-// memory, synchronised), and the buffer returned is the other one (free).
+// last is last(std::integral_constant<int, NS>, d, std::integral_constant<int,
+// G>), d its input (in shared memory, synchronised; G its pad, PADH's), and
+// the buffer returned is the other one (free).
 struct no_last_pass {};
 // LAST = stop_before_radix2: where the last pass would be radix 2 (h = 1024
 // with 8 points per thread: 8 8 8 2), it is left out; the buffer returned
@@ -629,8 +630,7 @@ __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float
   } else {
     frame_sync<TPF>();
     if constexpr (!plain && !stop2 && NS2 * points_radix<P>(H / NS2) >= H) {
-      static_assert(GD == 1, "the last pass reads d with PADH's one slot in 16");
-      last(std::integral_constant<int, NS2>{}, d);
+      last(std::integral_constant<int, NS2>{}, d, std::integral_constant<int, GD>{}); // (d's pad)
       return other;
     } else if constexpr (plain && shfl_radix2_at<H, P>(NS2)) {
       static_assert(GD == 1 && GO == 1, "the shuffled pass: PADH's one slot in 16");
@@ -713,7 +713,7 @@ __device__ __forceinline__ float2 untangle_pair(float2 za, float2 zb, float2 w) 
 #ifndef SPECTRO_LAST_PASS_SHFL
 #define SPECTRO_LAST_PASS_SHFL 1
 #endif
-template <int H, int NS, class Bin>
+template <int H, int NS, int G, class Bin>
 __device__ __forceinline__ void reg_last_pass_real_shfl(const float2 *src, int j, const float2 *__restrict__ tw,
                                                         const float2 *__restrict__ rtw, Bin &bin) {
   constexpr int R = H / NS;
@@ -729,7 +729,7 @@ __device__ __forceinline__ void reg_last_pass_real_shfl(const float2 *src, int j
   }
   float2 P[R], Pn[R];
 #pragma unroll
-  for (int r = 0; r < R; ++r) P[r] = src[PADH<H>(b) + PADH<H>(r * NS)]; // (padh_split: NS = 64)
+  for (int r = 0; r < R; ++r) P[r] = src[PADH<H, G>(b) + PADH<H, G>(r * NS)]; // (padh_split: NS = 64)
   reg_twiddle<H, NS, R>(P, b, tw, -1.f);
   butterfly<R>(P, -1.f);
 #pragma unroll
@@ -755,14 +755,15 @@ __device__ __forceinline__ void reg_last_pass_real_shfl(const float2 *src, int j
 // DERIVE: twiddles and roots derived from one another as above (else each
 // loaded: the n_fft 2048 [bins][frames] kernel, which stages its bins in
 // shared memory, ran 6% slower deriving them; the values are the same).
-template <int H, int NS, bool DERIVE, class Bin>
+// GP: src's pad (PADH's G).
+template <int H, int NS, bool DERIVE, int GP = 1, class Bin>
 __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, const float2 *__restrict__ tw,
                                                    const float2 *__restrict__ rtw, Bin &bin) {
   constexpr int R = H / NS, Q = REG_P / R, G = Q < 2 ? 2 : Q, A = NS / G;
   static_assert(R >= 2 && R * NS == H && (G == 2 || G == 4), "last-pass grouping");
   static_assert(padh_split<H>() && NS % 16 == 0, "the points as one address and constant offsets");
   if constexpr (SPECTRO_LAST_PASS_SHFL && Q == 1 && NS == 64 && H / REG_P == NS) {
-    reg_last_pass_real_shfl<H, NS>(src, j, tw, rtw, bin);
+    reg_last_pass_real_shfl<H, NS, GP>(src, j, tw, rtw, bin);
     return;
   }
   if (j >= A) return;
@@ -790,7 +791,7 @@ __device__ __forceinline__ void reg_last_pass_real(const float2 *src, int j, con
 #pragma unroll
   for (int g = 0; g < G; ++g) {
 #pragma unroll
-    for (int r = 0; r < R; ++r) X[g][r] = src[PADH<H>(bs[g]) + PADH<H>(r * NS)]; // (padh_split: NS >= 64)
+    for (int r = 0; r < R; ++r) X[g][r] = src[PADH<H, GP>(bs[g]) + PADH<H, GP>(r * NS)]; // (padh_split: NS >= 64)
     if constexpr (derive_tw) X[g][1] = twiddle_mul(X[g][1], tg[g], -1.f);
     else reg_twiddle<H, NS, R>(X[g], bs[g], tw, -1.f);
     butterfly<R>(X[g], -1.f);
@@ -841,7 +842,9 @@ template <int H, bool DERIVE = true, int GO = 1, class Bin>
 __device__ __forceinline__ float2 *reg_passes_real(float2 (&v)[REG_P], float2 *dst, float2 *other, int fo, int j,
                                                    const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
                                                    Bin &bin) {
-  auto last = [&](auto ns, const float2 *d) { reg_last_pass_real<H, decltype(ns)::value, DERIVE>(d, j, tw, rtw, bin); };
+  auto last = [&](auto ns, const float2 *d, auto gd) {
+    reg_last_pass_real<H, decltype(ns)::value, DERIVE, decltype(gd)::value>(d, j, tw, rtw, bin);
+  };
   return reg_passes<H, 1, decltype(last), REG_P, false, 1, GO>(v, dst, other, fo, j, tw, -1.f, last);
 }
 

@@ -135,16 +135,17 @@ __device__ __forceinline__ void pdl_launch_dependents() {
 #endif
 }
 
-// The n_fft 2048 STFT's register untangle (RU) passes leave buffer a to
-// the second pass's output alone (8 8 8, then the last pass from b): a
-// with two pad slots in 16 (PADH<H, 2>) frees that pass's stores of their
-// 2-way bank conflict (as istft_pad2).  SPECTRO_STFT_PAD2; every n_fft 2048
-// STFT kernel takes the larger frame stride (stft_frame_stride), so the
-// launch's shared memory does not depend on the variant.
+// The STFT's register untangle (RU) passes leave buffer a to the second
+// pass's output alone (read by the third pass, or by the last one at n_fft
+// 512 and 1024): a with two pad slots in 16 (PADH<H, 2>) frees that pass's
+// stores of their 2-way bank conflict (as istft_pad2).  SPECTRO_STFT_PAD2;
+// every STFT kernel of those sizes takes the larger frame stride
+// (stft_frame_stride), so the launch's shared memory does not depend on the
+// variant.
 #ifndef SPECTRO_STFT_PAD2
 #define SPECTRO_STFT_PAD2 1
 #endif
-__host__ __device__ constexpr bool stft_pad2(int h) { return SPECTRO_STFT_PAD2 && h == 1024 && REG_P == 8; }
+__host__ __device__ constexpr bool stft_pad2(int h) { return SPECTRO_STFT_PAD2 && reg_fft_size(h) && REG_P == 8; }
 __host__ __device__ constexpr int stft_frame_stride(int h, int fpb) {
   return stft_pad2(h) ? h + 2 * (h >> 4) + 16 / fpb : padded_frame(h, fpb);
 }
@@ -600,12 +601,14 @@ __host__ __device__ constexpr bool istft_defer_r2(int h) {
 // apart, which PADH's one slot in 16 puts 4 banks apart: two wavefronts
 // more a store (Nsight: that stretch 1.5x its ideal).  SPECTRO_ISTFT_PAD2: a
 // with two slots in 16 (PADH<H, 2>), which puts them 8 banks apart; both
-// buffers take its frame stride (istft_frame_stride).
+// buffers take its frame stride (istft_frame_stride).  The same holds
+// wherever the transform runs an odd number of passes (n_fft 512 and 1024:
+// 8 8 4 and 8 8 8), not at n_fft 4096 (8 8 8 4: the buffers take turns).
 #ifndef SPECTRO_ISTFT_PAD2
 #define SPECTRO_ISTFT_PAD2 1
 #endif
 __host__ __device__ constexpr bool istft_pad2(int h, bool quarter) {
-  return SPECTRO_ISTFT_PAD2 && quarter && istft_defer_r2(h);
+  return SPECTRO_ISTFT_PAD2 && quarter && REG_P == 8 && (h == 256 || h == 512 || istft_defer_r2(h));
 }
 // Frame stride of the iSTFT kernel's buffers (padded_frame, or with two
 // pad slots in 16, istft_pad2; congruent to 16 / fpb mod 16 either way).
@@ -838,7 +841,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
   static_assert(FPB == inverse_frames_per_block(H, BNF, Q), "the launch's frames per round");
   constexpr int BT = inverse_threads(H, BNF, Q);
   const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
-            hp = istft_frame_stride(h, fpb, Q);
+            hp = Q ? istft_frame_stride(H, fpb, true) : padded_frame(h, fpb); // (Q: H > 0)
   float2 *a = smem, *b = smem + fpb * hp;
   float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp); // span floats: the overlap-added samples
   const int64_t item = blockIdx.y;
