@@ -216,7 +216,7 @@ extern "C" spectro_status cuda_frontend_execute(const spectro_frontend_plan *pla
   float *dest = mfcc_pass ? (float *)(ws + run.bands_at) : out; // band values, or scratch for the MFCC pass
   if (d->fused) {
     dim3 grid((unsigned)((n_frames + g.fpb - 1) / g.fpb), (unsigned)batch);
-    size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * frontend_frame_stride(g.h, g.fpb);
+    size_t smem = sizeof(float2) * 2 * (size_t)g.fpb * padded_frame(g.h, g.fpb);
     cudaError_t attr = cudaSuccess;
     launch_by_dtype(dtype, [&](auto sample) {
       using T = decltype(sample);

@@ -151,24 +151,6 @@ __device__ __forceinline__ band_extremes bands_stage(const frontend_geometry &fg
 // bench/results/experiments/README.md).
 __host__ __device__ constexpr int frontend_min_blocks(int h) { return 1536 / forward_threads(h); }
 
-// At n_fft 2048 (8 8 8 2, 512 threads for 4 frames) the frontend kernel
-// leaves the transform's last radix-2 pass to its |X|^power stage
-// (SPECTRO_FE_DEFER_R2, as the quarter-hop iSTFT's istft_defer_r2): thread
-// t's bins t and t + h/2 take points t, t + h/2 (butterfly t of that pass)
-// and their mirrors h/2 - t, h - t (butterfly h/2 - t), four reads a frame
-// as before.  The buffer left to the second pass's output alone (a) then
-// takes two pad slots in 16 (PADH<H, 2>, as stft_pad2); both buffers take
-// its frame stride (frontend_frame_stride).
-#ifndef SPECTRO_FE_DEFER_R2
-#define SPECTRO_FE_DEFER_R2 1
-#endif
-__host__ __device__ constexpr bool frontend_defer_r2(int h) {
-  return SPECTRO_FE_DEFER_R2 && REG_P == 8 && h == 1024 && forward_threads(1024) == 512;
-}
-__host__ __device__ constexpr int frontend_frame_stride(int h, int fpb) {
-  return frontend_defer_r2(h) ? h + 2 * (h >> 4) + 16 / fpb : padded_frame(h, fpb);
-}
-
 // out: [batch][bands][n_frames] (or [batch][n_dct][n_frames] with fused_dct).
 // bands_tab[m] = (first bin, bin count, weight offset) of band m.  With
 // track_max, each block folds the largest value it wrote into
@@ -190,24 +172,14 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
   constexpr int WARPS = (BT + 31) / 32, LAST = BT - 32 * (WARPS - 1); // lanes of the last warp (16 at n_fft 400)
   static_assert((LAST & (LAST - 1)) == 0, "the max reduction's shuffles stay inside a partial warp");
   __shared__ float warp_max[WARPS], warp_min[WARPS];
-  constexpr bool R2 = frontend_defer_r2(H);
-  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb,
-            hp = R2 ? frontend_frame_stride(H, FPB) : padded_frame(h, fpb);
+  const int h = H > 0 ? H : g.h, fpb = FPB > 0 ? FPB : g.fpb, hp = padded_frame(h, fpb);
   float2 *a = smem, *b = smem + fpb * hp;
   const int64_t item = blockIdx.y;
   const int64_t t0 = (int64_t)blockIdx.x * fpb, N = g.n_frames;
   // |X|^power of bins 0 .. rows-1 (row stride rs) into pw, one of the two
-  // buffers; z is the other (the spectrum; R2: before its last pass), free
-  // for scratch once the power rows are written
-  float2 *z;
-  if constexpr (R2) {
-    float2 v[REG_P];
-    reg_load_frame<H, T>(signal + item * g.length, g, t0, window, v);
-    z = reg_passes<H, 1, stop_before_radix2, REG_P, false, 1, 2>(v, b, a, reg_frame<H>() * hp, reg_lane<H>(), tw,
-                                                                 -1.f);
-  } else {
-    z = forward_frames<H, FPB, T>(signal + item * g.length, a, b, g, t0, pt, tw, window);
-  }
+  // buffers; z is the other (the spectrum), free for scratch once the power
+  // rows are written
+  float2 *z = forward_frames<H, FPB, T>(signal + item * g.length, a, b, g, t0, pt, tw, window);
   float *pw = reinterpret_cast<float *>(z == a ? b : a);
   const int rs = power_stride(fg.rows, fpb, 2 * hp);
   const int R = fg.rows;
@@ -223,33 +195,7 @@ __global__ void __launch_bounds__(forward_threads(H), reg_fft_size(H)   ? fronte
     for (int i = threadIdx.x; i < fg.bands; i += BT) stab[i] = __ldg(&bands_tab[i]);
     for (int i = threadIdx.x; i < fg.n_weights; i += BT) sw[i] = __ldg(&weights[i]);
   }
-  if constexpr (R2) {
-    static_assert(2 * BT == H, "thread t: bins t and t + h/2 of every frame");
-    // butterfly b of the last pass: points b and b + h/2 from u (PADH)
-    const int t = threadIdx.x, tm = t ? H / 2 - t : 0; // (tm: the mirror butterfly; t = 0 pairs with itself)
-    const float2 *tw2 = tw + points_tw_offset<REG_P>(H, H / 2);
-    const float2 wt = __ldg(&tw2[t]), wm = __ldg(&tw2[tm]), r0 = __ldg(&rtw[t]), r1 = __ldg(&rtw[t + H / 2]);
-    auto last_pass = [&](const float2 *zf, int m, float2 w, float2 (&y)[2]) {
-      y[0] = zf[PADH<H>(m)];
-      y[1] = zf[PADH<H>(m + H / 2)];
-      y[1] = twiddle_mul(y[1], w, -1.f);
-      butterfly<2>(y, -1.f);
-    };
-#pragma unroll
-    for (int f = 0; f < FPB; ++f) {
-      float2 p[2], q[2]; // points t, t + h/2; h/2 - t, h - t (t = 0: 0, h/2)
-      last_pass(z + f * hp, t, wt, p);
-      last_pass(z + f * hp, tm, wm, q);
-      const float2 X0 = t == 0 ? untangle_dc(p[0], false) : untangle_pair(p[0], q[1], r0); // (scaled: fwindow)
-      const float2 X1 = untangle_pair(p[1], t ? q[0] : p[1], r1);
-      if (t < R) pw[f * rs + t] = power_value(fg, X0.x * X0.x + X0.y * X0.y);
-      if (t + H / 2 < R) pw[f * rs + t + H / 2] = power_value(fg, X1.x * X1.x + X1.y * X1.y);
-      if (R > H && t == 0) {
-        const float xr = untangle_dc(p[0], true).x;
-        pw[f * rs + H] = power_value(fg, xr * xr);
-      }
-    }
-  } else if constexpr (reg_fft_size(H)) {
+  if constexpr (reg_fft_size(H)) {
     // bins threadIdx.x + i BT (a whole number of rounds for these sizes), bin
     // h by thread 0; every frame's reads ahead of the arithmetic
     // (points k and H - k as two addresses and constant offsets: BT is a

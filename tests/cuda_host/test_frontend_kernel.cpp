@@ -57,7 +57,7 @@ template <int H> static int check(int mode, int M, int64_t T) {
   std::vector<unsigned> maxes(batch, 0u);
   const int64_t nblk = (N + FPB - 1) / FPB, ntiles = (N + CLIP_TILE - 1) / CLIP_TILE;
   std::vector<unsigned> tile_min((size_t)batch * ntiles, 0u);
-  const size_t smem = sizeof(float2) * 2 * FPB * frontend_frame_stride(H, FPB);
+  const size_t smem = sizeof(float2) * 2 * FPB * padded_frame(H, FPB);
   pass_table pt{};
   launch((unsigned)nblk, batch, BT, smem, [&] {
     frontend_kernel<H, FPB, float>(x.data(), out.data(), g, fg, pt, tw.data(), rtw.data(), fwin.data(), bands.data(),
@@ -120,7 +120,7 @@ template <int H> static int check(int mode, int M, int64_t T) {
   const bool db = mode == DB_MAX || mode == IDENTITY_DB;
   const double e = db ? worst : std::sqrt(err / norm);
   if (!db && !(e <= 1e-5)) ok = false;
-  const bool staged = shared_tables_offset<H>(fg, FPB, frontend_frame_stride(H, FPB)) >= 0;
+  const bool staged = shared_tables_offset<H>(fg, FPB, padded_frame(H, FPB)) >= 0;
   printf("%s n_fft %d hop %d %d bands (filterbank %s) %s: %s %.2e\n", ok ? "ok  " : "FAIL", n, hop, M,
          staged ? "in shared memory" : "read from memory",
          mode == DB_MAX          ? "dB + example max, tile minima"
