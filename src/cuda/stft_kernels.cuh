@@ -141,7 +141,11 @@ __device__ __forceinline__ void pdl_launch_dependents() {
 // stores of their 2-way bank conflict (as istft_pad2).  SPECTRO_STFT_PAD2;
 // every STFT kernel of those sizes takes the larger frame stride
 // (stft_frame_stride), so the launch's shared memory does not depend on the
-// variant.
+// variant.  H200, graph replay, same calls, autotune off (twenty-first
+// session, calls B and C; against SPECTRO_STFT_PAD2 0): n_fft 2048 4 frames a
+// block 59.5 -> 56.8 us and 59.8 -> 57.4, half the frames (the autotune's
+// pick) 56.9 -> 55.7, B8 T480k 29.5 -> 29.1, B4 T1.32M 41.3 -> 40.4; the
+// small rows within 1%.
 #ifndef SPECTRO_STFT_PAD2
 #define SPECTRO_STFT_PAD2 1
 #endif
@@ -604,6 +608,10 @@ __host__ __device__ constexpr bool istft_defer_r2(int h) {
 // buffers take its frame stride (istft_frame_stride).  The same holds
 // wherever the transform runs an odd number of passes (n_fft 512 and 1024:
 // 8 8 4 and 8 8 8), not at n_fft 4096 (8 8 8 4: the buffers take turns).
+// H200, graph replay, same call, autotune off (bench/results/experiments,
+// twenty-first session, calls B and C; against SPECTRO_ISTFT_PAD2 0): n_fft
+// 2048 B16 T441k 66.0 -> 63.6 us and 65.8 -> 63.6, B8 T480k 37.8 -> 36.8,
+// B4 T1.32M 47.6 -> 46.3; the small rows within 1%.
 #ifndef SPECTRO_ISTFT_PAD2
 #define SPECTRO_ISTFT_PAD2 1
 #endif
