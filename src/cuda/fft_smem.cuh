@@ -94,7 +94,8 @@ __host__ __device__ constexpr int static_frames(int h) {
 // Shared-memory index of point a of a frame of the size-H kernels: one pad
 // slot per 16 values for the register FFT (its passes are then free of bank
 // conflicts but one), per 8 for the Stockham passes (H = 0: run time).
-// G pad slots per 16 values (G = 2: istft_pad2's buffer).
+// G pad slots per 16 values (G = 2: the buffer that only a transform's second
+// pass writes, stft_pad2 and istft_pad2, stft_kernels.cuh).
 template <int H, int G = 1> __device__ __forceinline__ int PADH(int a) {
   if constexpr (reg_fft_size(H)) return a + G * (a >> 4);
   else return a + (a >> 3);
@@ -613,7 +614,9 @@ __device__ __forceinline__ void reg_pass_shfl_radix2(const float2 *src, float2 *
   }
 }
 
-// GD, GO: the pads (PADH's G) of dst and other (other than 1: stop_before_radix2 only).
+// GD, GO: the pads (PADH's G) of dst and other; the last pass's input and a
+// transform handed to the caller (but for stop_before_radix2's) keep PADH's
+// one slot in 16 (static_asserts below), as does the shuffled pass.
 template <int H, int NS, class Last = no_last_pass, int P, bool PIN = false, int GD = 1, int GO = 1>
 __device__ __forceinline__ float2 *reg_passes(float2 (&v)[P], float2 *dst, float2 *other, int fo, int j,
                                               const float2 *__restrict__ tw, float s, Last last = {}) {
