@@ -136,10 +136,8 @@ spectro_status spectro_stft_plan_create(const spectro_stft_config *config, spect
     spectro_stft_plan_destroy(plan);
     return st;
   }
-  /* the lane-parallel FFT needs mixed-radix sub-plans; Bluestein sizes go
-   * frame by frame */
-  const cfft *sub = n % 2 == 0 ? plan->fft->half : plan->fft->full;
-  plan->kernels = (sub->n > 1 && sub->nfactors == 0) ? &cpu_kernels_scalar : cpu_kernels_for_plan(plan);
+  /* (Bluestein sizes too: the lane kernels run their Bluestein lane-parallel, block_instantiate.h) */
+  plan->kernels = cpu_kernels_for_plan(plan);
   *out = plan;
   return SPECTRO_OK;
 }

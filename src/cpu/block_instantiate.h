@@ -16,6 +16,15 @@
 #define CAT(a, b) CAT2(a, b)
 #define CAT3(a, b, c) CAT(CAT(a, b), c)
 
+/* Bluestein for the lane kernels (sizes with a prime factor above
+ * FFT_MAX_GENERIC_RADIX): re, im hold plan->n vectors of float (f32) or
+ * double lanes, transformed in place in double, LANES_F64 lanes at a time:
+ * a = x conj(c) zero-padded to m, A = FFT(a) times the chirp kernel's FFT,
+ * X = conj(c) IFFT(A) (cfft_exec.c's bluestein_forward, lane by lane; the
+ * inverse through conjugates).  scratch: lanes_bluestein_bytes. */
+static void CAT(lanes_bluestein_, ISA)(const cfft *p, void *re, void *im, int f32, int sign, void *scratch);
+static int CAT(lanes_cfft_f64_, ISA)(const cfft *plan, vf64 *re, vf64 *im, vf64 *sre, vf64 *sim, int sign);
+
 #define REAL float
 #define VEC vf32
 #define LANES LANES_F32
@@ -59,6 +68,47 @@
 #undef FN
 #undef SHUF_ELEM
 #undef LANES_LIT
+
+static void CAT(lanes_bluestein_, ISA)(const cfft *p, void *re, void *im, int f32, int sign, void *scratch) {
+  const int64_t n = p->n, m = p->m, L = LANES_F64, chunks = f32 ? LANES_F32 / LANES_F64 : 1;
+  vf64 *ar = (vf64 *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63), *ai = ar + m, *br = ai + m, *bi = br + m;
+  const double *c = p->chirp, *kf = p->kernel_fft, sg = sign > 0 ? -1.0 : 1.0; /* (inverse: conj in and out) */
+  float *rf = (float *)re, *imf = (float *)im;
+  double *rd = (double *)re, *imd = (double *)im;
+  const vf64 zero = {0};
+  for (int64_t ch = 0; ch < chunks; ++ch) {
+    for (int64_t j = 0; j < n; ++j) { /* a = x conj(c) */
+      vf64 xr, xi;
+      for (int64_t l = 0; l < L; ++l) {
+        xr[l] = f32 ? (double)rf[j * LANES_F32 + ch * L + l] : rd[j * L + l];
+        xi[l] = sg * (f32 ? (double)imf[j * LANES_F32 + ch * L + l] : imd[j * L + l]);
+      }
+      ar[j] = xr * c[2 * j] + xi * c[2 * j + 1];
+      ai[j] = xi * c[2 * j] - xr * c[2 * j + 1];
+    }
+    for (int64_t j = n; j < m; ++j) ar[j] = ai[j] = zero;
+    vf64 *zr = ar, *zi = ai, *wr = br, *wi = bi;
+    if (CAT(lanes_cfft_f64_, ISA)(p->sub, ar, ai, br, bi, -1)) zr = br, zi = bi, wr = ar, wi = ai;
+    for (int64_t k = 0; k < m; ++k) {
+      const vf64 tr = zr[k], ti = zi[k];
+      zr[k] = tr * kf[2 * k] - ti * kf[2 * k + 1];
+      zi[k] = tr * kf[2 * k + 1] + ti * kf[2 * k];
+    }
+    if (CAT(lanes_cfft_f64_, ISA)(p->sub, zr, zi, wr, wi, +1)) zr = wr, zi = wi;
+    for (int64_t k = 0; k < n; ++k) { /* X = conj(c) conv */
+      const vf64 xr = zr[k] * c[2 * k] + zi[k] * c[2 * k + 1], xi = (zi[k] * c[2 * k] - zr[k] * c[2 * k + 1]) * sg;
+      for (int64_t l = 0; l < L; ++l) {
+        if (f32) {
+          rf[k * LANES_F32 + ch * L + l] = (float)xr[l];
+          imf[k * LANES_F32 + ch * L + l] = (float)xi[l];
+        } else {
+          rd[k * L + l] = xr[l];
+          imd[k * L + l] = xi[l];
+        }
+      }
+    }
+  }
+}
 
 static void CAT(forward_f32_, ISA)(const struct spectro_stft_plan *plan, const void *x, spectro_dtype dtype,
                                    int64_t length, int64_t n_frames, int64_t t0, int64_t cnt, void *out_b,

@@ -173,16 +173,33 @@ def test_short_signals_constant_pad(rng):
     assert rel_l2(got, ref) <= 1e-6
 
 
-@pytest.mark.parametrize("n_fft,hop", [(1021, 255), (1773, 443), (397, 1), (1021, 1021)])
+def _bluestein_kernels(monkeypatch, kernels, n_fft):
+    """A transform on the SIMD lane kernels (their Bluestein runs the frames
+    of a block lane-parallel in double) or on the scalar ones
+    (SPECTRO_SIMD=scalar: frames one at a time, float32 odd sizes two a
+    transform); checks which one the plan took."""
+    if kernels == "scalar":
+        monkeypatch.setenv("SPECTRO_SIMD", "scalar")
+    else:
+        monkeypatch.delenv("SPECTRO_SIMD", raising=False)
+    return kernels
+
+
+@pytest.mark.parametrize("kernels", ["lanes", "scalar"])
+@pytest.mark.parametrize("n_fft,hop", [(1021, 255), (1773, 443), (397, 1), (1021, 1021), (1772, 443)])
 @pytest.mark.parametrize("layout", ["bfn", "bnf"])
-def test_odd_bluestein_frame_pairs(rng, n_fft, hop, layout):
-    """Odd n_fft with a large prime factor: the CPU transforms float32 frames
-    two at a time (x_a + i x_b through one complex FFT, split by symmetry;
-    float64 a frame at a time, which keeps 1e-12 per frame).  Odd and
-    even frame counts; examples whose frames differ in level by up to 1e6, so
-    a frame's error must stay relative to its own energy, not its partner's:
-    every frame within 1e-6 (float32) / 1e-12 (float64) of torch.stft in
-    float64, and the iSTFT within the same of torch.istft."""
+def test_odd_bluestein_frame_pairs(rng, monkeypatch, n_fft, hop, layout, kernels):
+    """Sizes with a large prime factor (Bluestein), on both kernel families:
+    the SIMD lane kernels (a block's frames lane-parallel, in double) and the
+    scalar ones (float32 odd sizes two frames a transform, x_a + i x_b split
+    by symmetry; float64 a frame at a time, which keeps 1e-12 per frame).
+    Odd and even frame counts; examples whose frames differ in level by up
+    to 1e6, so a frame's error must stay relative to its own energy, not its
+    partner's: every frame within 1e-6 (float32) / 1e-12 (float64) of
+    torch.stft in float64, and the iSTFT within the same of torch.istft."""
+    _bluestein_kernels(monkeypatch, kernels, n_fft)
+    k = spectro.SpectralTransform(n_fft, hop).kernels
+    assert (k == "scalar") == (kernels == "scalar"), k
     for T in (int(rng.integers(3 * n_fft, 5 * n_fft)), int(rng.integers(3 * n_fft, 5 * n_fft))):
         x = rng.standard_normal((2, T))
         seg = min(hop, n_fft) if hop > 1 else n_fft  # levels 1e-6..1 by hops: neighbouring frames differ
@@ -210,13 +227,16 @@ def test_odd_bluestein_frame_pairs(rng, n_fft, hop, layout):
                 assert rel_l2(y[b], yref[b]) <= tol, (dtype, b)
 
 
-@pytest.mark.parametrize("n_fft", [1021, 1024])  # odd Bluestein (frame pairs), lane-parallel
-def test_nonfinite_and_silent_frames_stay_their_own(rng, n_fft):
+@pytest.mark.parametrize("kernels", ["lanes", "scalar"])
+@pytest.mark.parametrize("n_fft", [1021, 1024])  # odd Bluestein, and a mixed-radix size
+def test_nonfinite_and_silent_frames_stay_their_own(rng, monkeypatch, n_fft, kernels):
     """A NaN or infinity reaches only the frames that contain it, as in
     torch.stft, and frames of digital silence come out exactly zero: frames
     that share a transform (odd Bluestein sizes) must not leak into each
     other.  The iSTFT likewise: an infinite frame past the output's end
-    changes nothing, a NaN frame only its own samples."""
+    changes nothing, a NaN frame only its own samples.  Both kernel
+    families (SPECTRO_SIMD=scalar: the frame pairs)."""
+    _bluestein_kernels(monkeypatch, kernels, n_fft)
     torch = reference("torch")
     t = spectro.SpectralTransform(n_fft, n_fft, center=False)
     x = rng.standard_normal((1, 8 * n_fft)).astype(np.float32)
