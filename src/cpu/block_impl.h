@@ -19,11 +19,13 @@ static size_t FN(scratch_vectors)(int64_t n) { return (size_t)(n + 2); }
 /* The lane transform of a block: lanes_cfft, or for sizes with a large
  * prime factor the lane Bluestein (in double, in place, in its own scratch
  * past the block's four arrays: lanes_bluestein, block_instantiate.h).
- * Returns 0 when the result is in (re, im), 1 when in (sre, sim). */
+ * real (lanes_bluestein): +1 real input, -1 only the real part of the
+ * result read, 0 neither.  Returns 0 when the result is in (re, im), 1 when
+ * in (sre, sim). */
 static int FN(block_cfft)(const spectro_stft_plan *plan, const cfft *f, VEC *re, VEC *im, VEC *sre, VEC *sim,
-                          int sign, void *scratch) {
+                          int sign, int real, void *scratch) {
   if (f->n > 1 && f->nfactors == 0) {
-    CAT(lanes_bluestein_, ISA)(f, re, im, sizeof(REAL) == 4, sign,
+    CAT(lanes_bluestein_, ISA)(f, re, im, sizeof(REAL) == 4, sign, real,
                                (char *)scratch + 4 * FN(scratch_vectors)(plan->n_fft) * sizeof(VEC));
     return 0;
   }
@@ -174,7 +176,7 @@ static void FN(spectrum_block)(const spectro_stft_plan *plan, const void *x, spe
   if (n % 2 == 0) {
     const int64_t h = n / 2;
     VEC *zr = a_r, *zi = a_i;
-    if (FN(block_cfft)(plan, plan->fft->half, a_r, a_i, b_r, b_i, -1, scratch)) zr = b_r, zi = b_i;
+    if (FN(block_cfft)(plan, plan->fft->half, a_r, a_i, b_r, b_i, -1, 0, scratch)) zr = b_r, zi = b_i;
     const REAL *restrict wt = plan->fft->RTW;
     VEC *Xr = zr == a_r ? b_r : a_r, *Xi = zr == a_r ? b_i : a_i; /* the free pair */
     const VEC zero = {0};
@@ -195,7 +197,7 @@ static void FN(spectrum_block)(const spectro_stft_plan *plan, const void *x, spe
     *Xi_out = Xi;
   } else {
     VEC *zr = a_r, *zi = a_i;
-    if (FN(block_cfft)(plan, plan->fft->full, a_r, a_i, b_r, b_i, -1, scratch)) zr = b_r, zi = b_i;
+    if (FN(block_cfft)(plan, plan->fft->full, a_r, a_i, b_r, b_i, -1, 1, scratch)) zr = b_r, zi = b_i;
     for (int64_t k = 0; k < F; ++k) {
       zr[k] *= scale;
       zi[k] *= scale;
@@ -328,7 +330,7 @@ static void FN(inverse_block)(const spectro_stft_plan *plan, const REAL *spec_b,
     }
     /* b_* (the loaded spectrum) is free again: it is the FFT's scratch */
     zr = a_r, zi = a_i;
-    if (FN(block_cfft)(plan, plan->fft->half, a_r, a_i, b_r, b_i, +1, scratch)) zr = b_r, zi = b_i;
+    if (FN(block_cfft)(plan, plan->fft->half, a_r, a_i, b_r, b_i, +1, 0, scratch)) zr = b_r, zi = b_i;
     for (int64_t k = 0; k < h; ++k) {
       zr[k] *= w[2 * k] * scale;
       zi[k] *= w[2 * k + 1] * scale;
@@ -363,7 +365,7 @@ static void FN(inverse_block)(const spectro_stft_plan *plan, const REAL *spec_b,
       a_i[n - k] = -Xi[k];
     }
     zr = a_r, zi = a_i;
-    if (FN(block_cfft)(plan, plan->fft->full, a_r, a_i, b_r, b_i, +1, scratch)) zr = b_r, zi = b_i;
+    if (FN(block_cfft)(plan, plan->fft->full, a_r, a_i, b_r, b_i, +1, -1, scratch)) zr = b_r, zi = b_i;
     for (int64_t j = 0; j < n; ++j) zr[j] *= w[j] * scale;
     for (int64_t l = 0; l < cnt; ++l) {
       REAL *restrict y = acc + (t0 + l) * hop - base;

@@ -21,8 +21,11 @@
  * double lanes, transformed in place in double, LANES_F64 lanes at a time:
  * a = x conj(c) zero-padded to m, A = FFT(a) times the chirp kernel's FFT,
  * X = conj(c) IFFT(A) (cfft_exec.c's bluestein_forward, lane by lane; the
- * inverse through conjugates).  scratch: lanes_bluestein_bytes. */
-static void CAT(lanes_bluestein_, ISA)(const cfft *p, void *re, void *im, int f32, int sign, void *scratch);
+ * inverse through conjugates).  real: +1 the input is real (im zero), -1 the
+ * output's real part is all the caller reads, 0 neither.  scratch: 4 m
+ * vectors of vf64 and 64 bytes (cpu_block_scratch_bytes). */
+static void CAT(lanes_bluestein_, ISA)(const cfft *p, void *re, void *im, int f32, int sign, int real,
+                                       void *scratch);
 static int CAT(lanes_cfft_f64_, ISA)(const cfft *plan, vf64 *re, vf64 *im, vf64 *sre, vf64 *sim, int sign);
 
 #define REAL float
@@ -69,8 +72,35 @@ static int CAT(lanes_cfft_f64_, ISA)(const cfft *plan, vf64 *re, vf64 *im, vf64 
 #undef SHUF_ELEM
 #undef LANES_LIT
 
-static void CAT(lanes_bluestein_, ISA)(const cfft *p, void *re, void *im, int f32, int sign, void *scratch) {
-  const int64_t n = p->n, m = p->m, L = LANES_F64, chunks = f32 ? LANES_F32 / LANES_F64 : 1;
+/* Whether every lane of a float block (n vectors of re, and of im unless
+ * real_in) holds only finite values and not only zeros: then two frames may
+ * share a lane's transform without reaching each other. */
+static int CAT(lanes_clean_, ISA)(const float *re, const float *im, int64_t n, int real_in) {
+  float any[LANES_F32];
+  int bad = 0;
+  for (int64_t l = 0; l < LANES_F32; ++l) any[l] = 0;
+  for (int64_t j = 0; j < n; ++j)
+    for (int64_t l = 0; l < LANES_F32; ++l) {
+      const float a = re[j * LANES_F32 + l], b = real_in ? 0.f : im[j * LANES_F32 + l];
+      bad |= !isfinite(a) || !isfinite(b);
+      any[l] += fabsf(a) + fabsf(b);
+    }
+  for (int64_t l = 0; l < LANES_F32; ++l) bad |= !(any[l] > 0);
+  return !bad;
+}
+
+static void CAT(lanes_bluestein_, ISA)(const cfft *p, void *re, void *im, int f32, int sign, int real,
+                                       void *scratch) {
+  const int64_t n = p->n, m = p->m, L = LANES_F64;
+  /* float blocks of real frames (forward: real input; inverse: real output)
+   * two frames a lane, LANES_F32 = 2 L: z = x_l + i x_(l+L) (forward; split
+   * by symmetry after) or X_l + i X_(l+L) (inverse: the real and imaginary
+   * parts of its transform are the two frames), in double; float64 keeps a
+   * frame a lane (paired, a frame 1e6 quieter than its partner would carry
+   * 1e-10 of relative error instead of 1e-16) */
+  const int pair = f32 && real != 0 && LANES_F32 == 2 * LANES_F64 &&
+                   CAT(lanes_clean_, ISA)((const float *)re, (const float *)im, n, real > 0);
+  const int64_t chunks = pair ? 1 : f32 ? LANES_F32 / LANES_F64 : 1;
   vf64 *ar = (vf64 *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63), *ai = ar + m, *br = ai + m, *bi = br + m;
   const double *c = p->chirp, *kf = p->kernel_fft, sg = sign > 0 ? -1.0 : 1.0; /* (inverse: conj in and out) */
   float *rf = (float *)re, *imf = (float *)im;
@@ -80,9 +110,18 @@ static void CAT(lanes_bluestein_, ISA)(const cfft *p, void *re, void *im, int f3
     for (int64_t j = 0; j < n; ++j) { /* a = x conj(c) */
       vf64 xr, xi;
       for (int64_t l = 0; l < L; ++l) {
-        xr[l] = f32 ? (double)rf[j * LANES_F32 + ch * L + l] : rd[j * L + l];
-        xi[l] = sg * (f32 ? (double)imf[j * LANES_F32 + ch * L + l] : imd[j * L + l]);
+        if (pair && real > 0) { /* x_l + i x_(l+L) */
+          xr[l] = rf[j * LANES_F32 + l];
+          xi[l] = rf[j * LANES_F32 + L + l];
+        } else if (pair) { /* X_l + i X_(l+L) */
+          xr[l] = (double)rf[j * LANES_F32 + l] - (double)imf[j * LANES_F32 + L + l];
+          xi[l] = (double)imf[j * LANES_F32 + l] + (double)rf[j * LANES_F32 + L + l];
+        } else {
+          xr[l] = f32 ? (double)rf[j * LANES_F32 + ch * L + l] : rd[j * L + l];
+          xi[l] = f32 ? (double)imf[j * LANES_F32 + ch * L + l] : imd[j * L + l];
+        }
       }
+      xi *= sg;
       ar[j] = xr * c[2 * j] + xi * c[2 * j + 1];
       ai[j] = xi * c[2 * j] - xr * c[2 * j + 1];
     }
@@ -95,15 +134,37 @@ static void CAT(lanes_bluestein_, ISA)(const cfft *p, void *re, void *im, int f3
       zi[k] = tr * kf[2 * k + 1] + ti * kf[2 * k];
     }
     if (CAT(lanes_cfft_f64_, ISA)(p->sub, zr, zi, wr, wi, +1)) zr = wr, zi = wi;
-    for (int64_t k = 0; k < n; ++k) { /* X = conj(c) conv */
+    for (int64_t k = 0; k < n; ++k) { /* X = conj(c) conv (in place: the forward pair splits after) */
       const vf64 xr = zr[k] * c[2 * k] + zi[k] * c[2 * k + 1], xi = (zi[k] * c[2 * k] - zr[k] * c[2 * k + 1]) * sg;
-      for (int64_t l = 0; l < L; ++l) {
-        if (f32) {
-          rf[k * LANES_F32 + ch * L + l] = (float)xr[l];
-          imf[k * LANES_F32 + ch * L + l] = (float)xi[l];
-        } else {
-          rd[k * L + l] = xr[l];
-          imd[k * L + l] = xi[l];
+      zr[k] = xr;
+      zi[k] = xi;
+    }
+    for (int64_t k = 0; k < n; ++k) {
+      if (pair && real > 0) { /* X_l = (Z_k + conj Z_(n-k)) / 2, X_(l+L) = (Z_k - conj Z_(n-k)) / 2i */
+        const int64_t q = k ? n - k : 0;
+        const vf64 pr = zr[k], pi = zi[k], qr = zr[q], qi = zi[q];
+        const vf64 ur = (pr + qr) * 0.5, ui = (pi - qi) * 0.5, vr = (pi + qi) * 0.5, vi = (qr - pr) * 0.5;
+        for (int64_t l = 0; l < L; ++l) {
+          rf[k * LANES_F32 + l] = (float)ur[l];
+          imf[k * LANES_F32 + l] = (float)ui[l];
+          rf[k * LANES_F32 + L + l] = (float)vr[l];
+          imf[k * LANES_F32 + L + l] = (float)vi[l];
+        }
+      } else if (pair) { /* the frames: real and imaginary parts */
+        for (int64_t l = 0; l < L; ++l) {
+          rf[k * LANES_F32 + l] = (float)zr[k][l];
+          rf[k * LANES_F32 + L + l] = (float)zi[k][l];
+          imf[k * LANES_F32 + l] = imf[k * LANES_F32 + L + l] = 0.f;
+        }
+      } else {
+        for (int64_t l = 0; l < L; ++l) {
+          if (f32) {
+            rf[k * LANES_F32 + ch * L + l] = (float)zr[k][l];
+            imf[k * LANES_F32 + ch * L + l] = (float)zi[k][l];
+          } else {
+            rd[k * L + l] = zr[k][l];
+            imd[k * L + l] = zi[k][l];
+          }
         }
       }
     }
