@@ -8,8 +8,8 @@
  * vector lane), post-processed into the one-sided spectrum and written to
  * the output layout: the frame data never leaves L1/L2 between stages.
  * Inverse: the same in reverse, overlap-adding each block's frames into a
- * chunk buffer.  Sizes whose FFT needs Bluestein take the scalar path per
- * frame.
+ * chunk buffer.  Sizes whose FFT needs Bluestein run their convolution
+ * lane-parallel in double (block_cfft, lanes_bluestein).
  *
  * Expects REAL, VEC, LANES, SUFFIX, TW, RTW, WINDOW and FN(). */
 

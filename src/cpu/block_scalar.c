@@ -1,5 +1,6 @@
-/* The kernel table for FFT sizes that need Bluestein: a frame at a time, or
- * two through one complex transform at odd n_fft in float32. */
+/* The scalar kernel table (SPECTRO_SIMD=scalar): a frame at a time, or two
+ * through one complex transform at odd n_fft in float32 (the Bluestein
+ * sizes; the SIMD lane kernels run those too, block_instantiate.h). */
 #include "../frontend.h"
 #include "../stft_plan.h"
 #include "cpu_kernels.h"

@@ -1,7 +1,7 @@
 /* Scalar kernels, written once for REAL = float or double (instantiated by
- * block_scalar.c).  They serve FFT sizes that need Bluestein, where the
- * lane-parallel FFT does not apply (and any size under SPECTRO_SIMD=scalar),
- * with the same signatures as the block kernels: blocks of two frames, a
+ * block_scalar.c), for any size under SPECTRO_SIMD=scalar (until the lane
+ * kernels took them over, the Bluestein sizes' only kernels), with the same
+ * signatures as the block kernels: blocks of two frames, a
  * frame at a time for even n_fft and float64, the two through one complex
  * transform for odd n_fft in float32.  Expects REAL, SUFFIX, WINDOW (plan
  * field). */
