@@ -24,7 +24,7 @@ static size_t FN(scratch_vectors)(int64_t n) { return (size_t)(n + 2); }
  * in (sre, sim). */
 static int FN(block_cfft)(const spectro_stft_plan *plan, const cfft *f, VEC *re, VEC *im, VEC *sre, VEC *sim,
                           int sign, int real, void *scratch) {
-  if (f->n > 1 && f->nfactors == 0) {
+  if (cfft_bluestein(f)) {
     CAT(lanes_bluestein_, ISA)(f, re, im, sizeof(REAL) == 4, sign, real,
                                (char *)scratch + 4 * FN(scratch_vectors)(plan->n_fft) * sizeof(VEC));
     return 0;

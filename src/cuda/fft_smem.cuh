@@ -109,9 +109,10 @@ template <int H, int G = 1> __device__ __forceinline__ int PADH(int a) {
 template <int H> __host__ __device__ constexpr bool padh_split() { return reg_fft_size(H); }
 // Frame stride in the shared buffers of a block of fpb frames, padded.
 // Register-FFT sizes: congruent to 16 / fpb mod 16, so the loops that take
-// the same bin of consecutive frames hit distinct banks.
-__host__ __device__ constexpr int padded_frame(int h, int fpb) {
-  return reg_fft_size(h) ? h + (h >> 4) + 16 / fpb : h + (h >> 3) + 1;
+// the same bin of consecutive frames hit distinct banks; g pad slots per 16
+// values (PADH's G: room for the widest buffer of the block).
+__host__ __device__ constexpr int padded_frame(int h, int fpb, int g = 1) {
+  return reg_fft_size(h) ? h + g * (h >> 4) + 16 / fpb : h + (h >> 3) + 1;
 }
 
 // Frames per block of the forward STFT kernel: as static_frames(), but at

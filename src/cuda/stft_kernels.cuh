@@ -151,7 +151,7 @@ __device__ __forceinline__ void pdl_launch_dependents() {
 #endif
 __host__ __device__ constexpr bool stft_pad2(int h) { return SPECTRO_STFT_PAD2 && reg_fft_size(h) && REG_P == 8; }
 __host__ __device__ constexpr int stft_frame_stride(int h, int fpb) {
-  return stft_pad2(h) ? h + 2 * (h >> 4) + 16 / fpb : padded_frame(h, fpb);
+  return padded_frame(h, fpb, stft_pad2(h) ? 2 : 1);
 }
 
 // H > 0: h = H, a power of two, and FPB frames per block, known at compile
@@ -621,7 +621,7 @@ __host__ __device__ constexpr bool istft_pad2(int h, bool quarter) {
 // Frame stride of the iSTFT kernel's buffers (padded_frame, or with two
 // pad slots in 16, istft_pad2; congruent to 16 / fpb mod 16 either way).
 __host__ __device__ constexpr int istft_frame_stride(int h, int fpb, bool quarter) {
-  return istft_pad2(h, quarter) ? h + 2 * (h >> 4) + 16 / fpb : padded_frame(h, fpb);
+  return padded_frame(h, fpb, istft_pad2(h, quarter) ? 2 : 1);
 }
 // R2: z holds u, the transform before its last radix-2 pass
 // (stop_before_radix2; tw2 that pass's twiddles, w_b at tw2[b] for b <

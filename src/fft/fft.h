@@ -31,6 +31,8 @@ typedef struct cfft {
 } cfft;
 
 cfft *cfft_create(int64_t n);
+/* Whether the plan goes through Bluestein (a prime factor above FFT_MAX_GENERIC_RADIX). */
+static inline int cfft_bluestein(const cfft *plan) { return plan->n > 1 && plan->nfactors == 0; }
 void cfft_destroy(cfft *plan);
 
 /* In-place complex transform of plan->n interleaved values; sign -1 forward,
