@@ -1,11 +1,7 @@
-/* The scalar kernel table (SPECTRO_SIMD=scalar): a frame at a time, or two
- * through one complex transform at odd n_fft in float32 (the Bluestein
- * sizes; the SIMD lane kernels run those too, block_instantiate.h). */
+/* The one-frame-at-a-time kernel table (SPECTRO_SIMD=scalar). */
 #include "../frontend.h"
 #include "../stft_plan.h"
 #include "cpu_kernels.h"
-
-#include <string.h>
 
 #define REAL float
 #define SUFFIX _f32
@@ -25,8 +21,8 @@
 
 const cpu_kernels cpu_kernels_scalar = {
     .name = "scalar",
-    .lanes_f32 = 2, /* blocks of two frames, starting at even frames: odd n_fft pairs them in float32 (stft_cpu_impl.h) */
-    .lanes_f64 = 2,
+    .lanes_f32 = 1,
+    .lanes_f64 = 1,
     .vector_bytes = 0,
     .forward_f32 = forward_frames_f32,
     .forward_f64 = forward_frames_f64,

@@ -39,7 +39,7 @@ typedef struct cpu_kernels {
 } cpu_kernels;
 
 extern const cpu_kernels cpu_kernels_generic;
-extern const cpu_kernels cpu_kernels_scalar; /* blocks of two frames (SPECTRO_SIMD=scalar) */
+extern const cpu_kernels cpu_kernels_scalar; /* one frame at a time (SPECTRO_SIMD=scalar) */
 #if defined(SPECTRO_HAVE_AVX2)
 extern const cpu_kernels cpu_kernels_avx2;
 #endif

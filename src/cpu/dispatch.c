@@ -111,8 +111,8 @@ size_t cpu_block_scratch_bytes(const struct spectro_stft_plan *plan) {
   /* Bluestein sizes: the lane Bluestein's four arrays of m vectors past them (block_instantiate.h) */
   const cfft *sub = plan->n_fft % 2 == 0 ? plan->fft->half : plan->fft->full;
   if (cfft_bluestein(sub)) lanes += 4 * (size_t)sub->m * vb + 64;
-  /* the scalar kernels: two frames and two spectra (stft_cpu_impl.h) + the FFT's scratch */
-  size_t scalar = (size_t)(2 * plan->n_fft + 4 * plan->bins + 32) * sizeof(double) + 256 + plan->fft->scratch_bytes;
+  /* the scalar kernels: a frame and a spectrum (stft_cpu_impl.h) + the FFT's scratch */
+  size_t scalar = (size_t)(plan->n_fft + 2 * plan->bins + 16) * sizeof(double) + 128 + plan->fft->scratch_bytes;
   size_t bytes = lanes > scalar ? lanes : scalar;
   return (bytes + 63) & ~(size_t)63;
 }

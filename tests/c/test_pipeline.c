@@ -128,7 +128,7 @@ int main(void) {
   failures += check(512, 512, 2, 9000, SPECTRO_LAYOUT_BFN, SPECTRO_WINDOW_RECT);
   failures += check(64, 4, 2, 3000, SPECTRO_LAYOUT_BNF, hann);          /* many frames per sample */
   failures += check(2 * 1009, 500, 1, 20000, SPECTRO_LAYOUT_BFN, hann); /* Bluestein half size */
-  failures += check(1021, 255, 2, 20011, SPECTRO_LAYOUT_BNF, hann);     /* odd Bluestein: frame pairs */
+  failures += check(1021, 255, 2, 20011, SPECTRO_LAYOUT_BNF, hann);     /* odd Bluestein: frames paired in lanes */
   failures += check(397, 100, 3, 4001, SPECTRO_LAYOUT_BFN, hann);       /* ... an odd frame count */
   return test_report("pipeline", failures);
 }

@@ -162,7 +162,7 @@ def test_fork_after_threads_were_used():
     assert q.get(timeout=5) == pytest.approx(expect, rel=1e-6)
 
 
-@pytest.mark.parametrize("n_fft", [1024, 1021, 2018])  # lane-parallel; odd Bluestein (frame pairs); even Bluestein
+@pytest.mark.parametrize("n_fft", [1024, 1021, 2018])  # mixed radix; odd Bluestein (frames paired in lanes); even Bluestein
 def test_thread_count_gives_identical_bits(rng, n_fft):
     t = spectro.SpectralTransform(n_fft, n_fft // 4)
     x = rng.standard_normal((3, 30000 + int(rng.integers(0, n_fft)))).astype(np.float32)

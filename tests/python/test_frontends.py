@@ -380,7 +380,7 @@ def test_compiled_frontends_equal_eager(rng):
     np.testing.assert_array_equal(spectro.mfcc(x), mf(x))
 
 
-@pytest.mark.parametrize("n_fft", [400, 1021])  # lane-parallel; odd Bluestein (frame pairs)
+@pytest.mark.parametrize("n_fft", [400, 1021])  # mixed radix; odd Bluestein (frames paired in lanes)
 def test_frontend_thread_counts_identical(rng, n_fft):
     x = rng.standard_normal((3, 50000 + int(rng.integers(0, 400)))).astype(np.float32)
     m = spectro.MFCCTransform(sample_rate=16000, n_mfcc=13, n_fft=n_fft, hop_length=160, n_mels=40)

@@ -173,16 +173,14 @@ def test_short_signals_constant_pad(rng):
     assert rel_l2(got, ref) <= 1e-6
 
 
-def _bluestein_kernels(monkeypatch, kernels, n_fft):
-    """A transform on the SIMD lane kernels (their Bluestein runs the frames
-    of a block lane-parallel in double) or on the scalar ones
-    (SPECTRO_SIMD=scalar: frames one at a time, float32 odd sizes two a
-    transform); checks which one the plan took."""
+def _bluestein_kernels(monkeypatch, kernels):
+    """Transforms made next take the SIMD lane kernels (their Bluestein runs
+    a block's frames lane-parallel in double, float32 odd sizes two frames a
+    lane) or the scalar ones (SPECTRO_SIMD=scalar: a frame at a time)."""
     if kernels == "scalar":
         monkeypatch.setenv("SPECTRO_SIMD", "scalar")
     else:
         monkeypatch.delenv("SPECTRO_SIMD", raising=False)
-    return kernels
 
 
 @pytest.mark.parametrize("kernels", ["lanes", "scalar"])
@@ -190,14 +188,15 @@ def _bluestein_kernels(monkeypatch, kernels, n_fft):
 @pytest.mark.parametrize("layout", ["bfn", "bnf"])
 def test_odd_bluestein_frame_pairs(rng, monkeypatch, n_fft, hop, layout, kernels):
     """Sizes with a large prime factor (Bluestein), on both kernel families:
-    the SIMD lane kernels (a block's frames lane-parallel, in double) and the
-    scalar ones (float32 odd sizes two frames a transform, x_a + i x_b split
-    by symmetry; float64 a frame at a time, which keeps 1e-12 per frame).
-    Odd and even frame counts; examples whose frames differ in level by up
-    to 1e6, so a frame's error must stay relative to its own energy, not its
-    partner's: every frame within 1e-6 (float32) / 1e-12 (float64) of
-    torch.stft in float64, and the iSTFT within the same of torch.istft."""
-    _bluestein_kernels(monkeypatch, kernels, n_fft)
+    the SIMD lane kernels (a block's frames lane-parallel, in double; float32
+    odd sizes two frames a lane, x_a + i x_b split by symmetry; float64 a
+    frame a lane, which keeps 1e-12 per frame) and the scalar ones (a frame
+    at a time).  Odd and even frame counts; examples whose frames differ in
+    level by up to 1e6, so a frame's error must stay relative to its own
+    energy, not its partner's: every frame within 1e-6 (float32) / 1e-12
+    (float64) of torch.stft in float64, and the iSTFT within the same of
+    torch.istft."""
+    _bluestein_kernels(monkeypatch, kernels)
     k = spectro.SpectralTransform(n_fft, hop).kernels
     assert (k == "scalar") == (kernels == "scalar"), k
     for T in (int(rng.integers(3 * n_fft, 5 * n_fft)), int(rng.integers(3 * n_fft, 5 * n_fft))):
@@ -235,8 +234,8 @@ def test_nonfinite_and_silent_frames_stay_their_own(rng, monkeypatch, n_fft, ker
     that share a transform (odd Bluestein sizes) must not leak into each
     other.  The iSTFT likewise: an infinite frame past the output's end
     changes nothing, a NaN frame only its own samples.  Both kernel
-    families (SPECTRO_SIMD=scalar: the frame pairs)."""
-    _bluestein_kernels(monkeypatch, kernels, n_fft)
+    families (the lane kernels pair float32 frames at odd sizes)."""
+    _bluestein_kernels(monkeypatch, kernels)
     torch = reference("torch")
     t = spectro.SpectralTransform(n_fft, n_fft, center=False)
     x = rng.standard_normal((1, 8 * n_fft)).astype(np.float32)
