@@ -159,14 +159,14 @@ spectro_status cuda_plan_tables(const spectro_stft_plan *cplan, cuda_plan_data *
     l1 *= ip;
   }
   const int reg = reg_fft_size((int)h), p10 = p10_fft_size((int)h);
-  if (reg) ntw = (size_t)reg_tw_offset((int)h, (int)h); // the register FFT's table instead
+  if (reg) ntw = (size_t)reg_tw_total((int)h); // the register FFT's table instead
   if (p10) ntw = (size_t)p10_tw_offset((int)h, (int)h);
   // twiddles in double, stored as float2: cos/sin(2 pi m l1 i / h) for the
   // Stockham passes; for the register FFT, one row of powers per pass and
   // butterfly (points_fill_twiddles, fft_smem.cuh)
   float2 *host_tw = (float2 *)spectro_alloc_array(ntw + 1, sizeof(float2));
   RETURN_IF(host_tw == NULL, SPECTRO_ERR_OUT_OF_MEMORY, "out of memory for CUDA twiddles");
-  if (reg) reg_fill_twiddles((int)h, host_tw);
+  if (reg) reg_fill_all_twiddles((int)h, host_tw);
   if (p10) p10_fill_twiddles((int)h, host_tw);
   l1 = 1;
   for (int f = 0; f < pt.count && !reg && !p10; ++f) {

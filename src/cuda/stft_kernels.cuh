@@ -343,6 +343,8 @@ struct istft_geometry {
   // by hops and writes each finished sample pair as the rounds go, with
   // three hops of shared memory where acc would take span floats
   int quarter;
+  // r16: the quarter-hop kernel is the 16-points one (istft_r16)
+  int r16;
   // tile_bytes > 0: the quarter-hop kernel reads its rounds as tiles of that
   // many bytes (spec_tiles), after the carried hops in shared memory
   int tile_bytes;
@@ -409,11 +411,39 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 #ifndef SPECTRO_ISTFT_FPB_2048_BNF
 #define SPECTRO_ISTFT_FPB_2048_BNF 2
 #endif
+// SPECTRO_ISTFT_R16: the n_fft 2048 quarter-hop kernel on [frames][bins]
+// spectra does its half-length transform with 16 points a thread (64
+// threads, 4 frames a round of 256 threads): radix 16, 16 and a last radix 4
+// left to the overlap-add (r16_transform, quarter_hop_ola's R4), against 8
+// 8 8 and a last radix 2 with 8 points a thread.
+#ifndef SPECTRO_ISTFT_R16
+#define SPECTRO_ISTFT_R16 1
+#endif
+__host__ __device__ constexpr bool istft_r16(int h, bool bnf, bool quarter) {
+  return SPECTRO_ISTFT_R16 && h == 1024 && bnf && quarter;
+}
+// SPECTRO_ISTFT_R16_ASYNC 1: its next round's bins copied into the free
+// buffer by cp.async before the overlap-add (paired_points::copy_async),
+// untangled there in place after it.  SPECTRO_ISTFT_R16_EARLY 1 instead:
+// loaded into registers before the transform, 2 blocks a multiprocessor.
+#ifndef SPECTRO_ISTFT_R16_ASYNC
+#define SPECTRO_ISTFT_R16_ASYNC 1
+#endif
+#ifndef SPECTRO_ISTFT_R16_EARLY
+#define SPECTRO_ISTFT_R16_EARLY 0
+#endif
+// Points a thread of the register-FFT sizes' iSTFT kernel transforms.
+__host__ __device__ constexpr int inverse_points(int h, bool bnf, bool quarter) {
+  return istft_r16(h, bnf, quarter) ? 16 : REG_P;
+}
 __host__ __device__ constexpr int inverse_frames_per_block(int h, bool bnf, bool quarter) {
-  return h == 1024 && bnf && quarter ? SPECTRO_ISTFT_FPB_2048_BNF : forward_frames_per_block(h);
+  return istft_r16(h, bnf, quarter)          ? 4
+         : h == 1024 && bnf && quarter ? SPECTRO_ISTFT_FPB_2048_BNF
+                                       : forward_frames_per_block(h);
 }
 __host__ __device__ constexpr int inverse_threads(int h, bool bnf, bool quarter) {
-  return reg_fft_size(h) ? inverse_frames_per_block(h, bnf, quarter) * (h / REG_P) : forward_threads(h);
+  return reg_fft_size(h) ? inverse_frames_per_block(h, bnf, quarter) * (h / inverse_points(h, bnf, quarter))
+                         : forward_threads(h);
 }
 // Blocks per multiprocessor the n_fft 400 (P10) iSTFT kernel's registers are capped for.
 #ifndef SPECTRO_P10_ISTFT_MIN_BLOCKS
@@ -579,7 +609,7 @@ template <int I, int N, class F> __device__ __forceinline__ void with_static_ind
 #endif
 // Hops a thread steps by in the quarter-hop overlap-add: the block's
 // threads (fpb frames of h / REG_P) over the h / 4 sample pairs of a hop.
-__host__ __device__ constexpr int quarter_hop_steps(int h, int fpb) { return fpb * (h / REG_P) / (h / 4); }
+__host__ __device__ constexpr int quarter_hop_steps(int h, int fpb, int p = REG_P) { return fpb * (h / p) / (h / 4); }
 // The quarter-hop iSTFT leaves its transform's last radix-2 pass to the
 // overlap-add (SPECTRO_ISTFT_DEFER_R2; fft_smem.cuh's stop_before_radix2):
 // at n_fft 2048 (8 8 8 2), where that pass had been the shuffled one
@@ -620,22 +650,29 @@ __host__ __device__ constexpr bool istft_pad2(int h, bool quarter) {
 }
 // Frame stride of the iSTFT kernel's buffers (padded_frame, or with two
 // pad slots in 16, istft_pad2; congruent to 16 / fpb mod 16 either way).
-__host__ __device__ constexpr int istft_frame_stride(int h, int fpb, bool quarter) {
-  return padded_frame(h, fpb, istft_pad2(h, quarter) ? 2 : 1);
+// (istft_r16: R16_FRAME, unpadded: see r16_transform)
+constexpr int R16_FRAME = 1040;
+static_assert(R16_FRAME >= 63 + 65 * 15 + 1, "r16_transform's second buffer");
+__host__ __device__ constexpr int istft_frame_stride(int h, int fpb, bool quarter, bool bnf = false) {
+  return istft_r16(h, bnf, quarter) ? R16_FRAME : padded_frame(h, fpb, istft_pad2(h, quarter) ? 2 : 1);
 }
-// R2: z holds u, the transform before its last radix-2 pass
+// DEF = 2: z holds u, the transform before its last radix-2 pass
 // (stop_before_radix2; tw2 that pass's twiddles, w_b at tw2[b] for b <
-// h/2), not the transform.
-template <int H, int FPB, int Q0 = -1, bool FULL = false, bool R2 = false, class Emit>
+// h/2), not the transform.  DEF = 4 (istft_r16, P = 16 points a thread):
+// z holds u, the transform before its last radix-4 pass, unpadded (U_j[b]
+// at j h/4 + b, r16_transform; tw2 = W^(j b) at tw2[4 b + j]).
+template <int H, int FPB, int Q0 = -1, bool FULL = false, int DEF = 0, int P = REG_P, class Emit>
 __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt, int rel, bool last,
                                                 unsigned atomic_hops, float2 *carry,
                                                 const float2 *__restrict__ iwin2, const float2 *__restrict__ env_inv2,
                                                 const float2 *__restrict__ tw2, Emit emit) {
-  constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB); // sample pairs per hop, hops per thread step
+  constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB, P); // sample pairs per hop, hops per thread step
+  constexpr bool R2 = DEF == 2, R4 = DEF == 4;
   static_assert(FPB % QS == 0, "the carried hops must stay with their thread");
   static_assert(reg_fft_size(H) && HP2 % 16 == 0, "zq's offsets assume PADH's one pad per 16 values");
   static_assert(Q0 < QS, "the first hop of a thread step");
   static_assert(!R2 || (QS == 1 || QS == 2), "a thread reads both points of each butterfly it needs");
+  static_assert(!R4 || QS == 1, "a thread does the radix-4 butterfly of its r2 in every frame");
   if constexpr (FULL) cnt = FPB;
   const int r2 = threadIdx.x % HP2, q0 = Q0 >= 0 ? Q0 : (int)threadIdx.x / HP2;
   float2 w[4];
@@ -657,8 +694,30 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
     y[1] = twiddle_mul(y[1], k ? t2[1] : t2[0], 1.f);
     butterfly<2>(y, 1.f);
   };
+  // R4: points k HP2 + r2 (k < 4) of a frame from u: the radix-4
+  // butterfly r2 of the last pass (twiddles W^(j r2), j < 4)
+  [[maybe_unused]] float2 t4[4];
+  if constexpr (R4) {
+    const float4 *t = reinterpret_cast<const float4 *>(tw2 + 4 * r2);
+    const float4 p0 = __ldg(t), p1 = __ldg(t + 1);
+    t4[1] = make_float2(p0.z, p0.w);
+    t4[2] = make_float2(p1.x, p1.y);
+    t4[3] = make_float2(p1.z, p1.w);
+  }
+  auto r4_frame = [&](int f, float2(&y)[4]) {
+    const float2 *uf = z + f * hp + r2;
+#pragma unroll
+    for (int j = 0; j < 4; ++j) y[j] = uf[j * HP2];
+#pragma unroll
+    for (int j = 1; j < 4; ++j) y[j] = twiddle_mul(y[j], t4[j], 1.f);
+    butterfly<4>(y, 1.f);
+  };
   // a whole round at compile-time hops: every point the thread reads, first
   [[maybe_unused]] float2 zz[FPB][4];
+  if constexpr (R4 && FULL && Q0 >= 0) {
+#pragma unroll
+    for (int f = 0; f < FPB; ++f) r4_frame(f, zz[f]);
+  }
   if constexpr (R2 && FULL && Q0 >= 0) {
 #pragma unroll
     for (int f = 0; f < FPB; ++f)
@@ -689,10 +748,14 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
       const int f = q - k;
       if (f >= 0 && f < cnt) {
         float2 v;
-        if constexpr (!R2) {
+        if constexpr (!R2 && !R4) {
           v = zq[k * (HP2 + HP2 / 16 - hp)];
         } else if constexpr (FULL && Q0 >= 0) {
           v = zz[f][k];
+        } else if constexpr (R4) {
+          float2 y[4];
+          r4_frame(f, y);
+          v = y[k];
         } else {
           float2 y[2];
           r2_pair(f, k & 1, y);
@@ -722,19 +785,35 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
 __device__ __forceinline__ float2 ldg_spec(const float2 *p, bool streaming) {
   return streaming ? __ldcs(p) : __ldg(p);
 }
+// An 8-byte copy from global to shared memory in flight (cp.async; the
+// host emulation copies at once), and the wait for the thread's own copies.
+__device__ __forceinline__ void cp_async8(float2 *dst, const float2 *src) {
+#if defined(__CUDA_ARCH__)
+  asm volatile("cp.async.ca.shared.global [%0], [%1], 8;" ::"r"((unsigned)__cvta_generic_to_shared(dst)), "l"(src)
+               : "memory");
+#else
+  *dst = *src;
+#endif
+}
+__device__ __forceinline__ void cp_async_wait_all() {
+#if defined(__CUDA_ARCH__)
+  asm volatile("cp.async.wait_all;" ::: "memory");
+#endif
+}
 
-// The register-FFT sizes' spectrum staging by bin pairs: thread (f, kk)
-// (f fastest for [bins][frames] spectra: rows of FPB frames; kk fastest for
+// The register-FFT sizes' spectrum staging by bin pairs, P points a thread
+// (TPF = h / P threads a frame): thread (f, kk) (f fastest for
+// [bins][frames] spectra: rows of FPB frames; kk fastest for
 // [frames][bins]) reads bins kk + i TPF and their mirrors h - kk - i TPF =
-// m + (7 - i) TPF, m = TPF - kk (i < 4; kk = 0 also bin 4 TPF, its own
-// mirror), every load in flight before the first use (load), and writes
-// the 8 points of the half-length transform they give (Z_k and Z_{h-k}; not
-// Z_h) into frame f of a buffer (store); the thread of class m does the
-// other half of the two classes (kk = TPF / 2: its own mirror).
-template <int H, int FPB, bool BNF> struct paired_points {
-  static constexpr int TPF = H / REG_P;
+// m + (P - 1 - i) TPF, m = TPF - kk (i < P / 2; kk = 0 also bin P / 2 TPF,
+// its own mirror), every load in flight before the first use (load), and
+// writes the P points of the half-length transform they give (Z_k and
+// Z_{h-k}; not Z_h) into frame f of a buffer (store); the thread of class m
+// does the other half of the two classes (kk = TPF / 2: its own mirror).
+template <int H, int FPB, bool BNF, int P = REG_P> struct paired_points {
+  static constexpr int TPF = H / P, PH = P / 2;
   const int f = BNF ? threadIdx.x / TPF : threadIdx.x % FPB, kk = BNF ? threadIdx.x % TPF : threadIdx.x / FPB;
-  float2 xa[4], xb[4], xm;
+  float2 xa[PH], xb[PH], xm;
   // frames rel .. rel + cnt - 1 from sb, a pointer to a frame of an
   // example's spectrum (n_frames frames; the block's first frame, so that
   // the offsets of [frames][bins] spectra fit 32 bits: a round's 64-bit
@@ -748,26 +827,52 @@ template <int H, int FPB, bool BNF> struct paired_points {
     const int fi = rel + min(f, cnt - 1);
     if constexpr (BNF) {
       // bins kk + i TPF, h - kk - i TPF (kk = 0: also bin 4 TPF)
-      const float2 *pa = sb + (fi * (H + 1) + kk), *pb = pa + (8 * TPF - 2 * kk);
+      const float2 *pa = sb + (fi * (H + 1) + kk), *pb = pa + (P * TPF - 2 * kk);
 #pragma unroll
-      for (int i = 0; i < 4; ++i) {
+      for (int i = 0; i < PH; ++i) {
         xa[i] = ldg_spec(pa + i * TPF, streaming);
         xb[i] = ldg_spec(pb - i * TPF, streaming);
       }
-      xm = kk == 0 ? ldg_spec(pa + 4 * TPF, streaming) : make_float2(0.f, 0.f);
+      xm = kk == 0 ? ldg_spec(pa + PH * TPF, streaming) : make_float2(0.f, 0.f);
     } else {
       const float2 *fr = sb + fi;
       const int64_t row = (int64_t)TPF * n_frames;
-      const float2 *pa = fr + kk * n_frames, *pb = fr + (8 * TPF - kk) * n_frames;
+      const float2 *pa = fr + kk * n_frames, *pb = fr + (P * TPF - kk) * n_frames;
 #pragma unroll
-      for (int i = 0; i < 4; ++i) {
+      for (int i = 0; i < PH; ++i) {
         xa[i] = ldg_spec(pa, streaming);
         xb[i] = ldg_spec(pb, streaming);
         pa += row;
         pb -= row;
       }
-      xm = kk == 0 ? ldg_spec(fr + 4 * TPF * n_frames, streaming) : make_float2(0.f, 0.f);
+      xm = kk == 0 ? ldg_spec(fr + PH * TPF * n_frames, streaming) : make_float2(0.f, 0.f);
     }
+  }
+  // [frames][bins] only: the thread's bins of frames rel .. rel + cnt - 1
+  // copied (cp_async8) into frame f of buf at their own positions k (frame
+  // stride hp), where store<0> later writes the points they give, Z_k at k:
+  // each thread reads and writes only its own slots (load_shared, store<0>
+  // into the same buf), so its own wait (cp_async_wait_all) is enough
+  __device__ __forceinline__ void copy_async(float2 *buf, int hp, const float2 *__restrict__ sb, int rel, int cnt) const {
+    static_assert(BNF, "[frames][bins] spectra");
+    const int fi = rel + min(f, cnt - 1);
+    const float2 *pa = sb + (fi * (H + 1) + kk), *pb = pa + (P * TPF - 2 * kk);
+    float2 *da = buf + f * hp + kk, *db = da + (P * TPF - 2 * kk);
+#pragma unroll
+    for (int i = 0; i < PH; ++i) {
+      cp_async8(da + i * TPF, pa + i * TPF);
+      cp_async8(db - i * TPF, pb - i * TPF);
+    }
+    if (kk == 0) cp_async8(da + PH * TPF, pa + PH * TPF);
+  }
+  __device__ __forceinline__ void load_shared(const float2 *buf, int hp) {
+    const float2 *da = buf + f * hp + kk, *db = da + (P * TPF - 2 * kk);
+#pragma unroll
+    for (int i = 0; i < PH; ++i) {
+      xa[i] = da[i * TPF];
+      xb[i] = db[-i * TPF];
+    }
+    xm = kk == 0 ? da[PH * TPF] : make_float2(0.f, 0.f);
   }
   // the same from a round's tile in shared memory (tile_copy: raw[k FPB +
   // f]; [bins][frames] spectra only)
@@ -776,30 +881,73 @@ template <int H, int FPB, bool BNF> struct paired_points {
     const int m = TPF - kk;
     const bool live = f < cnt;
 #pragma unroll
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < PH; ++i) {
       xa[i] = live ? raw[(kk + i * TPF) * FPB + f] : make_float2(0.f, 0.f);
-      xb[i] = live ? raw[(m + (7 - i) * TPF) * FPB + f] : make_float2(0.f, 0.f);
+      xb[i] = live ? raw[(m + (P - 1 - i) * TPF) * FPB + f] : make_float2(0.f, 0.f);
     }
-    xm = kk == 0 && live ? raw[4 * TPF * FPB + f] : make_float2(0.f, 0.f);
+    xm = kk == 0 && live ? raw[PH * TPF * FPB + f] : make_float2(0.f, 0.f);
   }
-  // into buf (frame stride hp, PADH<H, G> layout)
+  // into buf (frame stride hp, PADH<H, G> layout; G = 0: unpadded)
   template <int G = 1> __device__ __forceinline__ void store(float2 *buf, int hp, const float2 *__restrict__ rtw) const {
     // points kk + i TPF and H - kk - i TPF = (TPF - kk) + (7 - i) TPF as two
     // addresses and constant offsets (padh_split; TPF a multiple of 16)
     float2 *zf = buf + f * hp, *za = zf + PADH<H, G>(kk), *zb = zf + PADH<H, G>(TPF - kk);
     const float2 *rk = rtw + kk;
 #pragma unroll
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < PH; ++i) {
       const float2 w = __ldg(&rk[i * TPF]);
       if (i == 0 && kk == 0) { // DC and Nyquist are real; Z_h is not a point
         zf[0] = inverse_pair(make_float2(xa[0].x, 0.f), make_float2(xb[0].x, 0.f), w);
         continue;
       }
-      inverse_pair2(xa[i], xb[i], w, za[PADH<H, G>(i * TPF)], zb[PADH<H, G>((7 - i) * TPF)]);
+      inverse_pair2(xa[i], xb[i], w, za[PADH<H, G>(i * TPF)], zb[PADH<H, G>((P - 1 - i) * TPF)]);
     }
-    if (kk == 0) zf[PADH<H, G>(4 * TPF)] = inverse_pair(xm, xm, __ldg(&rtw[4 * TPF]));
+    if (kk == 0) zf[PADH<H, G>(PH * TPF)] = inverse_pair(xm, xm, __ldg(&rtw[PH * TPF]));
   }
 };
+
+// The quarter-hop iSTFT's half-length transform at h = 1024 with 16 points
+// a thread (istft_r16; 64 threads a frame, frame f = threadIdx.x / 64):
+// the inverse x[b + 256 m] = sum_j i^(j m) W1024^(j b) U_j[b] (b < 256, m <
+// 4), U_j the 256-point inverse transform of Z[4 k + j]; the radix-4 step
+// is left to the overlap-add (quarter_hop_ola's R4), which reads U_j[b] at
+// j 256 + b.  U_j as 16 x 16: thread c = 4 n1 + j holds Z[c + 64 n2] (n2 <
+// 16), a radix-16 butterfly over n2 gives b1, times W256^(n1 b1) (t256:
+// fft_smem.cuh's r16_tw_offset), into o at c + 65 b1; then thread (j, b1) = (c / 16, c % 16)
+// reads n1 < 16 there, a radix-16 butterfly gives b2: U_j[b1 + 16 b2].
+// Unpadded frames of R16_FRAME values: every access is a run of 16
+// consecutive values a half-warp, or (reading o) 16 values 65 apart, all
+// on distinct banks.  in: the points (unpadded, frame stride hp); returns
+// in, holding U, after a block barrier; o (the other buffer) is then free.
+__device__ __forceinline__ float2 *r16_transform(float2 *in, float2 *o, int hp, const float2 *__restrict__ t256) {
+  const int f = (int)threadIdx.x / 64, c = (int)threadIdx.x % 64;
+  float2 v[16];
+  const float2 *zi = in + f * hp + c;
+#pragma unroll
+  for (int i = 0; i < 16; ++i) v[i] = zi[64 * i];
+  butterfly<16>(v, 1.f);
+  const float4 *t = reinterpret_cast<const float4 *>(t256) + (c >> 2);
+#pragma unroll
+  for (int q = 0; q < 8; ++q) {
+    const float4 w = __ldg(t + 16 * q);
+    if (q) v[2 * q] = twiddle_mul(v[2 * q], make_float2(w.x, w.y), 1.f);
+    v[2 * q + 1] = twiddle_mul(v[2 * q + 1], make_float2(w.z, w.w), 1.f);
+  }
+  float2 *to = o + f * hp + c;
+#pragma unroll
+  for (int b1 = 0; b1 < 16; ++b1) to[65 * b1] = v[b1];
+  frame_sync<64>();
+  const int j = c >> 4, b1 = c & 15;
+  const float2 *ti = o + f * hp + j + 65 * b1;
+#pragma unroll
+  for (int n1 = 0; n1 < 16; ++n1) v[n1] = ti[4 * n1];
+  butterfly<16>(v, 1.f);
+  float2 *uo = in + f * hp + 256 * j + b1;
+#pragma unroll
+  for (int b2 = 0; b2 < 16; ++b2) uo[16 * b2] = v[b2];
+  __syncthreads(); // (the overlap-add reads across frames)
+  return in;
+}
 
 // Byte offset of the quarter-hop kernel's tile (TMA) in its shared memory:
 // after the two frame buffers and the three carried hops, 128-byte aligned.
@@ -821,7 +969,7 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 #define SPECTRO_ISTFT_EARLY_LOADS 1
 #endif
 __host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quarter, bool tiles) {
-  return bnf && quarter && !tiles &&
+  return bnf && quarter && !tiles && !istft_r16(h, bnf, quarter) &&
          ((SPECTRO_ISTFT_EARLY_LOADS >= 1 && h == 1024) || (SPECTRO_ISTFT_EARLY_LOADS >= 2 && h == 512));
 }
 // Whether the quarter-hop iSTFT's transform loads its twiddles pinned to
@@ -829,7 +977,9 @@ __host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quart
 __host__ __device__ constexpr bool istft_tw_pin(int h) { return SPECTRO_TW_PIN && h == 1024; }
 // Blocks per multiprocessor the register-FFT sizes' iSTFT kernel's registers are capped for.
 __host__ __device__ constexpr int istft_min_blocks(int h, bool bnf, bool quarter, bool tiles) {
-  return istft_early_loads(h, bnf, quarter, tiles) ? 3 : 1024 / inverse_threads(h, bnf, quarter);
+  return istft_r16(h, bnf, quarter) ? (SPECTRO_ISTFT_R16_EARLY ? 2 : 3)
+         : istft_early_loads(h, bnf, quarter, tiles) ? 3
+                                                     : 1024 / inverse_threads(h, bnf, quarter);
 }
 // TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
 // SL: the spectrum read with streaming loads (ldg_spec; istft_geometry.stream_loads).
@@ -849,7 +999,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
   static_assert(FPB == inverse_frames_per_block(H, BNF, Q), "the launch's frames per round");
   constexpr int BT = inverse_threads(H, BNF, Q);
   const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
-            hp = Q ? istft_frame_stride(H, fpb, true) : padded_frame(h, fpb); // (Q: H > 0)
+            hp = Q ? istft_frame_stride(H, fpb, true, BNF) : padded_frame(h, fpb); // (Q: H > 0)
   float2 *a = smem, *b = smem + fpb * hp;
   float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp); // span floats: the overlap-added samples
   const int64_t item = blockIdx.y;
@@ -895,7 +1045,10 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
     // Rounds of FPB frames: the points of a round go into the buffer its
     // predecessor's transform did not end in (in), its transform ends in z;
     // one block barrier per round besides the transform's
-    paired_points<H, FPB, BNF> pp;
+    // R16 (istft_r16): 16 points a thread, r16_transform
+    constexpr bool R16 = istft_r16(H, BNF, true);
+    constexpr int PP = inverse_points(H, BNF, true);
+    paired_points<H, FPB, BNF, PP> pp;
     const float2 *sbb = sb + (BNF ? f_first * F : f_first); // (the block's first frame)
     float2 *raw = nullptr;
     uint64_t *bar = nullptr;
@@ -916,13 +1069,17 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       pp.load(sbb, g.n_frames, 0, (int)min((int64_t)FPB, f_last - f_first + 1), SL);
     }
     // GA: a's pad (istft_pad2: a always holds the points; else a and b take turns)
-    constexpr int GA = istft_pad2(H, true) ? 2 : 1;
+    // (R16: unpadded, 0)
+    constexpr int GA = R16 ? 0 : istft_pad2(H, true) ? 2 : 1;
     float2 *in = a;
     pp.template store<GA>(in, hp, rtw);
     constexpr int TPF = H / REG_P;
-    constexpr bool R2 = istft_defer_r2(H);
-    // (R2: the last radix-2 pass's twiddles, w_b for b < h/2)
-    [[maybe_unused]] const float2 *tw2 = R2 ? tw + points_tw_offset<REG_P>(H, H / 2) : nullptr;
+    constexpr bool R2 = !R16 && istft_defer_r2(H);
+    // (R2: the last radix-2 pass's twiddles, w_b for b < h/2; R16: the last
+    // radix-4 pass's, W^(j b) at [4 b + j])
+    [[maybe_unused]] const float2 *tw2 = R2    ? tw + points_tw_offset<REG_P>(H, H / 2)
+                                         : R16 ? tw + r16_tw_offset(H) + 256
+                                               : nullptr;
     const int f = reg_frame<H>(), j = reg_lane<H>();
     float2 *ob = reinterpret_cast<float2 *>(o + (p0 - g.off)); // (8-byte aligned; used from fast_lo on)
     // the rounds counted in 32 bits from the block's first frame (the
@@ -950,19 +1107,28 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       __syncthreads(); // in holds the round's points; the last round's overlap-add is done with its z
       if constexpr (TILES) // (raw was read before the barrier) the next round's tile, while this one runs
         if (threadIdx.x == 0 && rel + FPB < nf) tile_copy<FPB>(tiles, raw, bar, fb + FPB, (int)item);
-      float2 v[REG_P];
-      const float2 *inj = in + f * hp + PADH<H, GA>(j); // (padh_split)
-#pragma unroll
-      for (int i = 0; i < REG_P; ++i) v[i] = inj[PADH<H, GA>(i * TPF)];
       const bool more = rel + FPB < nf;
       const int next = more ? min(FPB, nf - rel - FPB) : 0; // the next round's frames
-      if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
-        if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
-      // (ends with a block barrier; R2: z holds u, stop_before_radix2)
-      using Last = std::conditional_t<R2, stop_before_radix2, no_last_pass>;
-      float2 *z = reg_passes<H, 1, Last, REG_P, istft_tw_pin(H), 1, GA>(v, in == a ? b : a, in, f * hp, j, tw, 1.f);
+      float2 *z;
+      if constexpr (R16) { // (ends with a block barrier; z holds u, r16_transform)
+        if constexpr (SPECTRO_ISTFT_R16_EARLY && !SPECTRO_ISTFT_R16_ASYNC)
+          if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
+        z = r16_transform(in, in == a ? b : a, hp, tw + r16_tw_offset(H));
+        if constexpr (SPECTRO_ISTFT_R16_ASYNC) // into the buffer the transform left free
+          if (more) pp.copy_async(z == a ? b : a, hp, sbb, rel + FPB, next);
+      } else {
+        float2 v[REG_P];
+        const float2 *inj = in + f * hp + PADH<H, GA>(j); // (padh_split)
+#pragma unroll
+        for (int i = 0; i < REG_P; ++i) v[i] = inj[PADH<H, GA>(i * TPF)];
+        if constexpr (EARLY) // the next round's spectrum, in flight during this round's transform
+          if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
+        // (ends with a block barrier; R2: z holds u, stop_before_radix2)
+        using Last = std::conditional_t<R2, stop_before_radix2, no_last_pass>;
+        z = reg_passes<H, 1, Last, REG_P, istft_tw_pin(H), 1, GA>(v, in == a ? b : a, in, f * hp, j, tw, 1.f);
+      }
       if (rel == 0) pdl_wait(); // (the edges are cleared before the first output write)
-      constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB);
+      constexpr int HP2 = H / 4, QS = quarter_hop_steps(H, FPB, PP);
       // bit q: the round's hop q is shared with a neighbouring block, added
       // atomically: the block's first three hops (rel + q < 3) where a block
       // precedes it, its last round's carried hops (q >= cnt) where one
@@ -971,7 +1137,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       unsigned atomic_hops = shared_head && rel < 3 ? (1u << (3 - rel)) - 1u : 0u;
       if (!more && shared_tail) atomic_hops |= ((1u << (cnt + 3)) - 1u) & ~((1u << max(cnt, 3 - rel)) - 1u);
       auto ola = [&](auto q0c, auto fullc, auto emit) {
-        quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value, R2>(
+        quarter_hop_ola<H, FPB, decltype(q0c)::value, decltype(fullc)::value, R16 ? 4 : R2 ? 2 : 0, PP>(
             z, hp, cnt, rel, !more, atomic_hops, reinterpret_cast<float2 *>(acc),
             reinterpret_cast<const float2 *>(iwindow), reinterpret_cast<const float2 *>(env_inv), tw2, emit);
       };
@@ -1012,10 +1178,13 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
           tile_wait(bar, phase);
           phase ^= 1;
           pp.load_tile(raw, next);
-        } else if constexpr (!EARLY) {
+        } else if constexpr (R16 && SPECTRO_ISTFT_R16_ASYNC) {
+          cp_async_wait_all();
+          pp.load_shared(z == a ? b : a, hp);
+        } else if constexpr (!EARLY && !(R16 && SPECTRO_ISTFT_R16_EARLY)) {
           pp.load(sbb, g.n_frames, rel + FPB, next, SL);
         }
-        in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z; R2: a)
+        in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z; R2: a; R16: the other)
         pp.template store<GA>(in, hp, rtw);
       }
     }
@@ -1193,7 +1362,7 @@ static inline bool istft_quarter_shape(const istft_geometry &g, const void *out)
 // the general kernel's span floats.
 static inline size_t istft_smem_bytes(const istft_geometry &g) {
   if (g.tile_bytes) return (size_t)istft_tile_offset(g.h, g.fpb) + (size_t)g.tile_bytes + sizeof(uint64_t);
-  return sizeof(float2) * 2 * (size_t)g.fpb * istft_frame_stride(g.h, g.fpb, g.quarter != 0) +
+  return sizeof(float2) * 2 * (size_t)g.fpb * istft_frame_stride(g.h, g.fpb, g.quarter != 0, g.r16 != 0) +
          sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span);
 }
 
@@ -1274,6 +1443,7 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
     g.own = 1;
     g.fpb = fpb_own;
     g.quarter = quarter;
+    g.r16 = quarter && istft_r16(g.h, bnf, true);
     const int64_t R = (n_frames + fpb_own - 1) / fpb_own; // rounds of an example
     int64_t x = (R + rounds - 1) / rounds;                 // blocks of an example
     g.kr = rounds;

@@ -131,8 +131,8 @@ template <int H> static std::vector<float2> kernel_twiddles() {
     p10_fill_twiddles(H, t.data());
     return t;
   } else {
-    std::vector<float2> t(reg_tw_offset(H, H) + 1);
-    reg_fill_twiddles(H, t.data());
+    std::vector<float2> t(reg_tw_total(H) + 1);
+    reg_fill_all_twiddles(H, t.data());
     return t;
   }
 }
