@@ -422,16 +422,7 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 __host__ __device__ constexpr bool istft_r16(int h, bool bnf, bool quarter) {
   return SPECTRO_ISTFT_R16 && h == 1024 && bnf && quarter;
 }
-// SPECTRO_ISTFT_R16_ASYNC 1: its next round's bins copied into the free
-// buffer by cp.async before the overlap-add (paired_points::copy_async),
-// untangled there in place after it.  SPECTRO_ISTFT_R16_EARLY 1 instead:
-// loaded into registers before the transform, 2 blocks a multiprocessor.
-#ifndef SPECTRO_ISTFT_R16_ASYNC
-#define SPECTRO_ISTFT_R16_ASYNC 1
-#endif
-#ifndef SPECTRO_ISTFT_R16_EARLY
-#define SPECTRO_ISTFT_R16_EARLY 0
-#endif
+
 // Points a thread of the register-FFT sizes' iSTFT kernel transforms.
 __host__ __device__ constexpr int inverse_points(int h, bool bnf, bool quarter) {
   return istft_r16(h, bnf, quarter) ? 16 : REG_P;
@@ -785,21 +776,6 @@ __device__ __forceinline__ void quarter_hop_ola(const float2 *z, int hp, int cnt
 __device__ __forceinline__ float2 ldg_spec(const float2 *p, bool streaming) {
   return streaming ? __ldcs(p) : __ldg(p);
 }
-// An 8-byte copy from global to shared memory in flight (cp.async; the
-// host emulation copies at once), and the wait for the thread's own copies.
-__device__ __forceinline__ void cp_async8(float2 *dst, const float2 *src) {
-#if defined(__CUDA_ARCH__)
-  asm volatile("cp.async.ca.shared.global [%0], [%1], 8;" ::"r"((unsigned)__cvta_generic_to_shared(dst)), "l"(src)
-               : "memory");
-#else
-  *dst = *src;
-#endif
-}
-__device__ __forceinline__ void cp_async_wait_all() {
-#if defined(__CUDA_ARCH__)
-  asm volatile("cp.async.wait_all;" ::: "memory");
-#endif
-}
 
 // The register-FFT sizes' spectrum staging by bin pairs, P points a thread
 // (TPF = h / P threads a frame): thread (f, kk) (f fastest for
@@ -847,32 +823,6 @@ template <int H, int FPB, bool BNF, int P = REG_P> struct paired_points {
       }
       xm = kk == 0 ? ldg_spec(fr + PH * TPF * n_frames, streaming) : make_float2(0.f, 0.f);
     }
-  }
-  // [frames][bins] only: the thread's bins of frames rel .. rel + cnt - 1
-  // copied (cp_async8) into frame f of buf at their own positions k (frame
-  // stride hp), where store<0> later writes the points they give, Z_k at k:
-  // each thread reads and writes only its own slots (load_shared, store<0>
-  // into the same buf), so its own wait (cp_async_wait_all) is enough
-  __device__ __forceinline__ void copy_async(float2 *buf, int hp, const float2 *__restrict__ sb, int rel, int cnt) const {
-    static_assert(BNF, "[frames][bins] spectra");
-    const int fi = rel + min(f, cnt - 1);
-    const float2 *pa = sb + (fi * (H + 1) + kk), *pb = pa + (P * TPF - 2 * kk);
-    float2 *da = buf + f * hp + kk, *db = da + (P * TPF - 2 * kk);
-#pragma unroll
-    for (int i = 0; i < PH; ++i) {
-      cp_async8(da + i * TPF, pa + i * TPF);
-      cp_async8(db - i * TPF, pb - i * TPF);
-    }
-    if (kk == 0) cp_async8(da + PH * TPF, pa + PH * TPF);
-  }
-  __device__ __forceinline__ void load_shared(const float2 *buf, int hp) {
-    const float2 *da = buf + f * hp + kk, *db = da + (P * TPF - 2 * kk);
-#pragma unroll
-    for (int i = 0; i < PH; ++i) {
-      xa[i] = da[i * TPF];
-      xb[i] = db[-i * TPF];
-    }
-    xm = kk == 0 ? da[PH * TPF] : make_float2(0.f, 0.f);
   }
   // the same from a round's tile in shared memory (tile_copy: raw[k FPB +
   // f]; [bins][frames] spectra only)
@@ -977,7 +927,7 @@ __host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quart
 __host__ __device__ constexpr bool istft_tw_pin(int h) { return SPECTRO_TW_PIN && h == 1024; }
 // Blocks per multiprocessor the register-FFT sizes' iSTFT kernel's registers are capped for.
 __host__ __device__ constexpr int istft_min_blocks(int h, bool bnf, bool quarter, bool tiles) {
-  return istft_r16(h, bnf, quarter) ? (SPECTRO_ISTFT_R16_EARLY ? 2 : 3)
+  return istft_r16(h, bnf, quarter)              ? 2 // (126 registers: its next round's bins, istft_r16)
          : istft_early_loads(h, bnf, quarter, tiles) ? 3
                                                      : 1024 / inverse_threads(h, bnf, quarter);
 }
@@ -1111,11 +1061,8 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       const int next = more ? min(FPB, nf - rel - FPB) : 0; // the next round's frames
       float2 *z;
       if constexpr (R16) { // (ends with a block barrier; z holds u, r16_transform)
-        if constexpr (SPECTRO_ISTFT_R16_EARLY && !SPECTRO_ISTFT_R16_ASYNC)
-          if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
+        if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL); // (in flight during the transform, as EARLY)
         z = r16_transform(in, in == a ? b : a, hp, tw + r16_tw_offset(H));
-        if constexpr (SPECTRO_ISTFT_R16_ASYNC) // into the buffer the transform left free
-          if (more) pp.copy_async(z == a ? b : a, hp, sbb, rel + FPB, next);
       } else {
         float2 v[REG_P];
         const float2 *inj = in + f * hp + PADH<H, GA>(j); // (padh_split)
@@ -1178,10 +1125,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
           tile_wait(bar, phase);
           phase ^= 1;
           pp.load_tile(raw, next);
-        } else if constexpr (R16 && SPECTRO_ISTFT_R16_ASYNC) {
-          cp_async_wait_all();
-          pp.load_shared(z == a ? b : a, hp);
-        } else if constexpr (!EARLY && !(R16 && SPECTRO_ISTFT_R16_EARLY)) {
+        } else if constexpr (!EARLY && !R16) {
           pp.load(sbb, g.n_frames, rel + FPB, next, SL);
         }
         in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z; R2: a; R16: the other)
