@@ -108,7 +108,7 @@ static void CAT(lanes_bluestein_, ISA)(const cfft *p, void *re, void *im, int f3
   const vf64 zero = {0};
   for (int64_t ch = 0; ch < chunks; ++ch) {
     for (int64_t j = 0; j < n; ++j) { /* a = x conj(c) */
-      vf64 xr, xi;
+      vf64 xr = zero, xi = zero; /* (every lane is set below; some compilers cannot tell) */
       for (int64_t l = 0; l < L; ++l) {
         if (pair && real > 0) { /* x_l + i x_(l+L) */
           xr[l] = rf[j * LANES_F32 + l];
