@@ -407,7 +407,8 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 // block's frames, 2 rounds, would halve, and most of the output would go
 // through the shared edges.)  At n_fft 1024 2 frames (128 threads, 4
 // rounds of 2 a block) were 24% slower (variants-14d); 3 blocks per
-// multiprocessor at n_fft 2048 (80 registers) within 0.5%.
+// multiprocessor at n_fft 2048 (80 registers) within 0.5%.  (With
+// SPECTRO_ISTFT_R16, the default, that kernel is the 16-points one: 4 frames.)
 #ifndef SPECTRO_ISTFT_FPB_2048_BNF
 #define SPECTRO_ISTFT_FPB_2048_BNF 2
 #endif
@@ -415,7 +416,20 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 // spectra does its half-length transform with 16 points a thread (64
 // threads, 4 frames a round of 256 threads): radix 16, 16 and a last radix 4
 // left to the overlap-add (r16_transform, quarter_hop_ola's R4), against 8
-// 8 8 and a last radix 2 with 8 points a thread.
+// 8 8 and a last radix 2 with 8 points a thread: two shared-memory round
+// trips a point fewer, one twiddle layer fewer, one block and one frame
+// barrier a round of four frames where the 8-points kernel has two of each
+// a round of two.  Nsight, H200 (bench/results/experiments, twenty-second
+// session, call C): 27.7M warp instructions against 36.3M.  The next
+// round's bins go into registers before the transform, as EARLY, with 126
+// registers and 2 blocks a multiprocessor: at 3 blocks (79 registers) they
+// could only be loaded after the overlap-add, where their latency showed
+// (long scoreboard, 28% of the stall samples); copied into the free buffer
+// by cp.async before the overlap-add instead, slower still.  H200, graph
+// replay / eager, same call, autotune off (call D): B16 T441k 63.3 / 64.2 us
+// (SPECTRO_ISTFT_R16 0) -> 59.8 / 61.3; loads after the overlap-add 71.0,
+// cp.async 75.6; uniform 12-frame blocks instead of one balanced wave 64.9
+// (call F).
 #ifndef SPECTRO_ISTFT_R16
 #define SPECTRO_ISTFT_R16 1
 #endif
@@ -605,7 +619,8 @@ __host__ __device__ constexpr int quarter_hop_steps(int h, int fpb, int p = REG_
 // overlap-add (SPECTRO_ISTFT_DEFER_R2; fft_smem.cuh's stop_before_radix2):
 // at n_fft 2048 (8 8 8 2), where that pass had been the shuffled one
 // (reg_pass_shfl_radix2: with its lane selects and shuffles the stretch
-// took 204 instructions a warp, 123 without).  A thread of the overlap-add
+// took 204 instructions a warp, 123 without; on [frames][bins] spectra the
+// 16-points kernel, istft_r16, takes its place).  A thread of the overlap-add
 // reads points k HP2 + r2 (k < 4) of a frame, and k, k + 2 are the two
 // points of butterfly k HP2 + r2 of that pass, so it reads u as many times
 // as it read the transform, and adds a complex product and two sums per
@@ -910,7 +925,8 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 // into registers before the round before it transforms (EARLY), not after
 // its overlap-add, with registers for 3 blocks per multiprocessor instead of
 // 4 (80 registers): SPECTRO_ISTFT_EARLY_LOADS 1 at n_fft 2048, 2 at n_fft
-// 1024 and 2048.  H100, same call (variants-15f): n_fft 2048 graph replay
+// 1024 and 2048 (the 16-points kernel at n_fft 2048, istft_r16, loads
+// its own way early).  H100, same call (variants-15f): n_fft 2048 graph replay
 // 80.8 -> 78.1 us, eager 83.7 -> 80.6; at n_fft 1024 (2) B8 T480k 40.2 ->
 // 41.1, B4 T1.32M 54.7 -> 55.2, hence 1.  (At 64 registers, loading before
 // the overlap-add spilled and cost 9%; 3 blocks without the early loads
