@@ -613,7 +613,8 @@ template <int I, int N, class F> __device__ __forceinline__ void with_static_ind
 #define SPECTRO_ISTFT_FAST_ROUNDS 1
 #endif
 // Hops a thread steps by in the quarter-hop overlap-add: the block's
-// threads (fpb frames of h / REG_P) over the h / 4 sample pairs of a hop.
+// threads (fpb frames of h / p, p points a thread) over the h / 4 sample
+// pairs of a hop.
 __host__ __device__ constexpr int quarter_hop_steps(int h, int fpb, int p = REG_P) { return fpb * (h / p) / (h / 4); }
 // The quarter-hop iSTFT leaves its transform's last radix-2 pass to the
 // overlap-add (SPECTRO_ISTFT_DEFER_R2; fft_smem.cuh's stop_before_radix2):
@@ -878,8 +879,9 @@ template <int H, int FPB, bool BNF, int P = REG_P> struct paired_points {
 // is left to the overlap-add (quarter_hop_ola's R4), which reads U_j[b] at
 // j 256 + b.  U_j as 16 x 16: thread c = 4 n1 + j holds Z[c + 64 n2] (n2 <
 // 16), a radix-16 butterfly over n2 gives b1, times W256^(n1 b1) (t256:
-// fft_smem.cuh's r16_tw_offset), into o at c + 65 b1; then thread (j, b1) = (c / 16, c % 16)
-// reads n1 < 16 there, a radix-16 butterfly gives b2: U_j[b1 + 16 b2].
+// fft_smem.cuh's r16_tw_offset), into o at c + 65 b1; then thread (j, b1)
+// = (c / 16, c % 16) reads n1 < 16 there, a radix-16 butterfly gives b2:
+// U_j[b1 + 16 b2].
 // Unpadded frames of R16_FRAME values: every access is a run of 16
 // consecutive values a half-warp, or (reading o) 16 values 65 apart, all
 // on distinct banks.  in: the points (unpadded, frame stride hp); returns
