@@ -125,6 +125,31 @@ def test_istft_own_frame_blocks_match_cpu(rng, n_fft, hop, rule, layout, length_
     assert torch.equal(got, t.istft(zt, length=length, input_layout=layout))
 
 
+@pytest.mark.parametrize("n_fft", [1024, 2048])
+@pytest.mark.parametrize("b,T", [(1, 2_000_001), (40, 100_000), (3, 700_000)])
+def test_istft_quarter_hop_geometries_match_cpu(rng, n_fft, b, T):
+    """The quarter-hop kernel on [frames][bins] spectra (at n_fft 2048 the
+    16-points one) over the block geometries the launch picks for it: one
+    example over a wave of blocks, many examples of a few blocks each, blocks
+    of kr or kr + 1 rounds; lengths even, cut short and past the last frame.
+    Against the float64 CPU backend; deterministic; and the call did take that
+    kernel (its autotune candidates are its spectrum loads)."""
+    hop = n_fft // 4
+    t = spectro.SpectralTransform(n_fft, hop)
+    x = rng.standard_normal((b, T))
+    z = t.stft(x, output_layout="bnf")
+    zt = torch.from_numpy(z.astype(np.complex64)).to(DEV)
+    even = T - T % 2
+    for length in (even, even - 2 * int(rng.integers(1, 3 * n_fft)), even + 2 * int(rng.integers(1, n_fft))):
+        ref = t.istft(z, length=length, input_layout="bnf")
+        got = t.istft(zt, length=length, input_layout="bnf")
+        assert _spectro.cuda_last_variant() in ("stream_loads", "cached_loads")
+        assert tuple(got.shape) == ref.shape
+        m = min(length, T)  # (past T the reflect-padded tail's envelope falls to ~0: ill-conditioned)
+        assert rel_l2(got.cpu().numpy()[:, :m], ref[:, :m]) <= 1e-6
+        assert torch.equal(got, t.istft(zt, length=length, input_layout="bnf"))
+
+
 @pytest.mark.parametrize("b,T,n_fft", [(8, 480000, 1024), (16, 441000, 2048), (2, 2_000_000, 512)])
 def test_istft_beyond_l2_matches_cpu(rng, b, T, n_fft):
     """Calls whose spectrum and output together exceed the L2 cache (the
