@@ -927,8 +927,8 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 // into registers before the round before it transforms (EARLY), not after
 // its overlap-add, with registers for 3 blocks per multiprocessor instead of
 // 4 (80 registers): SPECTRO_ISTFT_EARLY_LOADS 1 at n_fft 2048, 2 at n_fft
-// 1024 and 2048 (the 16-points kernel at n_fft 2048, istft_r16, loads
-// its own way early).  H100, same call (variants-15f): n_fft 2048 graph replay
+// 1024 and 2048, and always in the 16-points kernel (istft_r16, whose
+// registers are capped for 2 blocks instead).  H100, same call (variants-15f): n_fft 2048 graph replay
 // 80.8 -> 78.1 us, eager 83.7 -> 80.6; at n_fft 1024 (2) B8 T480k 40.2 ->
 // 41.1, B4 T1.32M 54.7 -> 55.2, hence 1.  (At 64 registers, loading before
 // the overlap-add spilled and cost 9%; 3 blocks without the early loads
@@ -937,8 +937,9 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 #define SPECTRO_ISTFT_EARLY_LOADS 1
 #endif
 __host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quarter, bool tiles) {
-  return bnf && quarter && !tiles && !istft_r16(h, bnf, quarter) &&
-         ((SPECTRO_ISTFT_EARLY_LOADS >= 1 && h == 1024) || (SPECTRO_ISTFT_EARLY_LOADS >= 2 && h == 512));
+  return bnf && quarter && !tiles &&
+         (istft_r16(h, bnf, quarter) || (SPECTRO_ISTFT_EARLY_LOADS >= 1 && h == 1024) ||
+          (SPECTRO_ISTFT_EARLY_LOADS >= 2 && h == 512));
 }
 // Whether the quarter-hop iSTFT's transform loads its twiddles pinned to
 // their passes (fft_smem.cuh, SPECTRO_TW_PIN): at n_fft 2048.
@@ -1079,7 +1080,8 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       const int next = more ? min(FPB, nf - rel - FPB) : 0; // the next round's frames
       float2 *z;
       if constexpr (R16) { // (ends with a block barrier; z holds u, r16_transform)
-        if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL); // (in flight during the transform, as EARLY)
+        if constexpr (EARLY) // (always: the next round's spectrum, in flight during the transform)
+          if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
         z = r16_transform(in, in == a ? b : a, hp, tw + r16_tw_offset(H));
       } else {
         float2 v[REG_P];
@@ -1143,7 +1145,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
           tile_wait(bar, phase);
           phase ^= 1;
           pp.load_tile(raw, next);
-        } else if constexpr (!EARLY && !R16) {
+        } else if constexpr (!EARLY) {
           pp.load(sbb, g.n_frames, rel + FPB, next, SL);
         }
         in = z == a ? b : a; // (nobody reads it: the transform is done, the overlap-add reads z; R2: a; R16: the other)
