@@ -417,18 +417,23 @@ inline void reg_fill_twiddles(int h, float2 *t) { points_fill_twiddles<REG_P>(h,
 // each b / 2), then W1024^(j b) (row b < 256, j < 4).  reg_tw_total: the
 // whole table's values.
 __host__ __device__ constexpr int r16_tw_offset(int h) { return (reg_tw_offset(h, h) + 1) & ~1; }
+__host__ __device__ constexpr bool r16_size(int h) { return h == 1024 || h == 512; }
+// (the first table's values: N1 = h / 64 rows of 16 powers of W(h/4))
+__host__ __device__ constexpr int r16_tw1(int h) { return (h / 64) * 16; }
 __host__ __device__ constexpr int reg_tw_total(int h) {
-  return h == 1024 ? r16_tw_offset(h) + 16 * 16 + 256 * 4 : reg_tw_offset(h, h);
+  return r16_size(h) ? r16_tw_offset(h) + r16_tw1(h) + (h / 4) * 4 : reg_tw_offset(h, h);
 }
 inline void reg_fill_all_twiddles(int h, float2 *t) {
   points_fill_twiddles<REG_P>(h, t);
-  if (h != 1024) return;
+  if (!r16_size(h)) return;
   for (int i = reg_tw_offset(h, h); i < r16_tw_offset(h); ++i) t[i] = make_float2(0.f, 0.f);
   float2 *r = t + r16_tw_offset(h);
-  for (long n1 = 0; n1 < 16; ++n1)
-    for (long b = 0; b < 16; ++b) r[32 * (b / 2) + 2 * n1 + b % 2] = unit_root_f(n1 * b, 256);
-  for (long b = 0; b < 256; ++b)
-    for (long j = 0; j < 4; ++j) r[256 + 4 * b + j] = unit_root_f(j * b, 1024);
+  const long N1 = h / 64;
+  for (long n1 = 0; n1 < N1; ++n1)
+    for (long b = 0; b < 16; ++b) r[2 * N1 * (b / 2) + 2 * n1 + b % 2] = unit_root_f(n1 * b, h / 4);
+  r += r16_tw1(h);
+  for (long b = 0; b < h / 4; ++b)
+    for (long j = 0; j < 4; ++j) r[4 * b + j] = unit_root_f(j * b, h);
 }
 
 // Barrier of the TPF threads of this thread's frame (threadIdx.x / TPF;

@@ -530,13 +530,17 @@ extern "C" spectro_status cuda_stft_inverse(const spectro_stft_plan *plan, const
           if constexpr (BNF)
             if (gv.quarter && gv.stream_loads)
               kernel = istft_kernel<H, inverse_frames_per_block(H, true, true), true, true, false, true>;
+          if constexpr (BNF && H == 512) // (n_fft 1024: the 8-points kernel where the geometry says, istft_geometry.r16)
+            if (gv.quarter && !gv.r16)
+              kernel = gv.stream_loads ? istft_kernel<H, inverse_frames_per_block(H, true, true, true), true, true, false, true, true>
+                                       : istft_kernel<H, inverse_frames_per_block(H, true, true, true), true, true, false, false, true>;
           if constexpr (!BNF && H <= 1024) // (n_fft 4096's tile would cost a block per multiprocessor)
             if (gv.tile_bytes) kernel = istft_kernel<H, inverse_frames_per_block(H, false, true), false, true, true>;
         }
         attr = cuda_allow_smem((const void *)kernel, smem);
         if (attr == cudaSuccess) {
           // after istft_zero_edges: a programmatic dependent launch (SPECTRO_ISTFT_PDL)
-          attr = launch_pdl(kernel, grid, dim3((unsigned)inverse_threads(H, BNF, gv.quarter)), smem, s,
+          attr = launch_pdl(kernel, grid, dim3((unsigned)inverse_threads(H, BNF, gv.quarter, gv.r16 == 0)), smem, s,
                             SPECTRO_ISTFT_PDL && d->pdl && gv.own && gv.blocks > 1, (const float2 *)spec, out, gv,
                             d->pt, (const float2 *)d->tw, (const float2 *)d->rtw, (const float *)d->window,
                             (const float *)d->env_period, (const float *)d->env_inv, (const float *)d->iwindow, tiles);

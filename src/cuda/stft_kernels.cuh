@@ -433,21 +433,23 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 #ifndef SPECTRO_ISTFT_R16
 #define SPECTRO_ISTFT_R16 1
 #endif
-__host__ __device__ constexpr bool istft_r16(int h, bool bnf, bool quarter) {
-  return SPECTRO_ISTFT_R16 && h == 1024 && bnf && quarter;
+// p8: the 8-points kernel where a 16-points one exists (at n_fft 1024, for
+// calls of few rounds a block slot: istft_geometry.r16, inverse_geometry).
+__host__ __device__ constexpr bool istft_r16(int h, bool bnf, bool quarter, bool p8 = false) {
+  return SPECTRO_ISTFT_R16 && r16_size(h) && bnf && quarter && !p8;
 }
 
 // Points a thread of the register-FFT sizes' iSTFT kernel transforms.
-__host__ __device__ constexpr int inverse_points(int h, bool bnf, bool quarter) {
-  return istft_r16(h, bnf, quarter) ? 16 : REG_P;
+__host__ __device__ constexpr int inverse_points(int h, bool bnf, bool quarter, bool p8 = false) {
+  return istft_r16(h, bnf, quarter, p8) ? 16 : REG_P;
 }
-__host__ __device__ constexpr int inverse_frames_per_block(int h, bool bnf, bool quarter) {
-  return istft_r16(h, bnf, quarter)          ? 4
+__host__ __device__ constexpr int inverse_frames_per_block(int h, bool bnf, bool quarter, bool p8 = false) {
+  return istft_r16(h, bnf, quarter, p8)      ? 4
          : h == 1024 && bnf && quarter ? SPECTRO_ISTFT_FPB_2048_BNF
                                        : forward_frames_per_block(h);
 }
-__host__ __device__ constexpr int inverse_threads(int h, bool bnf, bool quarter) {
-  return reg_fft_size(h) ? inverse_frames_per_block(h, bnf, quarter) * (h / inverse_points(h, bnf, quarter))
+__host__ __device__ constexpr int inverse_threads(int h, bool bnf, bool quarter, bool p8 = false) {
+  return reg_fft_size(h) ? inverse_frames_per_block(h, bnf, quarter, p8) * (h / inverse_points(h, bnf, quarter, p8))
                          : forward_threads(h);
 }
 // Blocks per multiprocessor the n_fft 400 (P10) iSTFT kernel's registers are capped for.
@@ -658,10 +660,10 @@ __host__ __device__ constexpr bool istft_pad2(int h, bool quarter) {
 // Frame stride of the iSTFT kernel's buffers (padded_frame, or with two
 // pad slots in 16, istft_pad2; congruent to 16 / fpb mod 16 either way).
 // (istft_r16: R16_FRAME, unpadded: see r16_transform)
-constexpr int R16_FRAME = 1040;
-static_assert(R16_FRAME >= 63 + 65 * 15 + 1, "r16_transform's second buffer");
-__host__ __device__ constexpr int istft_frame_stride(int h, int fpb, bool quarter, bool bnf = false) {
-  return istft_r16(h, bnf, quarter) ? R16_FRAME : padded_frame(h, fpb, istft_pad2(h, quarter) ? 2 : 1);
+// (h = 1024: 1040 >= 63 + 65 * 15 + 1; h = 512: 528 >= 31 + 33 * 15 + 1)
+__host__ __device__ constexpr int r16_frame(int h) { return h == 1024 ? 1040 : 528; }
+__host__ __device__ constexpr int istft_frame_stride(int h, int fpb, bool quarter, bool bnf = false, bool p8 = false) {
+  return istft_r16(h, bnf, quarter, p8) ? r16_frame(h) : padded_frame(h, fpb, istft_pad2(h, quarter) ? 2 : 1);
 }
 // DEF = 2: z holds u, the transform before its last radix-2 pass
 // (stop_before_radix2; tw2 that pass's twiddles, w_b at tw2[b] for b <
@@ -886,32 +888,54 @@ template <int H, int FPB, bool BNF, int P = REG_P> struct paired_points {
 // consecutive values a half-warp, or (reading o) 16 values 65 apart, all
 // on distinct banks.  in: the points (unpadded, frame stride hp); returns
 // in, holding U, after a block barrier; o (the other buffer) is then free.
-__device__ __forceinline__ float2 *r16_transform(float2 *in, float2 *o, int hp, const float2 *__restrict__ t256) {
-  const int f = (int)threadIdx.x / 64, c = (int)threadIdx.x % 64;
+template <int H>
+__device__ __forceinline__ float2 *r16_transform(float2 *in, float2 *o, int hp, const float2 *t256) {
+  // (H = 512: 32 threads a frame, c = 4 n1 + j with n1 < 8; U_j has 128
+  // points, 16 x 8: the second step's thread t does (j, b1) = (t / 16, t %
+  // 16) and (t / 16 + 2, t % 16), two radix-8 butterflies; o at c + 33 b1)
+  constexpr int TPF = H / 16, N1 = H / 64, S = TPF + 1, HQ = H / 4;
+  const int f = (int)threadIdx.x / TPF, c = (int)threadIdx.x % TPF;
   float2 v[16];
   const float2 *zi = in + f * hp + c;
 #pragma unroll
-  for (int i = 0; i < 16; ++i) v[i] = zi[64 * i];
+  for (int i = 0; i < 16; ++i) v[i] = zi[TPF * i];
   butterfly<16>(v, 1.f);
   const float4 *t = reinterpret_cast<const float4 *>(t256) + (c >> 2);
 #pragma unroll
   for (int q = 0; q < 8; ++q) {
-    const float4 w = __ldg(t + 16 * q);
+    const float4 w = t[N1 * q]; // (shared memory: istft_kernel's copy)
     if (q) v[2 * q] = twiddle_mul(v[2 * q], make_float2(w.x, w.y), 1.f);
     v[2 * q + 1] = twiddle_mul(v[2 * q + 1], make_float2(w.z, w.w), 1.f);
   }
   float2 *to = o + f * hp + c;
 #pragma unroll
-  for (int b1 = 0; b1 < 16; ++b1) to[65 * b1] = v[b1];
-  frame_sync<64>();
+  for (int b1 = 0; b1 < 16; ++b1) to[S * b1] = v[b1];
+  frame_sync<TPF>();
   const int j = c >> 4, b1 = c & 15;
-  const float2 *ti = o + f * hp + j + 65 * b1;
+  const float2 *ti = o + f * hp + j + S * b1;
+  if constexpr (N1 == 16) {
 #pragma unroll
-  for (int n1 = 0; n1 < 16; ++n1) v[n1] = ti[4 * n1];
-  butterfly<16>(v, 1.f);
-  float2 *uo = in + f * hp + 256 * j + b1;
+    for (int n1 = 0; n1 < 16; ++n1) v[n1] = ti[4 * n1];
+    butterfly<16>(v, 1.f);
+    float2 *uo = in + f * hp + HQ * j + b1;
 #pragma unroll
-  for (int b2 = 0; b2 < 16; ++b2) uo[16 * b2] = v[b2];
+    for (int b2 = 0; b2 < 16; ++b2) uo[16 * b2] = v[b2];
+  } else {
+    static_assert(N1 == 8, "h = 512 or 1024");
+    float2 u[2][8];
+#pragma unroll
+    for (int h2 = 0; h2 < 2; ++h2) {
+#pragma unroll
+      for (int n1 = 0; n1 < 8; ++n1) u[h2][n1] = ti[2 * h2 + 4 * n1];
+      butterfly<8>(u[h2], 1.f);
+    }
+#pragma unroll
+    for (int h2 = 0; h2 < 2; ++h2) {
+      float2 *uo = in + f * hp + HQ * (j + 2 * h2) + b1;
+#pragma unroll
+      for (int b2 = 0; b2 < 8; ++b2) uo[16 * b2] = u[h2][b2];
+    }
+  }
   __syncthreads(); // (the overlap-add reads across frames)
   return in;
 }
@@ -936,24 +960,31 @@ __host__ __device__ constexpr int istft_tile_offset(int h, int fpb) {
 #ifndef SPECTRO_ISTFT_EARLY_LOADS
 #define SPECTRO_ISTFT_EARLY_LOADS 1
 #endif
-__host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quarter, bool tiles) {
+__host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quarter, bool tiles, bool p8 = false) {
   return bnf && quarter && !tiles &&
-         (istft_r16(h, bnf, quarter) || (SPECTRO_ISTFT_EARLY_LOADS >= 1 && h == 1024) ||
+         (istft_r16(h, bnf, quarter, p8) || (SPECTRO_ISTFT_EARLY_LOADS >= 1 && h == 1024) ||
           (SPECTRO_ISTFT_EARLY_LOADS >= 2 && h == 512));
 }
 // Whether the quarter-hop iSTFT's transform loads its twiddles pinned to
 // their passes (fft_smem.cuh, SPECTRO_TW_PIN): at n_fft 2048.
 __host__ __device__ constexpr bool istft_tw_pin(int h) { return SPECTRO_TW_PIN && h == 1024; }
 // Blocks per multiprocessor the register-FFT sizes' iSTFT kernel's registers are capped for.
-__host__ __device__ constexpr int istft_min_blocks(int h, bool bnf, bool quarter, bool tiles) {
-  return istft_r16(h, bnf, quarter)              ? 2 // (126 registers: its next round's bins, istft_r16)
-         : istft_early_loads(h, bnf, quarter, tiles) ? 3
-                                                     : 1024 / inverse_threads(h, bnf, quarter);
+__host__ __device__ constexpr int istft_min_blocks(int h, bool bnf, bool quarter, bool tiles, bool p8 = false) {
+  return istft_r16(h, bnf, quarter, p8) ? 512 / inverse_threads(h, bnf, quarter) // (about 125 registers: its next round's bins, istft_r16)
+         : istft_early_loads(h, bnf, quarter, tiles, p8) ? 3
+                                                         : 1024 / inverse_threads(h, bnf, quarter, p8);
 }
+// (at n_fft 1024 the 8-points kernel takes the 16-points one's frames per
+// round and blocks per multiprocessor: one geometry for both, the kernel
+// picked after it)
+static_assert(inverse_frames_per_block(512, true, true) == inverse_frames_per_block(512, true, true, true) &&
+                  istft_min_blocks(512, true, true, false) == istft_min_blocks(512, true, true, false, true),
+              "n_fft 1024's two quarter-hop kernels on [frames][bins]");
 // TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
 // SL: the spectrum read with streaming loads (ldg_spec; istft_geometry.stream_loads).
-template <int H, int FPB, bool BNF, bool Q, bool TILES = false, bool SL = false>
-__global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   ? istft_min_blocks(H, BNF, Q, TILES)
+// P8: the 8-points quarter-hop kernel where a 16-points one exists (istft_r16's p8).
+template <int H, int FPB, bool BNF, bool Q, bool TILES = false, bool SL = false, bool P8 = false>
+__global__ void __launch_bounds__(inverse_threads(H, BNF, Q, P8), reg_fft_size(H) ? istft_min_blocks(H, BNF, Q, TILES, P8)
                                                       : p10_fft_size(H) ? SPECTRO_P10_ISTFT_MIN_BLOCKS
                                                                         : 1) istft_kernel(const float2 *__restrict__ spec, float *__restrict__ out, istft_geometry g,
                              pass_table pt, const float2 *__restrict__ tw, const float2 *__restrict__ rtw,
@@ -962,13 +993,14 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
                              const __grid_constant__ spec_tiles tiles) {
   static_assert(!TILES || (Q && !BNF), "tiles: the quarter-hop kernel, [bins][frames] spectra");
   static_assert(!SL || (Q && BNF && !TILES), "streaming loads: the quarter-hop kernel on [frames][bins] spectra");
-  constexpr bool EARLY = istft_early_loads(H, BNF, Q, TILES);
+  static_assert(!P8 || (Q && BNF && H == 512), "the 8-points kernel beside the 16-points one: n_fft 1024");
+  constexpr bool EARLY = istft_early_loads(H, BNF, Q, TILES, P8);
   constexpr bool layout_bnf = BNF;
   SPECTRO_DYNAMIC_SMEM(float2, smem);
-  static_assert(FPB == inverse_frames_per_block(H, BNF, Q), "the launch's frames per round");
-  constexpr int BT = inverse_threads(H, BNF, Q);
+  static_assert(FPB == inverse_frames_per_block(H, BNF, Q, P8), "the launch's frames per round");
+  constexpr int BT = inverse_threads(H, BNF, Q, P8);
   const int h = H > 0 ? H : g.h, n = 2 * h, hop = g.hop, fpb = FPB > 0 ? FPB : g.fpb, F = h + 1,
-            hp = Q ? istft_frame_stride(H, fpb, true, BNF) : padded_frame(h, fpb); // (Q: H > 0)
+            hp = Q ? istft_frame_stride(H, fpb, true, BNF, P8) : padded_frame(h, fpb); // (Q: H > 0)
   float2 *a = smem, *b = smem + fpb * hp;
   float *acc = reinterpret_cast<float *>(smem + 2 * fpb * hp); // span floats: the overlap-added samples
   const int64_t item = blockIdx.y;
@@ -1015,8 +1047,8 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
     // predecessor's transform did not end in (in), its transform ends in z;
     // one block barrier per round besides the transform's
     // R16 (istft_r16): 16 points a thread, r16_transform
-    constexpr bool R16 = istft_r16(H, BNF, true);
-    constexpr int PP = inverse_points(H, BNF, true);
+    constexpr bool R16 = istft_r16(H, BNF, true, P8);
+    constexpr int PP = inverse_points(H, BNF, true, P8);
     paired_points<H, FPB, BNF, PP> pp;
     const float2 *sbb = sb + (BNF ? f_first * F : f_first); // (the block's first frame)
     float2 *raw = nullptr;
@@ -1042,12 +1074,18 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
     constexpr int GA = R16 ? 0 : istft_pad2(H, true) ? 2 : 1;
     float2 *in = a;
     pp.template store<GA>(in, hp, rtw);
+    // R16: r16_transform's first twiddle table (r16_tw1(H) values) copied
+    // into shared memory after acc (Nsight: from global memory its first use
+    // had drawn 10% of the kernel's stall samples, long scoreboard)
+    [[maybe_unused]] float2 *t256 = reinterpret_cast<float2 *>(acc + 3 * (H / 2));
+    if constexpr (R16)
+      for (int i = threadIdx.x; i < r16_tw1(H); i += BT) t256[i] = __ldg(&tw[r16_tw_offset(H) + i]);
     constexpr int TPF = H / REG_P;
     constexpr bool R2 = !R16 && istft_defer_r2(H);
     // (R2: the last radix-2 pass's twiddles, w_b for b < h/2; R16: the last
     // radix-4 pass's, W^(j b) at [4 b + j])
     [[maybe_unused]] const float2 *tw2 = R2    ? tw + points_tw_offset<REG_P>(H, H / 2)
-                                         : R16 ? tw + r16_tw_offset(H) + 256
+                                         : R16 ? tw + r16_tw_offset(H) + r16_tw1(H)
                                                : nullptr;
     const int f = reg_frame<H>(), j = reg_lane<H>();
     float2 *ob = reinterpret_cast<float2 *>(o + (p0 - g.off)); // (8-byte aligned; used from fast_lo on)
@@ -1082,7 +1120,7 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
       if constexpr (R16) { // (ends with a block barrier; z holds u, r16_transform)
         if constexpr (EARLY) // (always: the next round's spectrum, in flight during the transform)
           if (more) pp.load(sbb, g.n_frames, rel + FPB, next, SL);
-        z = r16_transform(in, in == a ? b : a, hp, tw + r16_tw_offset(H));
+        z = r16_transform<H>(in, in == a ? b : a, hp, t256);
       } else {
         float2 v[REG_P];
         const float2 *inj = in + f * hp + PADH<H, GA>(j); // (padh_split)
@@ -1133,9 +1171,18 @@ __global__ void __launch_bounds__(inverse_threads(H, BNF, Q), reg_fft_size(H)   
                      window);
       };
       if (rel / FPB < 32 && (fast_rounds >> (rel / FPB) & 1u)) {
+        // (a round with no shared hop, every round but a block's first and
+        // last: the plain stores without the atomic's branch, R16 only)
+        auto plain_emit = [&](int m, float2 s, float2 ei, bool) { ob[m] = make_float2(s.x * ei.x, s.y * ei.y); };
         with_static_index<0, QS>((int)threadIdx.x / HP2, [&](auto q0c) {
-          if constexpr (SPECTRO_ISTFT_FAST_ROUNDS) ola(q0c, std::true_type{}, fast_emit);
-          else ola(q0c, std::true_type{}, full_emit);
+          if constexpr (R16 && SPECTRO_ISTFT_FAST_ROUNDS) {
+            if (atomic_hops == 0) ola(q0c, std::true_type{}, plain_emit);
+            else ola(q0c, std::true_type{}, fast_emit);
+          } else if constexpr (SPECTRO_ISTFT_FAST_ROUNDS) {
+            ola(q0c, std::true_type{}, fast_emit);
+          } else {
+            ola(q0c, std::true_type{}, full_emit);
+          }
         });
       } else {
         ola(std::integral_constant<int, -1>{}, std::false_type{}, full_emit);
@@ -1326,8 +1373,8 @@ static inline bool istft_quarter_shape(const istft_geometry &g, const void *out)
 // the general kernel's span floats.
 static inline size_t istft_smem_bytes(const istft_geometry &g) {
   if (g.tile_bytes) return (size_t)istft_tile_offset(g.h, g.fpb) + (size_t)g.tile_bytes + sizeof(uint64_t);
-  return sizeof(float2) * 2 * (size_t)g.fpb * istft_frame_stride(g.h, g.fpb, g.quarter != 0, g.r16 != 0) +
-         sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span);
+  return sizeof(float2) * 2 * (size_t)g.fpb * istft_frame_stride(g.h, g.fpb, g.quarter != 0, true, g.r16 == 0) +
+         sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span) + (g.r16 ? sizeof(float2) * (size_t)r16_tw1(g.h) : 0);
 }
 
 // Rounds of frames per own-frame iSTFT block (kf = rounds x frames per round);
@@ -1365,6 +1412,18 @@ static_assert(SPECTRO_ISTFT_FRAMES_2048 % 4 == 0 && SPECTRO_ISTFT_FRAMES_2048 % 
 // 2048 102.6 -> 102.2 ([bins][frames] memory 132.6 -> 139.0).
 #ifndef SPECTRO_ISTFT_BALANCE
 #define SPECTRO_ISTFT_BALANCE 3
+#endif
+// At n_fft 1024 the quarter-hop iSTFT on [frames][bins] takes the 16-points
+// kernel (istft_r16: 128 threads a block) where the call has this many
+// rounds of 4 frames or more per block slot (sms x 4), else the 8-points one
+// (256 threads a block: with few rounds a block, twice the warps to hide
+// latency with).  H200, graph replay, same call (experiments, twenty-third
+// session, calls B and C), 16 points against 8: B4 T1.32M 39.1 against 46.1
+// us (9.8 rounds a slot), B8 T480k 32.0 / 36.7 (7.1), B16 T160k 24.8 / 27.1
+// (4.8); B8 T160k 16.9 / 16.1 (2.4), B4 T160k 12.1 / 11.4 (1.2), B1 T480k
+// 10.4 / 9.3 (0.9).
+#ifndef SPECTRO_ISTFT_R16_ROUNDS
+#define SPECTRO_ISTFT_R16_ROUNDS 3
 #endif
 #define ISTFT_MAX_ROUNDS 24 // (below 32: istft_kernel's fast_rounds mask)
 
@@ -1443,6 +1502,8 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
         g.kx = (int)(R % x); // (x < 2^31: cuda_stft_inverse refuses more blocks)
       }
     }
+    if (g.r16 && g.h == 512) // (n_fft 1024: by the call's rounds a block slot, SPECTRO_ISTFT_R16_ROUNDS)
+      g.r16 = batch * R >= (int64_t)SPECTRO_ISTFT_R16_ROUNDS * sms * istft_min_blocks(g.h, bnf, true, false);
     g.blocks = x;
     g.kf = (g.kr + (g.kx > 0)) * fpb_own;
     g.span = (g.kf - 1) * g.hop + g.n;

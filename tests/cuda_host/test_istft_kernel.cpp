@@ -61,13 +61,20 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
   // as cuda_stft_inverse: the shared edges cleared first (own frames), then the kernel
   if (g.own && g.blocks > 1)
     launch((unsigned)(g.blocks - 1), batch, 256, 0, [&] { istft_zero_edges(out.data(), g); });
-  const int BT = inverse_threads(H, BNF, g.quarter);
+  const int BT = inverse_threads(H, BNF, g.quarter, g.r16 == 0);
   launch((unsigned)g.blocks, batch, BT, smem, [&] {
     if constexpr (reg_fft_size(H)) {
       if constexpr (!BNF)
         if (g.tile_bytes) {
           istft_kernel<H, FPBT, false, true, true>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(),
                                                   window.data(), env_period.data(), env_inv.data(), iwindow.data(), t);
+          return;
+        }
+      if constexpr (BNF && H == 512) // (n_fft 1024: the 8-points kernel where the geometry says)
+        if (g.quarter && !g.r16) {
+          istft_kernel<H, FPBQ, true, true, false, false, true>(spec.data(), out.data(), g, pt, tw.data(), rtw.data(),
+                                                                window.data(), env_period.data(), env_inv.data(),
+                                                                iwindow.data(), t);
           return;
         }
       if (g.quarter) {
@@ -109,7 +116,7 @@ static int check(int hop, bool center, int64_t n_frames, int64_t length_delta, i
   if (g.own)
     snprintf(shape, sizeof shape, "%d frames per block (%d rounds, %d blocks one more), %lld blocks%s", g.kf, g.kr,
              g.kx, (long long)g.blocks,
-             g.quarter ? (g.tile_bytes ? ", quarter-hop, tiles" : ", quarter-hop") : "");
+             g.quarter ? (g.tile_bytes ? ", quarter-hop, tiles" : g.r16 ? ", quarter-hop, 16 points" : ", quarter-hop") : "");
   else snprintf(shape, sizeof shape, "span %d", g.span);
   printf("%s n_fft %d hop %d %s center=%d frames %lld length %lld (%s, %s overlap-add): rel L2 %.2e\n",
          ok ? "ok  " : "FAIL", n, hop, BNF ? "bnf" : "bfn", (int)center, (long long)n_frames, (long long)length, shape,

@@ -126,12 +126,14 @@ def test_istft_own_frame_blocks_match_cpu(rng, n_fft, hop, rule, layout, length_
 
 
 @pytest.mark.parametrize("n_fft", [1024, 2048])
-@pytest.mark.parametrize("b,T", [(1, 2_000_001), (40, 100_000), (3, 700_000)])
+@pytest.mark.parametrize("b,T", [(1, 2_000_001), (40, 100_000), (3, 700_000), (2, 300_000)])
 def test_istft_quarter_hop_geometries_match_cpu(rng, n_fft, b, T):
-    """The quarter-hop kernel on [frames][bins] spectra (at n_fft 2048 the
-    16-points one) over the block geometries the launch picks for it: one
-    example over a wave of blocks, many examples of a few blocks each, blocks
-    of kr or kr + 1 rounds; lengths even, cut short and past the last frame.
+    """The quarter-hop kernel on [frames][bins] spectra (the 16-points one;
+    at n_fft 1024 the 8-points one for calls of few rounds a block slot, as
+    B2 T300k on a card of 132 multiprocessors) over the block geometries the
+    launch picks for it: one example over a wave of blocks, many examples of
+    a few blocks each, blocks of kr or kr + 1 rounds; lengths even, cut short
+    and past the last frame.
     Against the float64 CPU backend; deterministic; and the call did take that
     kernel (its autotune candidates are its spectrum loads)."""
     hop = n_fft // 4
