@@ -429,9 +429,23 @@ __device__ __forceinline__ float2 inverse_point(const float2 *xf, int k, int h, 
 // replay / eager, same call, autotune off (call D): B16 T441k 63.3 / 64.2 us
 // (SPECTRO_ISTFT_R16 0) -> 59.8 / 61.3; loads after the overlap-add 71.0,
 // cp.async 75.6; uniform 12-frame blocks instead of one balanced wave 64.9
-// (call F).
+// (call F).  Twenty-third session (calls A, B): r16_transform's W256 table
+// read from shared memory (copied there once a block) instead of global
+// memory, where Nsight had its first use drawing 10% of the stall samples,
+// and rounds without shared hops overlap-added with plain stores only
+// (plain_emit): 59.7 -> 57.4 us graph (either alone about as much).
+// At n_fft 1024 the same kernel (h = 512: 32 threads a frame, 4 frames a
+// round of 128 threads, 121 registers, 4 blocks a multiprocessor; U_j is
+// 16 x 8) for calls of SPECTRO_ISTFT_R16_ROUNDS rounds a block slot or more.
 #ifndef SPECTRO_ISTFT_R16
 #define SPECTRO_ISTFT_R16 1
+#endif
+// Blocks a multiprocessor of the n_fft 1024 16-points kernel (128 threads).
+// 5 (96 registers, 40 bytes spilled) was 16-40% slower than 4 on the rows
+// that take it (H200, twenty-third session, call G: B8 T480k 31.2 -> 40.8
+// us graph, B4 T1.32M 39.6 -> 55.4).
+#ifndef SPECTRO_ISTFT_R16_BLOCKS_1024
+#define SPECTRO_ISTFT_R16_BLOCKS_1024 4
 #endif
 // p8: the 8-points kernel where a 16-points one exists (at n_fft 1024, for
 // calls of few rounds a block slot: istft_geometry.r16, inverse_geometry).
@@ -659,7 +673,7 @@ __host__ __device__ constexpr bool istft_pad2(int h, bool quarter) {
 }
 // Frame stride of the iSTFT kernel's buffers (padded_frame, or with two
 // pad slots in 16, istft_pad2; congruent to 16 / fpb mod 16 either way).
-// (istft_r16: R16_FRAME, unpadded: see r16_transform)
+// (istft_r16: r16_frame(h), unpadded: see r16_transform)
 // (h = 1024: 1040 >= 63 + 65 * 15 + 1; h = 512: 528 >= 31 + 33 * 15 + 1)
 __host__ __device__ constexpr int r16_frame(int h) { return h == 1024 ? 1040 : 528; }
 __host__ __device__ constexpr int istft_frame_stride(int h, int fpb, bool quarter, bool bnf = false, bool p8 = false) {
@@ -883,8 +897,9 @@ template <int H, int FPB, bool BNF, int P = REG_P> struct paired_points {
 // 16), a radix-16 butterfly over n2 gives b1, times W256^(n1 b1) (t256:
 // fft_smem.cuh's r16_tw_offset), into o at c + 65 b1; then thread (j, b1)
 // = (c / 16, c % 16) reads n1 < 16 there, a radix-16 butterfly gives b2:
-// U_j[b1 + 16 b2].
-// Unpadded frames of R16_FRAME values: every access is a run of 16
+// U_j[b1 + 16 b2].  t256 is istft_kernel's copy of the table in shared
+// memory (one 128-byte row a warp).  H = 512 likewise, see below.
+// Unpadded frames of r16_frame(H) values: every access is a run of 16
 // consecutive values a half-warp, or (reading o) 16 values 65 apart, all
 // on distinct banks.  in: the points (unpadded, frame stride hp); returns
 // in, holding U, after a block barrier; o (the other buffer) is then free.
@@ -970,15 +985,14 @@ __host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quart
 __host__ __device__ constexpr bool istft_tw_pin(int h) { return SPECTRO_TW_PIN && h == 1024; }
 // Blocks per multiprocessor the register-FFT sizes' iSTFT kernel's registers are capped for.
 __host__ __device__ constexpr int istft_min_blocks(int h, bool bnf, bool quarter, bool tiles, bool p8 = false) {
-  return istft_r16(h, bnf, quarter, p8) ? 512 / inverse_threads(h, bnf, quarter) // (about 125 registers: its next round's bins, istft_r16)
+  return istft_r16(h, bnf, quarter, p8) ? (h == 512 ? SPECTRO_ISTFT_R16_BLOCKS_1024 : 2) // (about 125 registers: its next round's bins, istft_r16)
          : istft_early_loads(h, bnf, quarter, tiles, p8) ? 3
                                                          : 1024 / inverse_threads(h, bnf, quarter, p8);
 }
 // (at n_fft 1024 the 8-points kernel takes the 16-points one's frames per
-// round and blocks per multiprocessor: one geometry for both, the kernel
-// picked after it)
-static_assert(inverse_frames_per_block(512, true, true) == inverse_frames_per_block(512, true, true, true) &&
-                  istft_min_blocks(512, true, true, false) == istft_min_blocks(512, true, true, false, true),
+// round: inverse_geometry picks the kernel before it balances the rounds
+// over the kernel's block slots)
+static_assert(inverse_frames_per_block(512, true, true) == inverse_frames_per_block(512, true, true, true),
               "n_fft 1024's two quarter-hop kernels on [frames][bins]");
 // TILES: the quarter-hop kernel reads its rounds' spectra as tiles (tile_copy).
 // SL: the spectrum read with streaming loads (ldg_spec; istft_geometry.stream_loads).
@@ -1421,7 +1435,9 @@ static_assert(SPECTRO_ISTFT_FRAMES_2048 % 4 == 0 && SPECTRO_ISTFT_FRAMES_2048 % 
 // session, calls B and C), 16 points against 8: B4 T1.32M 39.1 against 46.1
 // us (9.8 rounds a slot), B8 T480k 32.0 / 36.7 (7.1), B16 T160k 24.8 / 27.1
 // (4.8); B8 T160k 16.9 / 16.1 (2.4), B4 T160k 12.1 / 11.4 (1.2), B1 T480k
-// 10.4 / 9.3 (0.9).
+// 10.4 / 9.3 (0.9).  Call G, the threshold at 2 against 3: B8 T160k 16.5 ->
+// 17.2 us (the 16-points kernel); never the 16-points kernel: B8 T480k 31.2
+// -> 36.2, B4 T1.32M 39.6 -> 46.9, B16 T160k 24.3 -> 27.2.
 #ifndef SPECTRO_ISTFT_R16_ROUNDS
 #define SPECTRO_ISTFT_R16_ROUNDS 3
 #endif
@@ -1466,13 +1482,15 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
     g.own = 1;
     g.fpb = fpb_own;
     g.quarter = quarter;
-    g.r16 = quarter && istft_r16(g.h, bnf, true);
     const int64_t R = (n_frames + fpb_own - 1) / fpb_own; // rounds of an example
+    g.r16 = quarter && istft_r16(g.h, bnf, true);
+    if (g.r16 && g.h == 512) // (n_fft 1024: by the call's rounds a block slot, SPECTRO_ISTFT_R16_ROUNDS)
+      g.r16 = batch * R >= (int64_t)SPECTRO_ISTFT_R16_ROUNDS * sms * istft_min_blocks(g.h, bnf, true, false);
     int64_t x = (R + rounds - 1) / rounds;                 // blocks of an example
     g.kr = rounds;
     g.kx = 0;
     if (quarter) {
-      const int64_t slots = (int64_t)sms * istft_min_blocks(g.h, bnf, true, false);
+      const int64_t slots = (int64_t)sms * istft_min_blocks(g.h, bnf, true, false, !g.r16); // (the kernel's)
       if (max_rounds < 1 || max_rounds > 31) max_rounds = ISTFT_MAX_ROUNDS;
       const int64_t x_max = R / min_rounds > 1 ? R / min_rounds : 1, x_need = (R + max_rounds - 1) / max_rounds;
       int64_t xb = 0; // blocks of an example, balanced (0: the uniform blocks above)
@@ -1502,8 +1520,6 @@ static inline istft_geometry inverse_geometry(int n, int hop, int64_t off, int64
         g.kx = (int)(R % x); // (x < 2^31: cuda_stft_inverse refuses more blocks)
       }
     }
-    if (g.r16 && g.h == 512) // (n_fft 1024: by the call's rounds a block slot, SPECTRO_ISTFT_R16_ROUNDS)
-      g.r16 = batch * R >= (int64_t)SPECTRO_ISTFT_R16_ROUNDS * sms * istft_min_blocks(g.h, bnf, true, false);
     g.blocks = x;
     g.kf = (g.kr + (g.kx > 0)) * fpb_own;
     g.span = (g.kf - 1) * g.hop + g.n;
