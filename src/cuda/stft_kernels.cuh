@@ -985,7 +985,7 @@ __host__ __device__ constexpr bool istft_early_loads(int h, bool bnf, bool quart
 __host__ __device__ constexpr bool istft_tw_pin(int h) { return SPECTRO_TW_PIN && h == 1024; }
 // Blocks per multiprocessor the register-FFT sizes' iSTFT kernel's registers are capped for.
 __host__ __device__ constexpr int istft_min_blocks(int h, bool bnf, bool quarter, bool tiles, bool p8 = false) {
-  return istft_r16(h, bnf, quarter, p8) ? (h == 512 ? SPECTRO_ISTFT_R16_BLOCKS_1024 : 2) // (about 125 registers: its next round's bins, istft_r16)
+  return istft_r16(h, bnf, quarter, p8) ? (h == 512 ? SPECTRO_ISTFT_R16_BLOCKS_1024 : 2) // (121 registers: its next round's bins, istft_r16)
          : istft_early_loads(h, bnf, quarter, tiles, p8) ? 3
                                                          : 1024 / inverse_threads(h, bnf, quarter, p8);
 }
