@@ -410,11 +410,11 @@ template <int P> inline void points_fill_twiddles(int h, float2 *t) {
 __host__ __device__ constexpr int reg_radix(int rem) { return points_radix<REG_P>(rem); }
 __host__ __device__ constexpr int reg_tw_offset(int h, int ns) { return points_tw_offset<REG_P>(h, ns); }
 inline void reg_fill_twiddles(int h, float2 *t) { points_fill_twiddles<REG_P>(h, t); }
-// The 16-points quarter-hop iSTFT transform's tables (h = 1024,
+// The 16-points quarter-hop iSTFT transform's tables (h = 1024 and 512,
 // stft_kernels.cuh's istft_r16 and r16_transform), after the register FFT's
-// and 16-byte aligned: W256^(n1 b) (n1 < 16, b < 16) at 32 (b / 2) + 2 n1 +
-// b % 2 (a warp's threads, n1 = 0..7, read one 128-byte row of float4s for
-// each b / 2), then W1024^(j b) (row b < 256, j < 4).  reg_tw_total: the
+// and 16-byte aligned: W(h/4)^(n1 b) (n1 < N1 = h / 64, b < 16) at 2 N1 (b
+// / 2) + 2 n1 + b % 2 (the threads of a row read it as float4s, one for
+// each b / 2), then W(h)^(j b) (row b < h / 4, j < 4).  reg_tw_total: the
 // whole table's values.
 __host__ __device__ constexpr int r16_tw_offset(int h) { return (reg_tw_offset(h, h) + 1) & ~1; }
 __host__ __device__ constexpr bool r16_size(int h) { return h == 1024 || h == 512; }
@@ -424,7 +424,7 @@ __host__ __device__ constexpr int reg_tw_total(int h) {
   return r16_size(h) ? r16_tw_offset(h) + r16_tw1(h) + (h / 4) * 4 : reg_tw_offset(h, h);
 }
 inline void reg_fill_all_twiddles(int h, float2 *t) {
-  points_fill_twiddles<REG_P>(h, t);
+  reg_fill_twiddles(h, t);
   if (!r16_size(h)) return;
   for (int i = reg_tw_offset(h, h); i < r16_tw_offset(h); ++i) t[i] = make_float2(0.f, 0.f);
   float2 *r = t + r16_tw_offset(h);

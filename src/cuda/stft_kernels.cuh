@@ -673,9 +673,9 @@ __host__ __device__ constexpr bool istft_pad2(int h, bool quarter) {
 }
 // Frame stride of the iSTFT kernel's buffers (padded_frame, or with two
 // pad slots in 16, istft_pad2; congruent to 16 / fpb mod 16 either way).
-// (istft_r16: r16_frame(h), unpadded: see r16_transform)
-// (h = 1024: 1040 >= 63 + 65 * 15 + 1; h = 512: 528 >= 31 + 33 * 15 + 1)
-__host__ __device__ constexpr int r16_frame(int h) { return h == 1024 ? 1040 : 528; }
+// (istft_r16: r16_frame(h), unpadded: see r16_transform, whose second
+// buffer reaches (h/16 - 1) + (h/16 + 1) 15 + 1 = h + 15 values)
+__host__ __device__ constexpr int r16_frame(int h) { return h + 16; }
 __host__ __device__ constexpr int istft_frame_stride(int h, int fpb, bool quarter, bool bnf = false, bool p8 = false) {
   return istft_r16(h, bnf, quarter, p8) ? r16_frame(h) : padded_frame(h, fpb, istft_pad2(h, quarter) ? 2 : 1);
 }
@@ -1387,6 +1387,7 @@ static inline bool istft_quarter_shape(const istft_geometry &g, const void *out)
 // the general kernel's span floats.
 static inline size_t istft_smem_bytes(const istft_geometry &g) {
   if (g.tile_bytes) return (size_t)istft_tile_offset(g.h, g.fpb) + (size_t)g.tile_bytes + sizeof(uint64_t);
+  // (bnf true, p8 = !r16: the 16-points kernel's stride exactly where g.r16 says)
   return sizeof(float2) * 2 * (size_t)g.fpb * istft_frame_stride(g.h, g.fpb, g.quarter != 0, true, g.r16 == 0) +
          sizeof(float) * (size_t)(g.quarter ? 3 * g.hop : g.span) + (g.r16 ? sizeof(float2) * (size_t)r16_tw1(g.h) : 0);
 }
