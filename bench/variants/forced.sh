@@ -8,17 +8,14 @@
 #   SPECTRO_AUTOTUNE=0 QUICK_ONLY=stft QUICK_ROWS=16x441000x2048 bash bench/variants/forced.sh \
 #     bench/results/experiments/2026-11-28-stft-r16.patch base half_frames r32 r16
 set -uo pipefail
+source bench/variants/lib.sh
 d=.
 if [[ ${1:-} == *.patch ]]; then
-  d=/tmp/forced_tree; rm -rf $d; mkdir -p $d
-  tar --exclude=./build-gpu --exclude=./build --exclude=./.whl --exclude=./.git -cf - . | tar -xf - -C $d
-  rm -f $d/python/spectro/_spectro*.so
+  d=/tmp/forced_tree; copy_tree $d
   patch -s -d $d -p1 < "$1" || { echo "PATCH FAILED $1"; exit 1; }
   shift
 fi
-(cd $d && cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null &&
- cmake --build build-gpu -j 16 --target spectro_cuda > /dev/null &&
- SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh python3 > /dev/null 2>&1) || { echo "BUILD FAILED $d"; exit 1; }
+build_tree $d || exit 1
 for rep in 1 2; do
   for v in "$@"; do
     SPECTRO_CUDA_VARIANT=$v PYTHONPATH=$d/python python3 bench/variants/quick.py $v 2>&1 | grep RESULT

@@ -4,13 +4,10 @@
 # SASS CSVs with sass_segments.py (instructions, stall samples and shared wavefronts per
 # stretch between block barriers).
 set -uo pipefail
-mkdir -p /tmp/po; d=/tmp/prof; rm -rf $d; mkdir -p $d
-tar --exclude=./build-gpu --exclude=./build --exclude=./.whl --exclude=./.git -cf - . | tar -xf - -C $d
-rm -f $d/python/spectro/_spectro*.so
+source bench/variants/lib.sh
+mkdir -p /tmp/po; d=/tmp/prof; copy_tree $d
 sed -i 's/-Xcompiler=-fvisibility=hidden>/-Xcompiler=-fvisibility=hidden -lineinfo>/' $d/CMakeLists.txt
-(cd $d && cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null &&
- cmake --build build-gpu -j 16 --target spectro_cuda > /dev/null &&
- SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh python3 > /dev/null 2>&1) || echo "PROF BUILD FAILED"
+build_tree $d
 ks=""; for w in ${@:-stft istft mel mfcc}; do case $w in stft*) ks+=" $w:stft_forward_kernel";; istft*) ks+=" $w:istft_kernel";; mel|mfcc) ks+=" $w:frontend_kernel";; esac; done
 for k in $ks; do
   w=${k%%:*}; name=${k#*:}

@@ -7,18 +7,11 @@
 # (bench/variants/table.py LOG tabulates them).
 # Same card, same call: the only timings this project compares (bench/results/experiments).
 set -uo pipefail
-J=16
-build() { # dir
-  (cd "$1" && cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DSPECTRO_CUDA=ON > /dev/null &&
-   cmake --build build-gpu -j $J --target spectro_cuda > /dev/null &&
-   SPECTRO_CUDA_LIB=build-gpu/libspectro_cuda.a scripts/build_ext.sh python3 > /dev/null 2>&1) || echo "BUILD FAILED $1"
-}
+source bench/variants/lib.sh
 names=(base); dirs=(.)
 for spec in "$@"; do
   name=${spec%%:*}; defs=${spec#*:}
-  d=/tmp/v_$name; rm -rf $d; mkdir -p $d
-  tar --exclude=./build-gpu --exclude=./build --exclude=./.whl --exclude=./.git -cf - . | tar -xf - -C $d
-  rm -f $d/python/spectro/_spectro*.so
+  d=/tmp/v_$name; copy_tree $d
   if [[ $defs == @* ]]; then # @DIR, optionally followed by ,DEF=V,...
     dir=${defs%%,*}; cp -r ${dir#@}/. $d/
     if [[ $defs == *,* ]]; then defs=${defs#*,}; else defs=; fi
@@ -26,7 +19,7 @@ for spec in "$@"; do
   for def in ${defs//,/ }; do k=${def%%=*}; v=${def#*=}; sed -i "s/^#define $k .*/#define $k $v/" $d/src/cuda/*.cu $d/src/cuda/*.cuh; done
   names+=($name); dirs+=($d)
 done
-for i in "${!dirs[@]}"; do build "${dirs[$i]}" & done; wait
+for i in "${!dirs[@]}"; do build_tree "${dirs[$i]}" & done; wait
 for rep in 1 2; do
   for i in "${!dirs[@]}"; do PYTHONPATH=${dirs[$i]}/python python3 bench/variants/quick.py ${names[$i]} 2>&1 | grep RESULT; done
 done
